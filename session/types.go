@@ -1,0 +1,167 @@
+package session
+
+import (
+	"net/netip"
+
+	"github.com/handshake-viz/handshake-viz/capture"
+)
+
+// Dir is the direction of a segment within its connection.
+type Dir uint8
+
+// Directions. The client is the endpoint that sent the first SYN (without
+// ACK); when no SYN was captured, the sender of the first packet.
+const (
+	FromClient Dir = iota
+	FromServer
+)
+
+// String returns "client" or "server": who sent the segment.
+func (d Dir) String() string {
+	if d == FromServer {
+		return "server"
+	}
+	return "client"
+}
+
+// State is an inferred TCP connection state, named as RFC 9293 names it.
+type State uint8
+
+// TCP states (RFC 9293 section 3.3.2).
+const (
+	Closed State = iota
+	Listen
+	SynSent
+	SynReceived
+	Established
+	FinWait1
+	FinWait2
+	CloseWait
+	Closing
+	LastAck
+	TimeWait
+)
+
+var stateNames = [...]string{
+	Closed:      "CLOSED",
+	Listen:      "LISTEN",
+	SynSent:     "SYN-SENT",
+	SynReceived: "SYN-RECEIVED",
+	Established: "ESTABLISHED",
+	FinWait1:    "FIN-WAIT-1",
+	FinWait2:    "FIN-WAIT-2",
+	CloseWait:   "CLOSE-WAIT",
+	Closing:     "CLOSING",
+	LastAck:     "LAST-ACK",
+	TimeWait:    "TIME-WAIT",
+}
+
+// String returns the RFC 9293 name with hyphens, e.g. "SYN-SENT".
+func (s State) String() string {
+	if int(s) < len(stateNames) {
+		return stateNames[s]
+	}
+	return "UNKNOWN"
+}
+
+// Phase groups the segments of a connection for the ladder.
+type Phase uint8
+
+// Phases of a connection.
+const (
+	PhaseHandshake Phase = iota
+	PhaseData
+	PhaseClose
+	PhaseReset
+)
+
+// String returns "handshake", "data", "close" or "reset".
+func (p Phase) String() string {
+	switch p {
+	case PhaseHandshake:
+		return "handshake"
+	case PhaseData:
+		return "data"
+	case PhaseClose:
+		return "close"
+	case PhaseReset:
+		return "reset"
+	}
+	return "unknown"
+}
+
+// EventKind says what an Event records.
+type EventKind uint8
+
+// Event kinds.
+const (
+	KindSegment  EventKind = iota // a TCP segment
+	KindDatagram                  // a UDP datagram
+)
+
+// String returns "segment" or "datagram".
+func (k EventKind) String() string {
+	if k == KindDatagram {
+		return "datagram"
+	}
+	return "segment"
+}
+
+// Analysis flags what TCP analysis found about a segment (Wireshark's
+// tcp.analysis.* where they agree with RFC 9293).
+type Analysis uint16
+
+// Analysis bits.
+const (
+	Retransmission Analysis = 1 << iota
+	OutOfOrder
+	DupAck
+	ZeroWindow
+	WindowUpdate
+	KeepAlive
+	PreviousSegmentNotCaptured
+)
+
+// Has reports whether every bit of b is set in a.
+func (a Analysis) Has(b Analysis) bool { return a&b == b }
+
+// Side is a bit set of connection ends.
+type Side uint8
+
+// Sides.
+const (
+	ClientSide Side = 1 << iota
+	ServerSide
+)
+
+// NoteID keys a plain-words explanation of an event in the message catalog
+// (package narrate). The tracker only chooses the key; all wording lives in
+// the catalog.
+type NoteID uint16
+
+// StreamInfo identifies a connection (TCP) or flow (UDP).
+type StreamInfo struct {
+	Index  int // tcp.stream-like index; UDP flows have their own index space
+	Proto  capture.Proto
+	Client netip.AddrPort
+	Server netip.AddrPort
+}
+
+// Event is what the tracker says about one packet: which connection, who
+// sent it, relative numbers, the phase, the state of both ends afterwards and
+// a narration key. It holds a copy of the Segment and may be retained.
+type Event struct {
+	Kind     EventKind
+	Stream   int // index of the connection or flow
+	N        int // 1-based position of this packet within its stream
+	From     Dir
+	RelSeq   uint32 // sequence number relative to the sender's ISN
+	RelAck   uint32 // acknowledgment number relative to the receiver's ISN (0 without ACK)
+	Phase    Phase
+	Client   State // client end's state after this packet
+	Server   State // server end's state after this packet
+	Changed  Side  // which ends changed state with this packet
+	Analysis Analysis
+	Note     NoteID
+	Seg      capture.Segment
+}
