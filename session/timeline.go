@@ -1,6 +1,9 @@
 package session
 
-import "sync"
+import (
+	"context"
+	"sync"
+)
 
 // Timeline is the append-only record of events that the UI and the text
 // outputs render. One goroutine appends; any number may read while it grows.
@@ -113,4 +116,43 @@ func (t *Timeline) Flows() []StreamInfo {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
 	return append([]StreamInfo(nil), t.flows...)
+}
+
+// Follow calls fn for every event in order, from the first, waiting for new
+// ones as the timeline grows, until the timeline is finished and fn has seen
+// every event (returns nil), ctx is done (returns its error) or fn fails.
+func (t *Timeline) Follow(ctx context.Context, fn func(Event) error) error {
+	next := 0
+	for {
+		changed := t.Changed()
+		n := t.Len()
+		for ; next < n; next++ {
+			if err := fn(t.At(next)); err != nil {
+				return err
+			}
+		}
+		if t.Done() && next >= t.Len() {
+			return nil
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// StreamInfo returns the registered connection (KindSegment) or flow
+// (KindDatagram) with that index, or a StreamInfo holding only the index.
+func (t *Timeline) StreamInfo(kind EventKind, index int) StreamInfo {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	list := t.streams
+	if kind == KindDatagram {
+		list = t.flows
+	}
+	if index >= 0 && index < len(list) {
+		return list[index]
+	}
+	return StreamInfo{Index: index}
 }

@@ -165,3 +165,19 @@ type Event struct {
 	Note     NoteID
 	Seg      capture.Segment
 }
+
+var analysisNames = [...]string{
+	"retransmission", "out_of_order", "dup_ack", "zero_window",
+	"window_update", "keep_alive", "previous_segment_not_captured",
+}
+
+// Names returns the names of the set bits, e.g. ["retransmission"].
+func (a Analysis) Names() []string {
+	var names []string
+	for i, n := range analysisNames {
+		if a&(1<<i) != 0 {
+			names = append(names, n)
+		}
+	}
+	return names
+}

@@ -1,0 +1,64 @@
+package report
+
+import (
+	"context"
+
+	"github.com/handshake-viz/handshake-viz/capture"
+	"github.com/handshake-viz/handshake-viz/session"
+	"github.com/handshake-viz/handshake-viz/session/feed"
+)
+
+// Version is the version of the JSON report format.
+const Version = 1
+
+// Report is the `analyze --json` object for one capture (DESIGN.md).
+type Report struct {
+	Version    int                     `json:"version"`
+	File       string                  `json:"file"`
+	Format     string                  `json:"format"`
+	LinkTypes  []string                `json:"link_types"`
+	Packets    uint64                  `json:"packets"`
+	TCPPackets uint64                  `json:"tcp_packets"`
+	UDPPackets uint64                  `json:"udp_packets"`
+	Warnings   []string                `json:"warnings"`
+	Streams    []session.StreamSummary `json:"streams"`
+	UDPFlows   []session.UDPFlow       `json:"udp_flows"`
+}
+
+// Analyze reads src to its end (or to the damage) and reports on it. Damage
+// becomes a warning; the error is only for a source that fails outright or
+// a cancelled context.
+func Analyze(ctx context.Context, src capture.Source) (Report, error) {
+	res, err := feed.Run(ctx, src, feed.Options{})
+	if err != nil {
+		return Report{}, err
+	}
+	info := src.Info()
+	_, tcp, udp := res.Tracker.Counts()
+	r := Report{
+		Version:    Version,
+		File:       info.Name,
+		Format:     info.Format,
+		LinkTypes:  nonNil(info.LinkTypes),
+		Packets:    res.Packets,
+		TCPPackets: tcp,
+		UDPPackets: udp,
+		Warnings:   nonNil(res.Warnings),
+		Streams:    res.Tracker.Summaries(),
+		UDPFlows:   res.Tracker.UDPFlows(),
+	}
+	if r.Streams == nil {
+		r.Streams = []session.StreamSummary{}
+	}
+	if r.UDPFlows == nil {
+		r.UDPFlows = []session.UDPFlow{}
+	}
+	return r, nil
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
