@@ -1,0 +1,31 @@
+//go:build !linux
+
+package capture
+
+import (
+	"fmt"
+	"io"
+)
+
+// LiveSource is a live capture. Outside Linux it cannot be opened.
+type LiveSource struct{}
+
+// OpenLive fails outside Linux with an error wrapping ErrLiveUnsupported.
+func OpenLive(cfg LiveConfig) (*LiveSource, error) {
+	return nil, fmt.Errorf("live capture on %s: %w", cfg.Interface, ErrLiveUnsupported)
+}
+
+// Next returns io.EOF.
+func (s *LiveSource) Next() (RawPacket, error) { return RawPacket{}, io.EOF }
+
+// Info describes a live source that never opened.
+func (s *LiveSource) Info() SourceInfo { return SourceInfo{Format: "live", Size: -1} }
+
+// BytesRead is 0.
+func (s *LiveSource) BytesRead() int64 { return 0 }
+
+// Stats fails with ErrLiveUnsupported.
+func (s *LiveSource) Stats() (LiveStats, error) { return LiveStats{}, ErrLiveUnsupported }
+
+// Close does nothing.
+func (s *LiveSource) Close() error { return nil }

@@ -1,0 +1,66 @@
+package exchange
+
+import (
+	"fmt"
+	"net/netip"
+)
+
+// KernelState is one TCP socket as the kernel sees it.
+type KernelState struct {
+	Local, Remote netip.AddrPort
+	State         string // RFC 9293 name: "ESTABLISHED", "TIME-WAIT", "CLOSED", …
+}
+
+// String returns "local -> remote STATE".
+func (k KernelState) String() string {
+	return fmt.Sprintf("%s -> %s %s", k.Local, k.Remote, k.State)
+}
+
+// Linux TCP state codes (include/net/tcp_states.h), as /proc/net/tcp and
+// TCP_INFO report them.
+const (
+	linuxEstablished = 0x01
+	linuxSynSent     = 0x02
+	linuxSynRecv     = 0x03
+	linuxFinWait1    = 0x04
+	linuxFinWait2    = 0x05
+	linuxTimeWait    = 0x06
+	linuxClose       = 0x07
+	linuxCloseWait   = 0x08
+	linuxLastAck     = 0x09
+	linuxListen      = 0x0A
+	linuxClosing     = 0x0B
+	linuxNewSynRecv  = 0x0C // request socket: the server half of a handshake
+)
+
+// StateClosed is the name of a socket that does not exist (any more).
+const StateClosed = "CLOSED"
+
+// stateName maps a Linux TCP state code to its RFC 9293 name.
+func stateName(code uint8) string {
+	switch code {
+	case linuxEstablished:
+		return "ESTABLISHED"
+	case linuxSynSent:
+		return "SYN-SENT"
+	case linuxSynRecv, linuxNewSynRecv:
+		return "SYN-RECEIVED"
+	case linuxFinWait1:
+		return "FIN-WAIT-1"
+	case linuxFinWait2:
+		return "FIN-WAIT-2"
+	case linuxTimeWait:
+		return "TIME-WAIT"
+	case linuxClose:
+		return StateClosed
+	case linuxCloseWait:
+		return "CLOSE-WAIT"
+	case linuxLastAck:
+		return "LAST-ACK"
+	case linuxListen:
+		return "LISTEN"
+	case linuxClosing:
+		return "CLOSING"
+	}
+	return fmt.Sprintf("UNKNOWN(%d)", code)
+}
