@@ -50,7 +50,7 @@ type DamageError struct {
 }
 
 func (e *DamageError) Error() string {
-	return fmt.Sprintf("frame %d: truncated or damaged record at byte %d: %v", e.Frame, e.Offset, e.Err)
+	return fmt.Sprintf("frame %d: truncated record at byte %d: %v", e.Frame, e.Offset, e.Err)
 }
 
 func (e *DamageError) Unwrap() error { return e.Err }

@@ -1,0 +1,79 @@
+package capture
+
+import (
+	"sort"
+	"sync"
+)
+
+// FrameStore gives back the bytes of a frame by its frame number, for the
+// detail and hex panes.
+type FrameStore interface {
+	// Frame returns frame n (1-based) and whether the store has it. The
+	// returned Data must not be modified.
+	Frame(n uint64) (RawPacket, bool)
+}
+
+// memoryChunkSize is the size of the arena chunks frame copies are packed
+// into: one allocation per many frames, and no copying when the store grows.
+const memoryChunkSize = 1 << 20
+
+// MemoryStore keeps copies of frames in memory (live demo, stdin, one opened
+// stream). Add and Frame may be called from different goroutines.
+type MemoryStore struct {
+	mu     sync.RWMutex
+	frames []RawPacket // in the order added; frame numbers ascending
+	chunk  []byte      // free tail of the current arena chunk
+}
+
+// NewMemoryStore returns an empty store.
+func NewMemoryStore() *MemoryStore { return &MemoryStore{} }
+
+// Add stores a copy of p (its Data is copied). Frames must be added in
+// ascending frame order; a frame number already stored is ignored.
+func (m *MemoryStore) Add(p *RawPacket) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if n := len(m.frames); n > 0 && m.frames[n-1].Frame >= p.Frame {
+		return
+	}
+	q := *p
+	q.Info.AncillaryData = nil
+	q.Data = m.copyData(p.Data)
+	m.frames = append(m.frames, q)
+}
+
+// copyData copies b into the arena.
+func (m *MemoryStore) copyData(b []byte) []byte {
+	if len(b) > memoryChunkSize/4 {
+		return append([]byte(nil), b...)
+	}
+	if len(b) > len(m.chunk) {
+		m.chunk = make([]byte, memoryChunkSize)
+	}
+	c := m.chunk[:len(b):len(b)]
+	copy(c, b)
+	m.chunk = m.chunk[len(b):]
+	return c
+}
+
+// Frame returns frame n (1-based).
+func (m *MemoryStore) Frame(n uint64) (RawPacket, bool) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	// Frames numbered 1, 2, 3… without gaps sit at index n-1.
+	if n >= 1 && n <= uint64(len(m.frames)) && m.frames[n-1].Frame == n {
+		return m.frames[n-1], true
+	}
+	i := sort.Search(len(m.frames), func(i int) bool { return m.frames[i].Frame >= n })
+	if i < len(m.frames) && m.frames[i].Frame == n {
+		return m.frames[i], true
+	}
+	return RawPacket{}, false
+}
+
+// Len is the number of frames stored.
+func (m *MemoryStore) Len() int {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return len(m.frames)
+}
