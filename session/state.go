@@ -1,0 +1,236 @@
+package session
+
+import "github.com/handshake-viz/handshake-viz/capture"
+
+// endpoint is what the tracker knows about one end of a connection, as
+// seen on the wire.
+type endpoint struct {
+	synSeen  bool   // this end sent a SYN (or SYN+ACK)
+	isnKnown bool   // isn is known (from its SYN, or from the peer's ACK of it)
+	isn      uint32 // initial sequence number
+	finSent  bool
+	finSeq   uint32 // sequence number of its FIN
+	finAcked bool   // the peer acknowledged the FIN
+	ackSent  bool
+	lastAck  uint32 // highest acknowledgment number this end sent
+	baseSet  bool   // base for relative numbers is set (Wireshark base_seq)
+	base     uint32
+}
+
+// finStep says what a FIN did.
+type finStep uint8
+
+const (
+	finNone   finStep = iota
+	finFirst          // first FIN of the connection
+	finSecond         // the other end's FIN, after the first was acknowledged (4-way)
+	fin3Way           // the other end's FIN that also acknowledges the first
+	finSimul          // the other end's FIN, crossing the first (simultaneous close)
+	finAgain          // a FIN already sent, sent again
+)
+
+// ackStep says which FIN an acknowledgment covered.
+type ackStep uint8
+
+const (
+	ackNone      ackStep = iota
+	ackFirstFIN          // acknowledges the first FIN: FIN-WAIT-2 / CLOSE-WAIT
+	ackLastFIN           // acknowledges the peer's FIN after our own was acked: TIME-WAIT
+	ackClosing           // acknowledges a FIN of an end in CLOSING: TIME-WAIT
+	ackFINClosed         // acknowledges the FIN of an end in LAST-ACK: CLOSED
+)
+
+// step is the outcome of one segment on the two state machines.
+type step struct {
+	changed       Side
+	handshakeDone bool // this segment completed the handshake
+	acksPeerSYN   bool // an ACK (no SYN) acknowledging the peer's SYN
+	synAgain      bool // SYN (or SYN+ACK) repeated with the same ISN
+	simOpen       bool // a SYN crossing the peer's SYN
+	rst           bool // an acceptable RST
+	rstIgnored    bool // an RST that RFC 9293 says to drop (SYN-SENT, bad ACK)
+	refused       bool // RST answering a SYN: nobody listens
+	fin           finStep
+	ack           ackStep
+}
+
+// transition applies one segment sent from d to the inferred state of both
+// ends (RFC 9293 section 3.3.2 names). The capture is taken at one point, so
+// a segment is treated as sent and received at the same instant: the
+// sender's state moves for what it sends, the receiver's for what it gets.
+func (c *conn) transition(d Dir, seg *capture.Segment) step {
+	before := c.state
+	var s step
+	if seg.Flags&capture.RST != 0 {
+		c.reset(d, seg, &s)
+	} else {
+		if seg.Flags&capture.SYN != 0 {
+			c.syn(d, seg, &s)
+		}
+		if seg.Flags&capture.ACK != 0 {
+			c.ack(d, seg, &s)
+		}
+		if seg.Flags&capture.FIN != 0 {
+			c.fin(d, seg, &s)
+		}
+	}
+	if c.state[FromClient] != before[FromClient] {
+		s.changed |= ClientSide
+	}
+	if c.state[FromServer] != before[FromServer] {
+		s.changed |= ServerSide
+	}
+	return s
+}
+
+// reset handles an RST from d. RFC 9293 3.10.7.3: in SYN-SENT an RST is
+// acceptable only if its ACK acknowledges the SYN; one with a wrong ACK is
+// dropped (a forged RST). Elsewhere every RST is taken: without the
+// receive window we cannot check its sequence number.
+func (c *conn) reset(d Dir, seg *capture.Segment, s *step) {
+	x, y := d, 1-d
+	Y := &c.ep[y]
+	if c.state[y] == SynSent && seg.Flags&capture.ACK != 0 && Y.isnKnown && seg.Ack != Y.isn+1 {
+		s.rstIgnored = true
+		return
+	}
+	s.rst = true
+	// An RST answering a SYN from an end that never sent SYN+ACK: the
+	// port is CLOSED (RFC 9293 3.10.7.1); a listener would have answered
+	// with SYN+ACK. Its LISTEN state was our guess; correct it.
+	if c.state[y] == SynSent && !c.ep[x].synSeen {
+		s.refused = true
+	}
+	c.state[x], c.state[y] = Closed, Closed
+}
+
+// syn handles a SYN or SYN+ACK from d.
+func (c *conn) syn(d Dir, seg *capture.Segment, s *step) {
+	x, y := d, 1-d
+	X := &c.ep[x]
+	if X.synSeen && X.isn == seg.Seq {
+		s.synAgain = true
+	}
+	X.synSeen, X.isnKnown, X.isn = true, true, seg.Seq
+	if seg.Flags&capture.ACK == 0 {
+		switch c.state[x] {
+		case Closed, Listen:
+			c.state[x] = SynSent
+		}
+		// Simultaneous open: this SYN crosses the peer's SYN; each end
+		// receives the other's SYN in SYN-SENT and moves to SYN-RECEIVED.
+		if c.state[y] == SynSent && c.ep[y].synSeen && !s.synAgain {
+			s.simOpen = true
+			c.state[x], c.state[y] = SynReceived, SynReceived
+		}
+		return
+	}
+	switch c.state[x] {
+	case Closed, Listen, SynSent:
+		c.state[x] = SynReceived
+	}
+}
+
+// ack handles the acknowledgment field of a segment from d: the end of the
+// handshake and the acknowledgment of FINs.
+func (c *conn) ack(d Dir, seg *capture.Segment, s *step) {
+	x, y := d, 1-d
+	X, Y := &c.ep[x], &c.ep[y]
+	a := seg.Ack
+	if !X.ackSent || seqGT(a, X.lastAck) {
+		X.ackSent, X.lastAck = true, a
+	}
+	acksSYN := Y.isnKnown && seqGE(a, Y.isn+1) && seqLE(a, Y.isn+1+1<<30)
+	if acksSYN && Y.synSeen && seg.Flags&capture.SYN == 0 {
+		s.acksPeerSYN = true
+	}
+	if acksSYN {
+		// The peer's SYN is acknowledged: it reaches ESTABLISHED on
+		// receipt (it was SYN-RECEIVED)...
+		if c.state[y] == SynReceived {
+			c.state[y] = Established
+		}
+		// ...and an end in SYN-SENT that sends this ACK is ESTABLISHED.
+		if seg.Flags&capture.SYN == 0 && c.state[x] == SynSent {
+			c.state[x] = Established
+		}
+		if c.state[x] == Established && c.state[y] == Established && !c.established {
+			c.established = true
+			s.handshakeDone = true
+		}
+	}
+	if !Y.finSent || Y.finAcked || !seqGE(a, Y.finSeq+1) {
+		return
+	}
+	Y.finAcked = true
+	s.ack = ackFirstFIN
+	switch c.state[y] {
+	case FinWait1:
+		c.state[y] = FinWait2
+	case Closing:
+		c.state[y] = TimeWait
+		s.ack = ackClosing
+	case LastAck:
+		c.state[y] = Closed
+		s.ack = ackFINClosed
+	}
+	if c.state[x] == FinWait2 {
+		// Our FIN was acknowledged before; acknowledging the peer's FIN
+		// we enter TIME-WAIT (2*MSL).
+		c.state[x] = TimeWait
+		s.ack = ackLastFIN
+	}
+}
+
+// fin handles a FIN from d.
+func (c *conn) fin(d Dir, seg *capture.Segment, s *step) {
+	x, y := d, 1-d
+	X, Y := &c.ep[x], &c.ep[y]
+	finSeq := seg.Seq + seg.PayloadLen
+	if seg.Flags&capture.SYN != 0 {
+		finSeq++
+	}
+	if X.finSent {
+		s.fin = finAgain
+		if c.state[y] == Established || c.state[y] == SynReceived {
+			c.state[y] = CloseWait // the first copy reached it before it was synchronized
+		}
+		return
+	}
+	X.finSent, X.finSeq = true, finSeq
+	if !Y.finSent {
+		s.fin = finFirst
+		switch c.state[x] {
+		case Established, SynReceived, SynSent:
+			c.state[x] = FinWait1
+		case CloseWait:
+			c.state[x] = LastAck
+		}
+		switch c.state[y] {
+		case Established, SynReceived:
+			c.state[y] = CloseWait
+		}
+		return
+	}
+	// Second FIN.
+	switch {
+	case Y.finAcked && s.ack != ackNone:
+		s.fin = fin3Way // this very segment acknowledged the first FIN
+	case Y.finAcked:
+		s.fin = finSecond
+	default:
+		// The FINs crossed: this end sent its FIN before it got the
+		// peer's (it went FIN-WAIT-1, then CLOSING on receiving it); the
+		// peer, in FIN-WAIT-1, receives this FIN and enters CLOSING.
+		s.fin = finSimul
+		c.state[x] = Closing
+		if c.state[y] == FinWait1 {
+			c.state[y] = Closing
+		}
+		return
+	}
+	switch c.state[x] {
+	case CloseWait, Established:
+		c.state[x] = LastAck
+	}
+}
