@@ -1,0 +1,281 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// binPath is the handshake-viz binary built once by TestMain for the
+// end-to-end tests.
+var binPath string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "hv-e2e-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	// World-readable so the fallback test can run it as nobody.
+	if err := os.Chmod(dir, 0o755); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binPath = filepath.Join(dir, "handshake-viz")
+	build := exec.Command("go", "build", "-o", binPath, ".")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "build handshake-viz: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// corpus returns the path of a shared capture, skipping when ../shared is absent.
+func corpus(t *testing.T, name string) string {
+	t.Helper()
+	p := filepath.Join("..", "..", "..", "shared", "pcaps", name)
+	if _, err := os.Stat(p); err != nil {
+		t.Skipf("shared corpus not found (%v): run from a checkout with ../shared beside it", err)
+	}
+	return p
+}
+
+func needRoot(t *testing.T) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("needs root: live capture on lo needs CAP_NET_RAW (CI runs as root)")
+	}
+}
+
+// ndjson parses NDJSON lines into maps.
+func ndjson(t *testing.T, out []byte) []map[string]any {
+	t.Helper()
+	var lines []map[string]any
+	for _, l := range bytes.Split(bytes.TrimSpace(out), []byte("\n")) {
+		var m map[string]any
+		if err := json.Unmarshal(l, &m); err != nil {
+			t.Fatalf("not JSON: %q: %v", l, err)
+		}
+		lines = append(lines, m)
+	}
+	return lines
+}
+
+func flagsOf(m map[string]any) string {
+	var fl []string
+	for _, f := range m["flags"].([]any) {
+		fl = append(fl, f.(string))
+	}
+	return strings.Join(fl, ",")
+}
+
+// checkExchangeEvents asserts the events of one hello/world/## exchange.
+func checkExchangeEvents(t *testing.T, lines []map[string]any) {
+	t.Helper()
+	if len(lines) < 2 {
+		t.Fatalf("only %d lines", len(lines))
+	}
+	last := lines[len(lines)-1]
+	if last["kind"] != "summary" {
+		t.Fatalf("last line is %v, want the summary", last)
+	}
+	st := last["stream"].(map[string]any)
+	if st["handshake"] != "complete" || st["closed_by"] != "client" {
+		t.Errorf("summary = %v", st)
+	}
+	var segs []map[string]any
+	for _, l := range lines {
+		if l["kind"] == "segment" {
+			segs = append(segs, l)
+		}
+	}
+	want := []struct{ from, flags, client, server string }{
+		{"client", "SYN", "SYN-SENT", "LISTEN"},
+		{"server", "SYN,ACK", "SYN-SENT", "SYN-RECEIVED"},
+		{"client", "ACK", "ESTABLISHED", "ESTABLISHED"},
+	}
+	for i, w := range want {
+		s := segs[i]
+		if s["from"] != w.from || flagsOf(s) != w.flags || s["client_state"] != w.client || s["server_state"] != w.server {
+			t.Errorf("segment %d = %v %v %v/%v, want %+v", i+1, s["from"], flagsOf(s), s["client_state"], s["server_state"], w)
+		}
+		if s["phase"] != "handshake" || s["seq"].(float64) != float64(map[int]int{0: 0, 1: 0, 2: 1}[i]) {
+			t.Errorf("segment %d phase/seq = %v/%v", i+1, s["phase"], s["seq"])
+		}
+	}
+	final := segs[len(segs)-1]
+	if final["client_state"] != "TIME-WAIT" || final["server_state"] != "CLOSED" {
+		t.Errorf("final states client %v server %v, want TIME-WAIT / CLOSED", final["client_state"], final["server_state"])
+	}
+	var lens []string
+	for _, s := range segs {
+		if n := s["len"].(float64); n > 0 {
+			lens = append(lens, s["from"].(string)[:1]+strconv.Itoa(int(n)))
+		}
+	}
+	// hello, its echo, world, its echo, ## (the server does not echo ##).
+	if got := strings.Join(lens, " "); got != "c5 s5 c5 s5 c2" {
+		t.Errorf("data segments = %q, want c5 s5 c5 s5 c2", got)
+	}
+	for _, s := range segs {
+		if s["note"] == "" || strings.HasPrefix(s["note"].(string), "note.") {
+			t.Errorf("segment %v has no narration: %q", s["n"], s["note"])
+		}
+	}
+}
+
+func TestDemoJSONLiveEmitsHandshakeDataCloseAndSummary(t *testing.T) {
+	needRoot(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var stderr bytes.Buffer
+	cmd := exec.CommandContext(ctx, binPath, "demo", "--json")
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("demo --json: %v\nstderr: %s", err, stderr.String())
+	}
+	if strings.Contains(stderr.String(), "recorded") {
+		t.Fatalf("live demo fell back to the recording: %s", stderr.String())
+	}
+	checkExchangeEvents(t, ndjson(t, out))
+}
+
+func TestDemoWithoutPrivilegesPlaysRecordingAndExits0(t *testing.T) {
+	needRoot(t) // to switch to nobody
+	if runtime.GOOS != "linux" {
+		t.Skip("linux only")
+	}
+	nobody, err := user.Lookup("nobody")
+	if err != nil {
+		t.Skipf("no nobody user: %v", err)
+	}
+	uid, _ := strconv.Atoi(nobody.Uid)
+	gid, _ := strconv.Atoi(nobody.Gid)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var stderr bytes.Buffer
+	cmd := exec.CommandContext(ctx, binPath, "demo", "--json")
+	cmd.Dir = "/"
+	cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=/"}
+	cmd.Stderr = &stderr
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}}
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("demo --json as nobody: %v\nstderr: %s", err, stderr.String())
+	}
+	msg := strings.TrimSpace(stderr.String())
+	if strings.Count(msg, "\n") != 0 || !strings.Contains(msg, "CAP_NET_RAW") || !strings.Contains(msg, "recorded") {
+		t.Errorf("stderr should be one line naming CAP_NET_RAW and the recording, got %q", msg)
+	}
+	checkExchangeEvents(t, ndjson(t, out))
+}
+
+func TestDemoNoTUIPrintsTextLadderAndExits(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, binPath, "demo", "--recorded", "--no-tui").Output()
+	if err != nil {
+		t.Fatalf("demo --no-tui: %v", err)
+	}
+	text := string(out)
+	for _, want := range []string{"SYN Seq=0", "SYN, ACK Seq=0 Ack=1", "ACK Seq=1 Ack=1", "Len=5", "FIN, ACK", "TIME-WAIT"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("text ladder lacks %q:\n%s", want, text)
+		}
+	}
+}
+
+func TestAnalyzeJSONReportsCorpusStream(t *testing.T) {
+	path := corpus(t, "tcpdump/dns_tcp.pcap")
+	out, err := exec.Command(binPath, "analyze", "--json", path).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep struct {
+		Version   int      `json:"version"`
+		Format    string   `json:"format"`
+		LinkTypes []string `json:"link_types"`
+		Packets   int      `json:"packets"`
+		Streams   []struct {
+			Index        int    `json:"index"`
+			Packets      int    `json:"packets"`
+			Handshake    string `json:"handshake"`
+			Close        string `json:"close"`
+			Completeness int    `json:"completeness"`
+		} `json:"streams"`
+	}
+	if err := json.Unmarshal(out, &rep); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if rep.Version != 1 || rep.Format != "pcap" || rep.Packets != 11 || len(rep.Streams) != 1 {
+		t.Fatalf("report = %+v", rep)
+	}
+	s := rep.Streams[0]
+	if s.Packets != 11 || s.Handshake != "complete" || s.Close != "fin4" || s.Completeness != 31 {
+		t.Errorf("stream = %+v", s)
+	}
+}
+
+func TestAnalyzeNotACaptureExits1WithOneLine(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "notes.txt")
+	os.WriteFile(bad, []byte("hello, this is not a capture\n"), 0o644)
+	cmd := exec.Command(binPath, "analyze", bad)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+		t.Fatalf("exit = %v, want status 1", err)
+	}
+	if strings.Count(strings.TrimSpace(stderr.String()), "\n") != 0 || !strings.Contains(stderr.String(), "notes.txt") {
+		t.Errorf("stderr = %q, want one line naming the file", stderr.String())
+	}
+}
+
+func TestAnalyzeDamagedCaptureWarnsAndExits0(t *testing.T) {
+	path := corpus(t, "derived/http_get-cut-short.pcap")
+	out, err := exec.Command(binPath, "analyze", "--json", path).Output()
+	if err != nil {
+		t.Fatalf("exit = %v, want 0 for a damaged but readable file", err)
+	}
+	var rep struct {
+		Packets  int      `json:"packets"`
+		Warnings []string `json:"warnings"`
+	}
+	json.Unmarshal(out, &rep)
+	if rep.Packets != 9 || len(rep.Warnings) != 1 || !strings.HasPrefix(rep.Warnings[0], "frame 10:") {
+		t.Errorf("packets %d warnings %q", rep.Packets, rep.Warnings)
+	}
+}
+
+func TestAnalyzeReadsStdin(t *testing.T) {
+	path := corpus(t, "tcpdump/print-flags.pcap")
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	cmd := exec.Command(binPath, "analyze", "--json", "-")
+	cmd.Stdin = f
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(out, []byte(`"close":"fin3"`)) {
+		t.Errorf("stdin analyze = %s", out)
+	}
+}

@@ -1,0 +1,119 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// tmuxSession drives the real binary in a real terminal (tmux).
+type tmuxSession struct {
+	t    *testing.T
+	name string
+	exit string // file the shell writes the exit status to
+}
+
+func startTmux(t *testing.T, args ...string) *tmuxSession {
+	t.Helper()
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux not installed (.ci/run installs it): apt-get install -y tmux")
+	}
+	s := &tmuxSession{t: t, name: fmt.Sprintf("hv-%d-%s", os.Getpid(), strings.ReplaceAll(t.Name(), "/", "-")),
+		exit: filepath.Join(t.TempDir(), "exit")}
+	quoted := []string{binPath}
+	for _, a := range args {
+		quoted = append(quoted, "'"+a+"'")
+	}
+	shell := fmt.Sprintf("%s; echo $? > %s; sleep 30", strings.Join(quoted, " "), s.exit)
+	cmd := exec.Command("tmux", "new-session", "-d", "-s", s.name, "-x", "140", "-y", "40", shell)
+	cmd.Env = append(os.Environ(), "TERM=xterm-256color")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("tmux new-session: %v: %s", err, out)
+	}
+	t.Cleanup(func() { exec.Command("tmux", "kill-session", "-t", s.name).Run() })
+	return s
+}
+
+func (s *tmuxSession) screen() string {
+	out, _ := exec.Command("tmux", "capture-pane", "-p", "-t", s.name).Output()
+	return string(out)
+}
+
+// waitFor polls the screen until every string shows, or fails after limit.
+func (s *tmuxSession) waitFor(limit time.Duration, want ...string) {
+	s.t.Helper()
+	deadline := time.Now().Add(limit)
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		scr := s.screen()
+		missing := ""
+		for _, w := range want {
+			if !strings.Contains(scr, w) {
+				missing = w
+				break
+			}
+		}
+		if missing == "" {
+			return
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("%q never showed on screen; last screen:\n%s", missing, scr)
+		}
+		<-tick.C
+	}
+}
+
+func (s *tmuxSession) keys(keys ...string) {
+	s.t.Helper()
+	if out, err := exec.Command("tmux", append([]string{"send-keys", "-t", s.name}, keys...)...).CombinedOutput(); err != nil {
+		s.t.Fatalf("send-keys: %v: %s", err, out)
+	}
+}
+
+// exitStatus waits for the program to end and returns its exit status.
+func (s *tmuxSession) exitStatus(limit time.Duration) string {
+	s.t.Helper()
+	deadline := time.Now().Add(limit)
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		if b, err := os.ReadFile(s.exit); err == nil && len(b) > 0 {
+			return strings.TrimSpace(string(b))
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("program did not exit; screen:\n%s", s.screen())
+		}
+		<-tick.C
+	}
+}
+
+func TestTmuxDemoShowsSYNAndEstablishedAndQuitsWith0(t *testing.T) {
+	needRoot(t)
+	s := startTmux(t, "demo", "--speed", "4")
+	s.waitFor(20*time.Second, "SYN", "ESTABLISHED")
+	s.keys("q")
+	if st := s.exitStatus(10 * time.Second); st != "0" {
+		t.Fatalf("exit status %s, want 0", st)
+	}
+}
+
+func TestTmuxOpenCaptureEnterShowsLadderAndQuitsWith0(t *testing.T) {
+	path, err := filepath.Abs(corpus(t, "tcpdump/of10_pf5240.pcap"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := startTmux(t, "open", path)
+	s.waitFor(10*time.Second, "172.16.1.101:62224", "refused") // the stream list
+	s.keys("Enter")
+	s.waitFor(10*time.Second, "SYN")
+	s.keys("Escape")
+	s.keys("q")
+	if st := s.exitStatus(10 * time.Second); st != "0" {
+		t.Fatalf("exit status %s, want 0", st)
+	}
+}
