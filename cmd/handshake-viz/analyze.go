@@ -3,6 +3,8 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"os"
+	"runtime/pprof"
 
 	"github.com/spf13/cobra"
 
@@ -12,7 +14,8 @@ import (
 
 // analyzeOptions are the flags of `handshake-viz analyze`.
 type analyzeOptions struct {
-	json bool
+	json       bool
+	cpuProfile string // hidden: write a pprof CPU profile (performance work)
 }
 
 func newAnalyzeCmd(ios streams, o *analyzeOptions) *cobra.Command {
@@ -34,6 +37,13 @@ or cannot be opened.`,
   tcpdump -i eth0 -w - 'tcp port 443' | handshake-viz analyze -`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if o.cpuProfile != "" {
+				stop, err := startCPUProfile(o.cpuProfile)
+				if err != nil {
+					return err
+				}
+				defer stop()
+			}
 			failed := false
 			for _, path := range args {
 				if err := analyzeOne(cmd, ios, o, path); err != nil {
@@ -48,6 +58,8 @@ or cannot be opened.`,
 		},
 	}
 	cmd.Flags().BoolVar(&o.json, "json", false, "print the versioned JSON report (one object per file)")
+	cmd.Flags().StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile to this file (for `go tool pprof`)")
+	_ = cmd.Flags().MarkHidden("cpuprofile")
 	return cmd
 }
 
@@ -76,4 +88,17 @@ func openInput(ios streams, path string) (capture.Source, error) {
 		return capture.OpenReader("-", ios.in, -1)
 	}
 	return capture.OpenFile(path)
+}
+
+// startCPUProfile starts a pprof CPU profile into path; stop ends it.
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("--cpuprofile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("--cpuprofile: %w", err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
