@@ -1,0 +1,248 @@
+package feed
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/handshake-viz/handshake-viz/capture"
+	"github.com/handshake-viz/handshake-viz/session"
+)
+
+// CatalogSnapshot is what a Catalog knows at one moment. Its slices are
+// shared with other callers: do not modify them.
+type CatalogSnapshot struct {
+	Streams  []session.StreamSummary // TCP streams by index
+	Flows    []session.UDPFlow       // UDP flows by index
+	Packets  uint64                  // frames read so far
+	Read     int64                   // bytes of the input read so far
+	Total    int64                   // input size in bytes, -1 when unknown (stdin)
+	Done     bool                    // the whole input was read (or reading stopped)
+	Err      error                   // why reading stopped early, if it did (damage is a warning, not an Err)
+	Warnings []string                // damage found in the input
+	Info     capture.SourceInfo
+}
+
+// Catalog reads a capture in a background goroutine and publishes its
+// progress and stream list as it goes (see the package doc).
+type Catalog struct {
+	path   string
+	live   bool                 // stdin: everything is kept while reading
+	tl     *session.Timeline    // live only
+	store  *capture.MemoryStore // live only
+	ctx    context.Context
+	cancel context.CancelFunc
+	done   chan struct{} // closed when the reader goroutine has ended
+
+	mu      sync.Mutex
+	snap    CatalogSnapshot
+	notify  chan struct{} // closed and replaced at every publication
+	lastPub time.Time     // when the reader last published
+	pubCost time.Duration // how long the last publication took
+}
+
+// publishEvery is the shortest time between two publications while reading.
+const publishEvery = 50 * time.Millisecond
+
+// OpenCatalog opens path ("-" for stdin) and starts reading it in the
+// background. Errors opening the input are returned at once; later ones
+// show in the snapshot's Err. Cancel ctx or call Close to stop reading.
+func OpenCatalog(ctx context.Context, path string) (*Catalog, error) {
+	src, err := capture.OpenFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return startCatalog(ctx, path, src, path == "-"), nil
+}
+
+// startCatalog starts reading src, opened from path; live is for input
+// that cannot be re-read.
+func startCatalog(ctx context.Context, path string, src capture.Source, live bool) *Catalog {
+	c := &Catalog{
+		path:   path,
+		live:   live,
+		done:   make(chan struct{}),
+		notify: make(chan struct{}),
+	}
+	c.ctx, c.cancel = context.WithCancel(ctx)
+	info := src.Info()
+	c.snap = CatalogSnapshot{Total: info.Size, Info: info}
+	if c.live {
+		c.tl = session.NewTimeline()
+		c.store = capture.NewMemoryStore()
+	}
+	go c.read(src)
+	return c
+}
+
+// read is the reader goroutine: the only user of the Tracker.
+func (c *Catalog) read(src capture.Source) {
+	defer close(c.done)
+	defer src.Close()
+	in := capture.Source(src)
+	opts := Options{tick: func(tr *session.Tracker, packets uint64) { c.publishDue(tr, in, packets) }}
+	if c.live {
+		opts.Timeline, opts.Store = c.tl, c.store
+		opts.tickEvery = liveTickEvery
+	}
+	r := newRunner(opts)
+	if c.live {
+		p := newPump(c.ctx, src)
+		defer p.stop()
+		// Before waiting for input that is slow to come, show what came.
+		p.idle = func() time.Duration { return c.publishDue(r.tr, p, r.packets) }
+		in = p
+	}
+	res, err := r.run(c.ctx, in)
+	c.publish(res.Tracker, in, res.Packets, func(s *CatalogSnapshot) {
+		s.Done, s.Err, s.Warnings = true, err, res.Warnings
+	})
+}
+
+// publishDue publishes if publishEvery (or ten times the cost of the last
+// publication, for huge stream lists) has passed since the last one, and
+// returns 0; otherwise it returns how long until it may publish.
+func (c *Catalog) publishDue(tr *session.Tracker, src capture.Source, packets uint64) time.Duration {
+	gap := max(publishEvery, 10*c.pubCost)
+	if wait := gap - time.Since(c.lastPub); wait > 0 {
+		return wait
+	}
+	c.publish(tr, src, packets, nil)
+	return 0
+}
+
+// publish makes a new snapshot from the tracker and wakes the waiters.
+func (c *Catalog) publish(tr *session.Tracker, src capture.Source, packets uint64, edit func(*CatalogSnapshot)) {
+	start := time.Now()
+	streams, flows := tr.Summaries(), tr.UDPFlows()
+	read, info := src.BytesRead(), src.Info()
+	c.mu.Lock()
+	s := c.snap
+	s.Streams, s.Flows, s.Packets, s.Read, s.Info = streams, flows, packets, read, info
+	if edit != nil {
+		edit(&s)
+	}
+	c.snap = s
+	close(c.notify)
+	c.notify = make(chan struct{})
+	c.mu.Unlock()
+	c.lastPub = time.Now()
+	c.pubCost = c.lastPub.Sub(start)
+}
+
+// Snapshot returns what the catalog knows now.
+func (c *Catalog) Snapshot() CatalogSnapshot {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.snap
+}
+
+// Changed returns a channel closed at the next publication: at most every
+// ~50 ms while reading, and once at the end.
+func (c *Catalog) Changed() <-chan struct{} {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.notify
+}
+
+// Wait blocks until reading has ended (Done in the snapshot) or ctx ends.
+func (c *Catalog) Wait(ctx context.Context) error {
+	select {
+	case <-c.done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Close stops reading and waits for the reader goroutine to end.
+func (c *Catalog) Close() error {
+	c.cancel()
+	<-c.done
+	return nil
+}
+
+// OpenStream returns the events and frames of one TCP stream (kind
+// session.KindSegment) or UDP flow (session.KindDatagram). For a file it
+// re-reads the file and keeps that stream's events and frames only, so
+// memory is bounded by the stream's size. For stdin, which cannot be
+// re-read, it returns the whole live timeline and frame store: the caller
+// selects the stream (ui.ScreenOptions.Stream), and the stream grows while
+// reading goes on. Event.Stream keeps its index in the whole capture.
+func (c *Catalog) OpenStream(kind session.EventKind, index int) (*session.Timeline, capture.FrameStore, error) {
+	snap := c.Snapshot()
+	if err := checkIndex(snap, kind, index); err != nil {
+		return nil, nil, err
+	}
+	if c.live {
+		return c.tl, c.store, nil
+	}
+	src, err := capture.OpenFile(c.path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("re-reading %s to open %s %d: %w", c.path, kind, index, err)
+	}
+	defer src.Close()
+	tl, store := session.NewTimeline(), capture.NewMemoryStore()
+	opts := Options{
+		Timeline: tl,
+		Store:    store,
+		Keep:     func(ev *session.Event) bool { return ev.Kind == kind && ev.Stream == index },
+	}
+	if snap.Done && snap.Err == nil {
+		opts.Limit = streamPackets(snap, kind, index)
+	}
+	if _, err := Run(c.ctx, src, opts); err != nil {
+		return nil, nil, fmt.Errorf("opening %s %d: %w", kind, index, err)
+	}
+	return tl, store, nil
+}
+
+// checkIndex reports an index the catalog has not seen (yet).
+func checkIndex(snap CatalogSnapshot, kind session.EventKind, index int) error {
+	n, what := len(snap.Streams), "TCP streams"
+	if kind == session.KindDatagram {
+		n, what = len(snap.Flows), "UDP flows"
+	}
+	if index < 0 || index >= n {
+		return fmt.Errorf("no %s %d in %s: it has %d %s so far", kind, index, snap.Info.Name, n, what)
+	}
+	return nil
+}
+
+// streamPackets is how many packets the stream or flow has in a file that
+// was read to the end.
+func streamPackets(snap CatalogSnapshot, kind session.EventKind, index int) uint64 {
+	if kind == session.KindDatagram {
+		return uint64(snap.Flows[index].Packets)
+	}
+	return uint64(snap.Streams[index].Packets)
+}
+
+// Progress is bytes read, the input size (-1 when unknown) and whether
+// reading has ended.
+func (c *Catalog) Progress() (read, total int64, done bool) {
+	s := c.Snapshot()
+	return s.Read, s.Total, s.Done
+}
+
+// Packets is the number of frames read so far.
+func (c *Catalog) Packets() uint64 { return c.Snapshot().Packets }
+
+// Streams returns the TCP streams seen so far (shared: do not modify).
+func (c *Catalog) Streams() []session.StreamSummary { return c.Snapshot().Streams }
+
+// Flows returns the UDP flows seen so far (shared: do not modify).
+func (c *Catalog) Flows() []session.UDPFlow { return c.Snapshot().Flows }
+
+// Warnings returns the damage found so far and, once reading has stopped
+// early, why.
+func (c *Catalog) Warnings() []string {
+	s := c.Snapshot()
+	if s.Err == nil || errors.Is(s.Err, context.Canceled) {
+		return s.Warnings
+	}
+	return append(slices.Clip(s.Warnings), s.Err.Error())
+}

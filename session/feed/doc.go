@@ -1,0 +1,23 @@
+// Package feed is the pipeline from a packet source to the session model:
+// it reads a capture.Source, decodes each frame into a capture.Segment,
+// feeds it to a session.Tracker and records the resulting events in a
+// session.Timeline (and the frames in a capture.MemoryStore) when asked to.
+//
+// Run is the one-shot pipeline that `analyze`, `replay` and `demo` use.
+// Catalog is what `open` uses: it reads a file in a background goroutine
+// with a Tracker only (memory bounded by open connections, not packets),
+// publishes progress and the stream list as it goes, and re-reads the file
+// to open one stream; on stdin, which cannot be re-read, it keeps every
+// event and frame while reading instead.
+//
+// Contracts:
+//   - Run uses the Source from the calling goroutine and returns when the
+//     input ends, is damaged (a warning, not an error), ctx is cancelled or
+//     the source fails. It does not close the Source.
+//   - With a nil Timeline and Store, Run allocates nothing per packet.
+//   - A Catalog's methods are safe for concurrent use. Snapshots are
+//     immutable copies: the slices they hold are shared between callers and
+//     must not be modified.
+//
+// feed imports capture and session; nothing below cmd and ui imports feed.
+package feed

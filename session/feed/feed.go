@@ -1,0 +1,161 @@
+package feed
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/handshake-viz/handshake-viz/capture"
+	"github.com/handshake-viz/handshake-viz/session"
+)
+
+// Options says what Run records besides the tracker's state.
+type Options struct {
+	// Timeline receives the events (then Finish is called); nil records
+	// none (analyze).
+	Timeline *session.Timeline
+	// Store keeps the frames for the detail and hex panes; nil keeps none.
+	Store *capture.MemoryStore
+	// Keep selects the events (and their frames) to record; nil keeps all.
+	// Frames that decode to no event are kept only when Keep is nil.
+	Keep func(ev *session.Event) bool
+	// Save is called with every frame read (demo --write); nil saves none.
+	// An error from Save stops the run.
+	Save func(p *capture.RawPacket) error
+	// Limit stops the run once this many events were kept; 0 is no limit.
+	// OpenStream uses it to stop re-reading a file after the last packet
+	// of a stream whose size is known.
+	Limit uint64
+
+	// tick, when set, is called every tickEvery frames (default
+	// defaultTickEvery) from the reading goroutine; the Catalog publishes
+	// its snapshots from it.
+	tick      func(tr *session.Tracker, packets uint64)
+	tickEvery uint64
+}
+
+// Result is what a run found.
+type Result struct {
+	Tracker  *session.Tracker // holds the per-stream summaries and counts
+	Packets  uint64           // frames read, decoded or not
+	Warnings []string         // damage found in the input, with frame number and byte offset
+}
+
+// defaultTickEvery is how many frames pass between two checks of ctx (and
+// calls of the tick hook): rare enough to cost nothing, often enough to
+// stop within a millisecond.
+const defaultTickEvery = 4096
+
+// Run reads src until io.EOF, damage (a warning in the Result, not an
+// error), ctx cancellation or a source error, decoding each frame, tracking
+// it and recording what opts ask for. It calls opts.Timeline.Finish before
+// returning, whatever the outcome. The Result is valid on error too: it
+// holds what was read before.
+func Run(ctx context.Context, src capture.Source, opts Options) (Result, error) {
+	return newRunner(opts).run(ctx, src)
+}
+
+func newRunner(opts Options) *runner {
+	if opts.tickEvery == 0 {
+		opts.tickEvery = defaultTickEvery
+	}
+	return &runner{opts: opts, tr: session.NewTracker(), dec: capture.NewDecoder()}
+}
+
+func (r *runner) run(ctx context.Context, src capture.Source) (Result, error) {
+	if r.opts.Timeline != nil {
+		defer r.opts.Timeline.Finish()
+	}
+	err := r.loop(ctx, src)
+	return Result{Tracker: r.tr, Packets: r.packets, Warnings: r.warnings}, err
+}
+
+// runner is the state of one Run.
+type runner struct {
+	opts     Options
+	tr       *session.Tracker
+	dec      *capture.Decoder
+	pkt      capture.RawPacket // the frame being handled (a field: no allocation per frame)
+	seg      capture.Segment
+	kept     []session.Event // reused buffer of the events kept from one frame
+	nKept    uint64
+	packets  uint64
+	warnings []string
+}
+
+func (r *runner) loop(ctx context.Context, src capture.Source) error {
+	for {
+		if r.packets%r.opts.tickEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return fmt.Errorf("reading %s stopped after %d packets: %w", src.Info().Name, r.packets, err)
+			}
+			if r.opts.tick != nil {
+				r.opts.tick(r.tr, r.packets)
+			}
+		}
+		var err error
+		if r.pkt, err = src.Next(); err != nil {
+			return r.end(src, err)
+		}
+		r.packets++
+		if err := r.frame(&r.pkt); err != nil {
+			return err
+		}
+		if r.opts.Limit > 0 && r.nKept >= r.opts.Limit {
+			return nil
+		}
+	}
+}
+
+// end turns the error that ended the input into the run's outcome.
+func (r *runner) end(src capture.Source, err error) error {
+	if errors.Is(err, io.EOF) {
+		return nil
+	}
+	var damage *capture.DamageError
+	if errors.As(err, &damage) {
+		r.warnings = append(r.warnings, damage.Error())
+		return nil
+	}
+	return fmt.Errorf("reading %s after %d packets: %w (is the file complete and readable?)", src.Info().Name, r.packets, err)
+}
+
+// frame handles one frame: save, decode, track, record.
+func (r *runner) frame(p *capture.RawPacket) error {
+	if r.opts.Save != nil {
+		if err := r.opts.Save(p); err != nil {
+			return fmt.Errorf("saving frame %d: %w", p.Frame, err)
+		}
+	}
+	if !r.dec.Decode(p, &r.seg) {
+		if r.opts.Store != nil && r.opts.Keep == nil {
+			r.opts.Store.Add(p)
+		}
+		return nil
+	}
+	evs := r.tr.Observe(&r.seg)
+	if r.opts.Timeline == nil && r.opts.Store == nil && r.opts.Limit == 0 {
+		return nil
+	}
+	if r.opts.Keep != nil {
+		r.kept = r.kept[:0]
+		for i := range evs {
+			if r.opts.Keep(&evs[i]) {
+				r.kept = append(r.kept, evs[i])
+			}
+		}
+		evs = r.kept
+		if len(evs) == 0 {
+			return nil
+		}
+	}
+	r.nKept += uint64(len(evs))
+	if r.opts.Store != nil {
+		r.opts.Store.Add(p)
+	}
+	if r.opts.Timeline != nil {
+		r.opts.Timeline.Append(r.tr, evs...)
+	}
+	return nil
+}

@@ -1,0 +1,276 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/gdamore/tcell/v2"
+	"github.com/rivo/tview"
+
+	"github.com/handshake-viz/handshake-viz/capture"
+	"github.com/handshake-viz/handshake-viz/session"
+	"github.com/handshake-viz/handshake-viz/session/narrate"
+)
+
+// BrowserOptions configures the stream-list browser of `open`.
+type BrowserOptions struct {
+	Lang  narrate.Lang
+	Speed float64 // playback speed of the ladders it opens
+	Raw   bool    // raw sequence numbers in the ladders
+	Title string  // shown at the top, e.g. the file name
+}
+
+// BrowserSource is what the browser lists: a capture being read in the
+// background (*feed.Catalog satisfies it; cmd wires them). Every method is
+// called from goroutines other than the reader's and must be safe for
+// concurrent use; the slices returned are not modified by the browser.
+type BrowserSource interface {
+	// Changed returns a channel closed at the next change of what the
+	// other methods return.
+	Changed() <-chan struct{}
+	// Progress is bytes read, the input size (-1 when unknown) and whether
+	// reading has ended.
+	Progress() (read, total int64, done bool)
+	// Packets is the number of frames read so far.
+	Packets() uint64
+	// Streams are the TCP streams by index; Flows the UDP flows by index.
+	Streams() []session.StreamSummary
+	Flows() []session.UDPFlow
+	// Warnings are the damage found in the input and why reading stopped
+	// early, if it did.
+	Warnings() []string
+	// OpenStream returns a timeline holding (at least) the events of one
+	// TCP stream or UDP flow, and its frames. It may take a while.
+	OpenStream(kind session.EventKind, index int) (*session.Timeline, capture.FrameStore, error)
+}
+
+// RunBrowser shows the stream list of src until the user quits or ctx ends,
+// and restores the terminal (also on a panic).
+func RunBrowser(ctx context.Context, src BrowserSource, opts BrowserOptions) error {
+	app := tview.NewApplication().EnableMouse(true)
+	b := newBrowser(app, src, opts)
+	return b.run(ctx)
+}
+
+// Page names.
+const (
+	pageList   = "list"
+	pageLadder = "ladder"
+	pageHelp   = "help"
+)
+
+// browser is the stream-list screen. Its fields are used from the UI
+// goroutine only, except src and the channels.
+type browser struct {
+	app   *tview.Application
+	src   BrowserSource
+	opts  BrowserOptions
+	pages *tview.Pages
+	list  *tview.Flex
+	table *streamTable
+	input *tview.InputField
+
+	status  browserStatus
+	message string // "opening…" or why a stream could not be opened
+	opening bool
+	opened  bool // a ladder was opened once (auto-open only happens before)
+	ladder  *LadderScreen
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
+	failure chan error // a panic of a browser goroutine
+
+	// notify, when set (tests), is called on the UI goroutine after every
+	// page switch ("page:"+name) and every new list shown ("apply").
+	notify func(what string)
+}
+
+// browserStatus is the progress part of one snapshot of the source.
+type browserStatus struct {
+	read, total    int64
+	done           bool
+	packets        uint64
+	streams, flows int
+	warnings       []string
+}
+
+func newBrowser(app *tview.Application, src BrowserSource, opts BrowserOptions) *browser {
+	b := &browser{
+		app: app, src: src, opts: opts,
+		pages:   tview.NewPages(),
+		table:   newStreamTable(opts.Lang),
+		input:   tview.NewInputField(),
+		failure: make(chan error, 1),
+	}
+	b.table.onOpen = b.open
+	b.input.SetLabel(narrate.Text(opts.Lang, "browser.filter")).
+		SetFieldBackgroundColor(tcell.ColorDefault).
+		SetChangedFunc(b.table.setFilter).
+		SetDoneFunc(b.filterDone)
+	top := tview.NewBox().SetDrawFunc(b.drawTop)
+	bottom := tview.NewBox().SetDrawFunc(b.drawBottom)
+	b.list = tview.NewFlex().SetDirection(tview.FlexRow).
+		AddItem(top, 2, 0, false).
+		AddItem(b.table, 0, 1, true).
+		AddItem(b.input, 1, 0, false).
+		AddItem(bottom, 2, 0, false)
+	b.pages.AddPage(pageList, b.list, true, true)
+	b.pages.AddPage(pageHelp, b.helpPage(), true, false)
+	app.SetRoot(b.pages, true).SetFocus(b.table)
+	app.SetInputCapture(b.capture)
+	return b
+}
+
+// run starts the watcher and the application and cleans up after them.
+func (b *browser) run(ctx context.Context) error {
+	ctx, b.cancel = context.WithCancel(ctx)
+	defer b.cancel()
+	b.wg.Add(1)
+	go b.watch(ctx)
+	go func() {
+		<-ctx.Done()
+		b.app.QueueUpdate(b.quit)
+	}()
+	err := b.app.Run()
+	b.stopLadder()
+	b.cancel()
+	b.wg.Wait()
+	select {
+	case perr := <-b.failure:
+		return perr
+	default:
+	}
+	return err
+}
+
+// quit stops everything that animates, then the application. UI goroutine.
+func (b *browser) quit() {
+	b.stopLadder()
+	if b.cancel != nil {
+		b.cancel()
+	}
+	b.app.Stop()
+}
+
+// guard turns a panic of a browser goroutine into an error of RunBrowser
+// and stops the application, which restores the terminal.
+func (b *browser) guard() {
+	if p := recover(); p != nil {
+		select {
+		case b.failure <- fmt.Errorf("stream browser failed: %v (please report this bug)", p):
+		default:
+		}
+		b.app.Stop()
+	}
+}
+
+// watch follows the source and hands each new list to the UI goroutine,
+// waiting for it to be shown before building the next (so a slow UI gets
+// fewer, not queued, updates).
+func (b *browser) watch(ctx context.Context) {
+	defer b.wg.Done()
+	defer b.guard()
+	var model rowModel
+	for {
+		changed := b.src.Changed()
+		var st browserStatus
+		st.read, st.total, st.done = b.src.Progress()
+		st.packets, st.warnings = b.src.Packets(), b.src.Warnings()
+		streams, flows := b.src.Streams(), b.src.Flows()
+		st.streams, st.flows = len(streams), len(flows)
+		model = buildRows(model, streams, flows, b.opts.Lang)
+		applied := make(chan struct{})
+		m := model
+		b.app.QueueUpdateDraw(func() {
+			b.apply(m, st)
+			close(applied)
+		})
+		select {
+		case <-applied:
+		case <-ctx.Done():
+			return
+		}
+		if st.done {
+			return
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// apply shows a new list and progress. UI goroutine.
+func (b *browser) apply(m rowModel, st browserStatus) {
+	b.status = st
+	b.table.setModel(m)
+	if st.done && !b.opened && st.streams == 1 && st.flows == 0 && len(b.table.view) == 1 {
+		b.open(b.table.view[0])
+	}
+	b.note("apply")
+}
+
+// capture handles the keys of every page before the focused widget.
+func (b *browser) capture(ev *tcell.EventKey) *tcell.EventKey {
+	page, _ := b.pages.GetFrontPage()
+	switch page {
+	case pageHelp:
+		b.pages.HidePage(pageHelp)
+		b.switched(pageList)
+		return nil
+	case pageLadder:
+		switch {
+		case ev.Key() == tcell.KeyEscape:
+			b.closeLadder()
+			return nil
+		case ev.Key() == tcell.KeyRune && ev.Rune() == 'q':
+			b.quit()
+			return nil
+		}
+		return ev
+	}
+	if b.input.HasFocus() {
+		return ev
+	}
+	switch ev.Key() {
+	case tcell.KeyEscape:
+		b.input.SetText("") // also resets the table's filter
+		return nil
+	case tcell.KeyRune:
+		switch ev.Rune() {
+		case 'q':
+			b.quit()
+		case '/':
+			b.app.SetFocus(b.input)
+		case 's':
+			b.table.cycleSort()
+		case 'S':
+			b.table.reverseSort()
+		case '?':
+			b.pages.ShowPage(pageHelp)
+			b.switched(pageHelp)
+		default:
+			return ev
+		}
+		return nil
+	}
+	return ev
+}
+
+// filterDone returns the focus to the list; Esc also clears the filter.
+func (b *browser) filterDone(key tcell.Key) {
+	if key == tcell.KeyEscape {
+		b.input.SetText("")
+	}
+	b.app.SetFocus(b.table)
+}
+
+// switched tells the test hook about a page switch.
+func (b *browser) switched(page string) { b.note("page:" + page) }
+
+func (b *browser) note(what string) {
+	if b.notify != nil {
+		b.notify(what)
+	}
+}

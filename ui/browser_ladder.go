@@ -1,0 +1,85 @@
+package ui
+
+import (
+	"fmt"
+
+	"github.com/handshake-viz/handshake-viz/capture"
+	"github.com/handshake-viz/handshake-viz/session"
+	"github.com/handshake-viz/handshake-viz/session/narrate"
+)
+
+// open opens the ladder of a row's stream: the source re-reads it in a
+// goroutine (it may take a while on a big file), then the UI goroutine
+// switches to the ladder page. UI goroutine.
+func (b *browser) open(r *streamRow) {
+	if b.opening {
+		return
+	}
+	b.opening, b.opened = true, true
+	f := r.facts
+	b.message = narrate.Text(b.opts.Lang, "browser.opening", b.kindWord(f.Kind), f.Index)
+	b.wg.Add(1)
+	go func() {
+		defer b.wg.Done()
+		defer b.guard()
+		tl, store, err := b.src.OpenStream(f.Kind, f.Index)
+		b.app.QueueUpdateDraw(func() {
+			b.opening = false
+			if err != nil {
+				b.message = narrate.Text(b.opts.Lang, "browser.open_err", b.kindWord(f.Kind), f.Index, err)
+				return
+			}
+			b.message = ""
+			b.showLadder(tl, store, f)
+		})
+	}()
+}
+
+func (b *browser) kindWord(k session.EventKind) string {
+	if k == session.KindDatagram {
+		return narrate.Text(b.opts.Lang, "browser.udp")
+	}
+	return narrate.Text(b.opts.Lang, "browser.tcp")
+}
+
+// showLadder puts a ladder screen of the stream on the ladder page and
+// starts it. UI goroutine.
+func (b *browser) showLadder(tl *session.Timeline, store capture.FrameStore, f streamFacts) {
+	b.stopLadder()
+	stream := f.Index
+	if f.Kind == session.KindDatagram {
+		// The ladder selects TCP streams only: a UDP flow's timeline holds
+		// that flow alone (re-read from a file), so show all of it.
+		stream = -1
+	}
+	title := fmt.Sprintf("%s · %s %d · %s", b.opts.Title, b.kindWord(f.Kind), f.Index,
+		narrate.Text(b.opts.Lang, "browser.back"))
+	b.ladder = NewLadderScreen(b.app, tl, store, ScreenOptions{
+		Title:  title,
+		Lang:   b.opts.Lang,
+		Speed:  b.opts.Speed,
+		Raw:    b.opts.Raw,
+		Stream: stream,
+	})
+	b.pages.AddAndSwitchToPage(pageLadder, b.ladder.Primitive(), true)
+	b.app.SetFocus(b.ladder.Primitive())
+	b.ladder.Start()
+	b.switched(pageLadder)
+}
+
+// closeLadder stops the ladder and returns to the list. UI goroutine.
+func (b *browser) closeLadder() {
+	b.stopLadder()
+	b.pages.RemovePage(pageLadder)
+	b.pages.SwitchToPage(pageList)
+	b.app.SetFocus(b.table)
+	b.switched(pageList)
+}
+
+// stopLadder stops the ladder's animation goroutine, if one runs.
+func (b *browser) stopLadder() {
+	if b.ladder != nil {
+		b.ladder.Stop()
+		b.ladder = nil
+	}
+}

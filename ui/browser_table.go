@@ -1,0 +1,368 @@
+package ui
+
+import (
+	"strings"
+
+	"github.com/gdamore/tcell/v2"
+	"github.com/rivo/tview"
+
+	"github.com/handshake-viz/handshake-viz/session"
+	"github.com/handshake-viz/handshake-viz/session/narrate"
+)
+
+// rowKey identifies a row across updates, so the selection stays on the
+// same stream while the list grows and re-sorts.
+type rowKey struct {
+	kind  session.EventKind
+	index int
+}
+
+// streamTable is the stream list widget. It draws only the visible rows, so
+// scrolling and redrawing cost the same for 10 or 60,000 streams; filtering
+// and sorting happen when the filter, the sort or the rows change.
+type streamTable struct {
+	*tview.Box
+	lang    narrate.Lang
+	model   rowModel
+	view    []*streamRow // model.rows filtered and sorted
+	filter  string
+	sortBy  column
+	reverse bool
+	sel     int    // index in view of the selected row
+	selKey  rowKey // identity of the selected row
+	hasSel  bool
+	offset  int // index in view of the first visible row
+	onOpen  func(r *streamRow)
+	emptyAt narrate.Key // message shown when view is empty
+}
+
+func newStreamTable(lang narrate.Lang) *streamTable {
+	return &streamTable{Box: tview.NewBox(), lang: lang}
+}
+
+// setModel replaces the rows (keeping filter, sort and selection).
+func (t *streamTable) setModel(m rowModel) {
+	t.model = m
+	t.refilter()
+}
+
+// setFilter narrows the rows to those matching every word of f.
+func (t *streamTable) setFilter(f string) {
+	t.filter = f
+	t.refilter()
+}
+
+// cycleSort sorts by the next column.
+func (t *streamTable) cycleSort() {
+	t.sortBy = (t.sortBy + 1) % numColumns
+	t.refilter()
+}
+
+// sortOn sorts by column c, or reverses the sort when c is already it.
+func (t *streamTable) sortOn(c column) {
+	if c == t.sortBy {
+		t.reverse = !t.reverse
+	} else {
+		t.sortBy, t.reverse = c, false
+	}
+	t.refilter()
+}
+
+// reverseSort flips the sort order.
+func (t *streamTable) reverseSort() {
+	t.reverse = !t.reverse
+	t.refilter()
+}
+
+func (t *streamTable) refilter() {
+	t.view = viewRows(t.model.rows, t.filter, t.sortBy, t.reverse)
+	t.sel = 0
+	if t.hasSel {
+		for i, r := range t.view {
+			if r.key() == t.selKey {
+				t.sel = i
+				break
+			}
+		}
+	}
+	t.selectRow(t.sel)
+}
+
+func (r *streamRow) key() rowKey { return rowKey{r.facts.Kind, r.facts.Index} }
+
+// selectRow moves the selection to view index i (clamped).
+func (t *streamTable) selectRow(i int) {
+	t.sel = max(0, min(i, len(t.view)-1))
+	if len(t.view) > 0 {
+		t.selKey, t.hasSel = t.view[t.sel].key(), true
+	}
+}
+
+// selected returns the selected row, nil when the view is empty.
+func (t *streamTable) selected() *streamRow {
+	if t.sel < len(t.view) {
+		return t.view[t.sel]
+	}
+	return nil
+}
+
+// bodyHeight is the number of rows that fit below the header.
+func (t *streamTable) bodyHeight() int {
+	_, _, _, h := t.GetInnerRect()
+	return max(1, h-1)
+}
+
+// scroll keeps the selection visible.
+func (t *streamTable) scroll() {
+	h := t.bodyHeight()
+	if t.sel < t.offset {
+		t.offset = t.sel
+	}
+	if t.sel >= t.offset+h {
+		t.offset = t.sel - h + 1
+	}
+	t.offset = max(0, min(t.offset, len(t.view)-h))
+}
+
+// layout returns the drawn width of each column for a table width w: the
+// address columns give way first, then columns on the right are dropped
+// (width 0).
+func (t *streamTable) layout(w int) [numColumns]int {
+	ws := t.model.widths
+	for c := range numColumns {
+		ws[c] = max(ws[c], cellsWidth(narrate.Text(t.lang, columnKeys[c]))+1) // +1: the sort arrow
+	}
+	total := func() int {
+		n := 0
+		for _, x := range ws {
+			if x > 0 {
+				n += x + 1
+			}
+		}
+		return n - 1
+	}
+	const minAddr = 12
+	for total() > w && (ws[colClient] > minAddr || ws[colServer] > minAddr) {
+		if ws[colClient] >= ws[colServer] {
+			ws[colClient]--
+		} else {
+			ws[colServer]--
+		}
+	}
+	for c := numColumns - 1; total() > w && c > colIndex; c-- {
+		ws[c] = 0
+	}
+	return ws
+}
+
+// Draw draws the header and the visible rows.
+func (t *streamTable) Draw(screen tcell.Screen) {
+	t.DrawForSubclass(screen, t)
+	x, y, w, h := t.GetInnerRect()
+	if w <= 0 || h <= 0 {
+		return
+	}
+	t.scroll()
+	ws := t.layout(w)
+	t.drawLine(screen, x, y, w, ws, func(c column) string {
+		s := narrate.Text(t.lang, columnKeys[c])
+		if c == t.sortBy {
+			if t.reverse {
+				return s + "▼"
+			}
+			return s + "▲"
+		}
+		return s
+	}, tcell.StyleDefault.Bold(true))
+	if len(t.view) == 0 {
+		key := narrate.Key("browser.empty")
+		if len(t.model.rows) > 0 {
+			key = "browser.nomatch"
+		}
+		if h > 1 {
+			putCells(screen, x+1, y+1, w-1, narrate.Text(t.lang, key), tcell.StyleDefault.Dim(true))
+		}
+		return
+	}
+	for i := 0; i < h-1 && t.offset+i < len(t.view); i++ {
+		r := t.view[t.offset+i]
+		style := tcell.StyleDefault
+		if t.offset+i == t.sel {
+			style = style.Reverse(true)
+			if !t.HasFocus() {
+				style = style.Dim(true)
+			}
+		}
+		t.drawLine(screen, x, y+1+i, w, ws, func(c column) string { return r.cells[c] }, style)
+	}
+}
+
+// drawLine draws one line of cells with the column widths ws.
+func (t *streamTable) drawLine(screen tcell.Screen, x, y, w int, ws [numColumns]int, cell func(column) string, style tcell.Style) {
+	for i := range w {
+		screen.SetContent(x+i, y, ' ', nil, style)
+	}
+	cx := x
+	for c := range numColumns {
+		if ws[c] == 0 {
+			continue
+		}
+		s := fitCells(cell(c), ws[c])
+		pad := 0
+		if c.rightAligned() {
+			pad = ws[c] - cellsWidth(s)
+		}
+		putCells(screen, cx+pad, y, ws[c]-pad, s, style)
+		cx += ws[c] + 1
+	}
+}
+
+// InputHandler moves the selection and opens the selected stream.
+func (t *streamTable) InputHandler() func(event *tcell.EventKey, setFocus func(p tview.Primitive)) {
+	return t.WrapInputHandler(func(ev *tcell.EventKey, _ func(p tview.Primitive)) {
+		page := t.bodyHeight()
+		switch ev.Key() {
+		case tcell.KeyUp:
+			t.selectRow(t.sel - 1)
+		case tcell.KeyDown:
+			t.selectRow(t.sel + 1)
+		case tcell.KeyPgUp:
+			t.selectRow(t.sel - page)
+		case tcell.KeyPgDn:
+			t.selectRow(t.sel + page)
+		case tcell.KeyHome:
+			t.selectRow(0)
+		case tcell.KeyEnd:
+			t.selectRow(len(t.view) - 1)
+		case tcell.KeyEnter:
+			if r := t.selected(); r != nil && t.onOpen != nil {
+				t.onOpen(r)
+			}
+		case tcell.KeyRune:
+			switch ev.Rune() {
+			case 'j':
+				t.selectRow(t.sel + 1)
+			case 'k':
+				t.selectRow(t.sel - 1)
+			case 'g':
+				t.selectRow(0)
+			case 'G':
+				t.selectRow(len(t.view) - 1)
+			}
+		}
+	})
+}
+
+// MouseHandler selects a row on click, opens it on double click, sorts on
+// a header click and scrolls with the wheel.
+func (t *streamTable) MouseHandler() func(action tview.MouseAction, event *tcell.EventMouse, setFocus func(p tview.Primitive)) (bool, tview.Primitive) {
+	return t.WrapMouseHandler(func(action tview.MouseAction, ev *tcell.EventMouse, setFocus func(p tview.Primitive)) (bool, tview.Primitive) {
+		mx, my := ev.Position()
+		if !t.InInnerRect(mx, my) {
+			return false, nil
+		}
+		x, y, w, _ := t.GetInnerRect()
+		switch action {
+		case tview.MouseLeftClick:
+			setFocus(t)
+			if my == y {
+				if c, ok := t.columnAt(mx-x, w); ok {
+					t.sortOn(c)
+				}
+				return true, nil
+			}
+			t.selectRow(t.offset + my - y - 1)
+			return true, nil
+		case tview.MouseLeftDoubleClick:
+			if my > y {
+				t.selectRow(t.offset + my - y - 1)
+				if r := t.selected(); r != nil && t.onOpen != nil {
+					t.onOpen(r)
+				}
+			}
+			return true, nil
+		case tview.MouseScrollUp:
+			t.offset = max(0, t.offset-3)
+			t.selectRow(max(t.sel-3, 0))
+			return true, nil
+		case tview.MouseScrollDown:
+			t.offset += 3
+			t.selectRow(t.sel + 3)
+			return true, nil
+		}
+		return false, nil
+	})
+}
+
+// columnAt returns the column drawn at offset dx of a table of width w.
+func (t *streamTable) columnAt(dx, w int) (column, bool) {
+	ws := t.layout(w)
+	cx := 0
+	for c := range numColumns {
+		if ws[c] == 0 {
+			continue
+		}
+		if dx >= cx && dx < cx+ws[c]+1 {
+			return c, true
+		}
+		cx += ws[c] + 1
+	}
+	return 0, false
+}
+
+// fitCells cuts s to width w, ending it with "…" when cut.
+func fitCells(s string, w int) string {
+	if cellsWidth(s) <= w {
+		return s
+	}
+	if w <= 1 {
+		return strings.Repeat("…", w)
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range s {
+		rw := runeWidth(r)
+		if n+rw > w-1 {
+			break
+		}
+		b.WriteRune(r)
+		n += rw
+	}
+	b.WriteString("…")
+	return b.String()
+}
+
+// putCells writes plain text (no style tags) at x, y, at most w cells.
+func putCells(screen tcell.Screen, x, y, w int, s string, style tcell.Style) int {
+	n := 0
+	for _, r := range s {
+		rw := runeWidth(r)
+		if n+rw > w {
+			break
+		}
+		screen.SetContent(x+n, y, r, nil, style)
+		n += rw
+	}
+	return n
+}
+
+// cellsWidth is the number of cells s takes.
+func cellsWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		n += runeWidth(r)
+	}
+	return n
+}
+
+// runeWidth is 2 for the East Asian wide characters of the Chinese texts,
+// 1 otherwise (the list shows no combining characters).
+func runeWidth(r rune) int {
+	switch {
+	case r >= 0x1100 && r <= 0x115F, r >= 0x2E80 && r <= 0xA4CF,
+		r >= 0xAC00 && r <= 0xD7A3, r >= 0xF900 && r <= 0xFAFF,
+		r >= 0xFE30 && r <= 0xFE4F, r >= 0xFF00 && r <= 0xFF60, r >= 0xFFE0 && r <= 0xFFE6:
+		return 2
+	}
+	return 1
+}
