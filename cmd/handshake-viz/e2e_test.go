@@ -279,3 +279,67 @@ func TestAnalyzeReadsStdin(t *testing.T) {
 		t.Errorf("stdin analyze = %s", out)
 	}
 }
+
+func TestDemoWriteThroughSudoSavesPcapngOwnedByInvokingUser(t *testing.T) {
+	needRoot(t)
+	dir := t.TempDir()
+	// The dropped user must reach the directory (t.TempDir makes 0700 ones).
+	for _, d := range []string{filepath.Dir(dir), dir} {
+		if err := os.Chmod(d, 0o777); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := filepath.Join(dir, "exchange.pcapng")
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binPath, "demo", "--json", "--clients", "2", "--write", out)
+	// What sudo sets: the capture socket is opened as root, then the
+	// program drops to this user before creating the file.
+	cmd.Env = append(os.Environ(), "SUDO_UID=65534", "SUDO_GID=65534")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if _, err := cmd.Output(); err != nil {
+		t.Fatalf("demo --write: %v: %s", err, stderr.String())
+	}
+	st, err := os.Stat(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sys := st.Sys().(*syscall.Stat_t); sys.Uid != 65534 || sys.Gid != 65534 {
+		t.Errorf("file owned by %d:%d, want 65534:65534", sys.Uid, sys.Gid)
+	}
+	// Our own reader sees two complete connections in it.
+	rep, err := exec.Command(binPath, "analyze", "--json", out).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r struct {
+		Format  string `json:"format"`
+		Packets int    `json:"packets"`
+		Streams []struct {
+			Handshake string `json:"handshake"`
+			Close     string `json:"close"`
+		} `json:"streams"`
+	}
+	if err := json.Unmarshal(rep, &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Format != "pcapng" || len(r.Streams) != 2 || r.Packets != 34 {
+		t.Fatalf("analyze of the written file: %+v", r)
+	}
+	for i, s := range r.Streams {
+		if s.Handshake != "complete" || s.Close != "fin4" {
+			t.Errorf("stream %d: %+v", i, s)
+		}
+	}
+	// Wireshark's tshark opens it too, when installed (.ci/run installs it).
+	if tshark, err := exec.LookPath("tshark"); err == nil {
+		lines, err := exec.Command(tshark, "-r", out).Output()
+		if err != nil {
+			t.Fatalf("tshark -r: %v", err)
+		}
+		if n := bytes.Count(lines, []byte("\n")); n != 34 {
+			t.Errorf("tshark lists %d frames, want 34", n)
+		}
+	}
+}
