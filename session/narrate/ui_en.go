@@ -1,7 +1,168 @@
 package narrate
 
 // enUI holds the English labels and help texts of the screens and outputs.
-var enUI = map[Key]string{}
+var enUI = map[Key]string{
+	// Phase headers of the ladder.
+	"ui.phase.handshake":       "Three-way handshake",
+	"ui.phase.handshake.simul": "Simultaneous open",
+	"ui.phase.data":            "Data transfer",
+	"ui.phase.close":           "Connection close",
+	"ui.phase.close.fin4":      "Four-way close",
+	"ui.phase.close.fin3":      "Three-way close",
+	"ui.phase.close.simul":     "Simultaneous close",
+	"ui.phase.reset":           "Connection reset",
+	"ui.phase.retitle":         "↳ this close turned out to be: %[1]s",
+
+	// Connection headers.
+	"ui.conn.tcp": "Connection %[1]d · %[2]s → %[3]s",
+	"ui.conn.udp": "UDP flow %[1]d · %[2]s → %[3]s",
+
+	// The two ends.
+	"ui.client": "client",
+	"ui.server": "server",
+	"ui.Client": "Client",
+	"ui.Server": "Server",
+
+	// TCP analysis marks, as Wireshark writes them.
+	"ui.mark.retransmission": "[TCP Retransmission]",
+	"ui.mark.outoforder":     "[TCP Out-Of-Order]",
+	"ui.mark.dupack":         "[TCP Dup ACK]",
+	"ui.mark.zerowindow":     "[TCP ZeroWindow]",
+	"ui.mark.windowupdate":   "[TCP Window Update]",
+	"ui.mark.keepalive":      "[TCP Keep-Alive]",
+	"ui.mark.prevlost":       "[TCP Previous segment not captured]",
+
+	// Banner.
+	"ui.banner.recorded": "recorded exchange — run with sudo for a live capture",
+	"ui.banner.drops":    "⚠ kernel dropped %[1]d packets",
+	"ui.banner.position": "packet %[1]d of %[2]d",
+	"ui.banner.playing":  "▶ playing %[1]gx",
+	"ui.banner.paused":   "⏸ paused",
+	"ui.banner.live":     "● following live",
+
+	// Panels.
+	"ui.panel.ladder":    "Ladder · %[1]s",
+	"ui.numbers.rel":     "Relative seq/ack",
+	"ui.numbers.raw":     "Raw seq/ack",
+	"ui.panel.state":     "TCP state",
+	"ui.panel.headers":   "Headers",
+	"ui.panel.hex":       "Bytes",
+	"ui.panel.narration": "What happened",
+	"ui.state.changed":   "← changed",
+	"ui.state.udp":       "UDP has no connection state",
+	"ui.layer.title":     "%[1]s (OSI %[2]s) · %[3]s",
+	"ui.group.link":      "Link",
+	"ui.group.network":   "Network",
+	"ui.group.transport": "Transport",
+	"ui.group.app":       "Application",
+	"ui.bytes.none":      "packet bytes not available",
+	"ui.bytes.range":     "bytes %[1]d–%[2]d of %[3]d",
+	"ui.ladder.waiting":  "waiting for packets…",
+
+	// Help bar and the `?` modal.
+	"ui.help.bar":   "space play/pause · ←/→ step · Home/End · r replay · n raw/relative · Tab header · +/- speed · ? keys · q quit",
+	"ui.help.title": "Keys",
+	"ui.help.close": "press any key to close",
+
+	"ui.key.space":   "Space",
+	"ui.key.step":    "← / →",
+	"ui.key.ends":    "Home / End",
+	"ui.key.replay":  "r",
+	"ui.key.numbers": "n",
+	"ui.key.layer":   "Tab / Shift-Tab, ↑ / ↓",
+	"ui.key.speed":   "+ / -",
+	"ui.key.mouse":   "mouse click",
+	"ui.key.help":    "?",
+	"ui.key.quit":    "q, Ctrl-C",
+
+	"ui.keydesc.space":   "pause or resume playback",
+	"ui.keydesc.step":    "step one packet back or forward (pauses)",
+	"ui.keydesc.ends":    "jump to the first or the last packet",
+	"ui.keydesc.replay":  "replay from the start",
+	"ui.keydesc.numbers": "toggle relative and raw sequence numbers",
+	"ui.keydesc.layer":   "select the previous or next header (highlighted in the bytes)",
+	"ui.keydesc.speed":   "play faster or slower",
+	"ui.keydesc.mouse":   "select the packet under the pointer (pauses)",
+	"ui.keydesc.help":    "show or hide this help",
+	"ui.keydesc.quit":    "quit and restore the terminal",
+}
 
 // zhUI holds the Chinese labels and help texts of the screens and outputs.
-var zhUI = map[Key]string{}
+var zhUI = map[Key]string{
+	"ui.phase.handshake":       "三次握手",
+	"ui.phase.handshake.simul": "同时打开",
+	"ui.phase.data":            "数据传输",
+	"ui.phase.close":           "连接关闭",
+	"ui.phase.close.fin4":      "四次挥手",
+	"ui.phase.close.fin3":      "三次挥手",
+	"ui.phase.close.simul":     "同时关闭",
+	"ui.phase.reset":           "连接重置",
+	"ui.phase.retitle":         "↳ 这次关闭实际上是：%[1]s",
+
+	"ui.conn.tcp": "连接 %[1]d · %[2]s → %[3]s",
+	"ui.conn.udp": "UDP 流 %[1]d · %[2]s → %[3]s",
+
+	"ui.client": "客户端",
+	"ui.server": "服务器",
+	"ui.Client": "客户端",
+	"ui.Server": "服务器",
+
+	"ui.mark.retransmission": "[TCP 重传]",
+	"ui.mark.outoforder":     "[TCP 乱序]",
+	"ui.mark.dupack":         "[TCP 重复 ACK]",
+	"ui.mark.zerowindow":     "[TCP 零窗口]",
+	"ui.mark.windowupdate":   "[TCP 窗口更新]",
+	"ui.mark.keepalive":      "[TCP 保活]",
+	"ui.mark.prevlost":       "[TCP 前一个报文段未抓到]",
+
+	"ui.banner.recorded": "录制的交互 — 用 sudo 运行可实时抓包",
+	"ui.banner.drops":    "⚠ 内核丢弃了 %[1]d 个数据包",
+	"ui.banner.position": "第 %[1]d 个，共 %[2]d 个数据包",
+	"ui.banner.playing":  "▶ 播放 %[1]gx",
+	"ui.banner.paused":   "⏸ 已暂停",
+	"ui.banner.live":     "● 实时跟随",
+
+	"ui.panel.ladder":    "时序图 · %[1]s",
+	"ui.numbers.rel":     "相对序号",
+	"ui.numbers.raw":     "原始序号",
+	"ui.panel.state":     "TCP 状态",
+	"ui.panel.headers":   "首部",
+	"ui.panel.hex":       "字节",
+	"ui.panel.narration": "发生了什么",
+	"ui.state.changed":   "← 已改变",
+	"ui.state.udp":       "UDP 没有连接状态",
+	"ui.layer.title":     "%[1]s（OSI 第 %[2]s 层）· %[3]s",
+	"ui.group.link":      "链路层",
+	"ui.group.network":   "网络层",
+	"ui.group.transport": "传输层",
+	"ui.group.app":       "应用层",
+	"ui.bytes.none":      "没有这个数据包的字节",
+	"ui.bytes.range":     "第 %[1]d–%[2]d 字节，共 %[3]d 字节",
+	"ui.ladder.waiting":  "等待数据包…",
+
+	"ui.help.bar":   "空格 播放/暂停 · ←/→ 单步 · Home/End · r 重放 · n 原始/相对序号 · Tab 首部 · +/- 速度 · ? 按键 · q 退出",
+	"ui.help.title": "按键",
+	"ui.help.close": "按任意键关闭",
+
+	"ui.key.space":   "空格",
+	"ui.key.step":    "← / →",
+	"ui.key.ends":    "Home / End",
+	"ui.key.replay":  "r",
+	"ui.key.numbers": "n",
+	"ui.key.layer":   "Tab / Shift-Tab, ↑ / ↓",
+	"ui.key.speed":   "+ / -",
+	"ui.key.mouse":   "鼠标点击",
+	"ui.key.help":    "?",
+	"ui.key.quit":    "q, Ctrl-C",
+
+	"ui.keydesc.space":   "暂停或继续播放",
+	"ui.keydesc.step":    "后退或前进一个数据包（并暂停）",
+	"ui.keydesc.ends":    "跳到第一个或最后一个数据包",
+	"ui.keydesc.replay":  "从头重放",
+	"ui.keydesc.numbers": "切换相对序号和原始序号",
+	"ui.keydesc.layer":   "选择上一个或下一个首部（在字节中高亮）",
+	"ui.keydesc.speed":   "加快或放慢播放",
+	"ui.keydesc.mouse":   "选择指针下的数据包（并暂停）",
+	"ui.keydesc.help":    "显示或隐藏此帮助",
+	"ui.keydesc.quit":    "退出并恢复终端",
+}

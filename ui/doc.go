@@ -1,0 +1,29 @@
+// Package ui draws timelines: the pure ladder layout shared by every
+// output, the text ladder for --no-tui, the Player cursor and the tview
+// screens.
+//
+// Layout turns events into rows (connection headers, phase headers with the
+// close named from what happened, arrows) without tview; Label, OptionsLine
+// and Marks write arrow labels as Wireshark does ("SYN, ACK Seq=0 Ack=1").
+// TextLadder and the TUI ladder both render a Layout.
+//
+// Player is a pure cursor over the packets of a ladder (position, play,
+// pause, speed, step, seek, follow-live); time enters only through Tick.
+//
+// LadderScreen is the full-screen ladder of one timeline (ladder, TCP
+// states, headers by layer, bytes, narration, help) and a reusable
+// component for other screens. RunLadder runs it alone on the terminal.
+//
+// Contracts:
+//   - Layout, Player, TextLadder are used from one goroutine.
+//   - A LadderScreen's state belongs to the tview UI goroutine. Its one
+//     animation goroutine (Start) changes it only inside
+//     app.QueueUpdateDraw; input handlers never draw nor queue updates.
+//     Stop it before app.Stop.
+//   - Drawing the ladder touches only the visible rows: a frame costs the
+//     same for 10 or 100,000 packets.
+//   - Every text comes from the narrate catalog; widgets build no sentences.
+//
+// ui imports session (and capture for the bytes of the selected packet);
+// nothing imports ui but cmd.
+package ui

@@ -1,0 +1,222 @@
+package ui
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/handshake-viz/handshake-viz/capture"
+	"github.com/handshake-viz/handshake-viz/session"
+	"github.com/handshake-viz/handshake-viz/session/narrate"
+)
+
+// layoutOf lays out evs with the literal connection info.
+func layoutOf(stream int, evs []session.Event) *Layout {
+	l := NewLayout(stream)
+	for i := range evs {
+		l.Add(i, &evs[i], streamInfo(evs[i].Stream))
+	}
+	return l
+}
+
+// shape lists the rows as "conn", "phase:<title>" and "arrow:<event>".
+func shape(l *Layout) []string {
+	var out []string
+	for i := 0; i < l.Len(); i++ {
+		r := l.Row(i)
+		switch r.Kind {
+		case RowConnection:
+			out = append(out, "conn")
+		case RowPhase:
+			out = append(out, "phase:"+r.Title.String())
+		default:
+			out = append(out, "arrow")
+		}
+	}
+	return out
+}
+
+func TestLayoutGroupsHandshakeDataAndFourWayClose(t *testing.T) {
+	l := layoutOf(-1, events(0, 1, exchange()))
+	want := []string{"conn", "phase:handshake", "arrow", "arrow", "arrow",
+		"phase:data", "arrow", "arrow", "arrow", "arrow",
+		"phase:fin4", "arrow", "arrow", "arrow", "arrow"}
+	if got := shape(l); !reflect.DeepEqual(got, want) {
+		t.Errorf("rows = %v\nwant  %v", got, want)
+	}
+	if l.Arrows() != 11 {
+		t.Errorf("Arrows = %d, want 11", l.Arrows())
+	}
+	if got := l.HeaderText(narrate.English, l.Row(0)); got != "Connection 1 · 127.0.0.1:40112 → 127.0.0.1:8888" {
+		t.Errorf("connection header = %q", got)
+	}
+	if got := l.HeaderText(narrate.English, l.Row(1)); got != "Three-way handshake" {
+		t.Errorf("phase header = %q", got)
+	}
+}
+
+// closeOf returns the literal exchange with its close replaced.
+func closeOf(close []pkt) []session.Event {
+	ps := exchange()[:7]
+	return events(0, 1, append(ps, close...))
+}
+
+func TestLayoutNamesCloseFromTheFINsAndACKs(t *testing.T) {
+	const (
+		C = session.FromClient
+		S = session.FromServer
+	)
+	fa := capture.FIN | capture.ACK
+	cl := session.PhaseClose
+	cases := []struct {
+		name  string
+		close []pkt
+		want  Title
+	}{
+		{"three-way: FIN, FIN+ACK, ACK", []pkt{
+			{from: C, flags: fa, seq: 6, ack: 28, phase: cl},
+			{from: S, flags: fa, seq: 28, ack: 7, phase: cl},
+			{from: C, flags: capture.ACK, seq: 7, ack: 29, phase: cl},
+		}, TitleThreeWayClose},
+		{"simultaneous: FINs cross", []pkt{
+			{from: C, flags: fa, seq: 6, ack: 28, phase: cl},
+			{from: S, flags: fa, seq: 28, ack: 6, phase: cl},
+			{from: C, flags: capture.ACK, seq: 7, ack: 29, phase: cl},
+			{from: S, flags: capture.ACK, seq: 29, ack: 7, phase: cl},
+		}, TitleSimultaneousClose},
+		{"half-close: one FIN only", []pkt{
+			{from: C, flags: fa, seq: 6, ack: 28, phase: cl},
+			{from: S, flags: capture.ACK, seq: 28, ack: 7, phase: cl},
+		}, TitleClose},
+		{"server closes first, four-way", []pkt{
+			{from: S, flags: fa, seq: 28, ack: 6, phase: cl},
+			{from: C, flags: capture.ACK, seq: 6, ack: 29, phase: cl},
+			{from: C, flags: fa, seq: 6, ack: 29, phase: cl},
+			{from: S, flags: capture.ACK, seq: 29, ack: 7, phase: cl},
+		}, TitleFourWayClose},
+	}
+	for _, c := range cases {
+		l := layoutOf(-1, closeOf(c.close))
+		rows := shape(l)
+		if got := rows[10]; got != "phase:"+c.want.String() {
+			t.Errorf("%s: close header = %s, want %s (rows %v)", c.name, got, c.want, rows)
+		}
+	}
+}
+
+func TestLayoutReportsRetitleOfAnEarlierCloseHeader(t *testing.T) {
+	evs := events(0, 1, exchange())
+	l := NewLayout(-1)
+	var retitled []int
+	for i := range evs {
+		if res := l.Add(i, &evs[i], streamInfo(0)); res.Retitled >= 0 {
+			retitled = append(retitled, i)
+			if l.Row(res.Retitled).Kind != RowPhase {
+				t.Errorf("Retitled row %d is a %s, want a phase header", res.Retitled, l.Row(res.Retitled).Kind)
+			}
+		}
+	}
+	// The second FIN (event index 9) decides the close.
+	if !reflect.DeepEqual(retitled, []int{9}) {
+		t.Errorf("retitled at events %v, want [9]", retitled)
+	}
+}
+
+func TestLayoutShowsResetPhase(t *testing.T) {
+	ps := exchange()[:4]
+	ps = append(ps, pkt{from: session.FromServer, flags: capture.RST | capture.ACK, seq: 1, ack: 6, phase: session.PhaseReset})
+	l := layoutOf(-1, events(0, 1, ps))
+	rows := shape(l)
+	if got := rows[len(rows)-2]; got != "phase:reset" {
+		t.Errorf("header before the RST = %s, want phase:reset", got)
+	}
+	if got := TitleReset.Text(narrate.English); got != "Connection reset" {
+		t.Errorf("reset title = %q", got)
+	}
+}
+
+func TestLayoutPutsAConnectionHeaderBeforeEachConnection(t *testing.T) {
+	a := events(0, 1, exchange())
+	b := events(1, 12, exchange())
+	l := layoutOf(-1, append(a, b...))
+	var headers []string
+	for i := 0; i < l.Len(); i++ {
+		if r := l.Row(i); r.Kind == RowConnection {
+			headers = append(headers, l.HeaderText(narrate.English, r))
+		}
+	}
+	want := []string{
+		"Connection 1 · 127.0.0.1:40112 → 127.0.0.1:8888",
+		"Connection 2 · 127.0.0.1:40112 → 127.0.0.1:8888",
+	}
+	if !reflect.DeepEqual(headers, want) {
+		t.Errorf("connection headers = %q, want %q", headers, want)
+	}
+	if l.Arrows() != 22 {
+		t.Errorf("Arrows = %d, want 22", l.Arrows())
+	}
+}
+
+func TestLayoutOfOneStreamSkipsTheOthers(t *testing.T) {
+	a := events(0, 1, exchange())
+	b := events(1, 12, exchange())
+	l := layoutOf(1, append(a, b...))
+	if l.Arrows() != 11 {
+		t.Fatalf("Arrows = %d, want 11", l.Arrows())
+	}
+	if first := l.Row(l.ArrowRow(0)).Event; first != 11 {
+		t.Errorf("first arrow is timeline event %d, want 11", first)
+	}
+}
+
+func TestLayoutDrawsDatagramsWithoutPhaseHeaders(t *testing.T) {
+	evs := []session.Event{
+		{Kind: session.KindDatagram, Stream: 0, From: session.FromClient, Seg: capture.Segment{Proto: capture.ProtoUDP, PayloadLen: 12}},
+		{Kind: session.KindDatagram, Stream: 0, From: session.FromServer, Seg: capture.Segment{Proto: capture.ProtoUDP, PayloadLen: 40}},
+	}
+	l := layoutOf(-1, evs)
+	if got, want := shape(l), []string{"conn", "arrow", "arrow"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("rows = %v, want %v", got, want)
+	}
+	if got := l.HeaderText(narrate.English, l.Row(0)); got != "UDP flow 1 · 127.0.0.1:40112 → 127.0.0.1:8888" {
+		t.Errorf("flow header = %q", got)
+	}
+}
+
+func TestLayoutLinesMapBackToRows(t *testing.T) {
+	evs := events(0, 1, exchange())
+	evs[4].Analysis = session.DupAck
+	l := layoutOf(-1, evs)
+	line := 0
+	for i := 0; i < l.Len(); i++ {
+		r := l.Row(i)
+		if r.Line != line {
+			t.Fatalf("row %d starts at line %d, want %d", i, r.Line, line)
+		}
+		for j := 0; j < r.Height(); j++ {
+			if got := l.RowAtLine(line + j); got != i {
+				t.Errorf("RowAtLine(%d) = %d, want %d", line+j, got, i)
+			}
+		}
+		line += r.Height()
+	}
+	if l.Lines() != line {
+		t.Errorf("Lines = %d, want %d", l.Lines(), line)
+	}
+	if l.RowAtLine(line) != -1 || l.RowAtLine(-1) != -1 {
+		t.Error("RowAtLine outside the ladder is not -1")
+	}
+	// SYN and SYN-ACK carry an options line, the dup ACK a marks line.
+	for _, k := range []int{0, 1, 4} {
+		if h := l.Row(l.ArrowRow(k)).Height(); h != 3 {
+			t.Errorf("arrow %d height = %d, want 3", k, h)
+		}
+	}
+	for k := 0; k < l.Arrows(); k++ {
+		if got := l.ArrowOfRow(l.ArrowRow(k)); got != k {
+			t.Errorf("ArrowOfRow(ArrowRow(%d)) = %d", k, got)
+		}
+	}
+	if l.ArrowOfRow(0) != -1 {
+		t.Error("ArrowOfRow of the connection header is not -1")
+	}
+}

@@ -1,0 +1,77 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/handshake-viz/handshake-viz/session"
+	"github.com/handshake-viz/handshake-viz/session/narrate"
+)
+
+func textOf(t *testing.T, raw bool, evs []session.Event) string {
+	t.Helper()
+	var b strings.Builder
+	tl := NewTextLadder(&b, narrate.English, raw)
+	for _, ev := range evs {
+		if err := tl.Write(ev, streamInfo(ev.Stream)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return b.String()
+}
+
+func TestTextLadderGolden(t *testing.T) {
+	evs := events(0, 1, exchange())
+	evs = append(evs, events(1, 12, exchange()[:3])...)
+	golden(t, "text.golden", textOf(t, false, evs))
+}
+
+func TestTextLadderWritesOneLinePerPacketPlusHeaders(t *testing.T) {
+	out := textOf(t, false, events(0, 1, exchange()))
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	// 11 packets, 1 connection header, 3 phase headers, 1 line naming the close.
+	if len(lines) != 16 {
+		t.Fatalf("%d lines, want 16:\n%s", len(lines), out)
+	}
+	for _, want := range []string{"-- Three-way handshake --", "-- Data transfer --", "-- Connection close --",
+		"SYN Seq=0  MSS=65495 WS=128 SACK_PERM TS", "PSH, ACK Seq=1 Ack=1 Len=5", "Four-way close"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestTextLadderWritesEachLineAsItsEventArrives(t *testing.T) {
+	var b strings.Builder
+	tl := NewTextLadder(&b, narrate.English, false)
+	evs := events(0, 1, exchange())
+	if err := tl.Write(evs[0], streamInfo(0)); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "SYN Seq=0") {
+		t.Errorf("after the first event the output is %q, want its arrow", b.String())
+	}
+}
+
+func TestTextLadderRawNumbersAndMarks(t *testing.T) {
+	evs := events(0, 1, exchange()[:4])
+	evs[3].Analysis = session.Retransmission
+	out := textOf(t, true, evs)
+	for _, want := range []string{"SYN Seq=1000000", "PSH, ACK Seq=1000001 Ack=3000001 Len=5  [TCP Retransmission]"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "Seq=0") {
+		t.Errorf("raw output has relative numbers:\n%s", out)
+	}
+}
+
+func TestTextLadderServerArrowsPointLeft(t *testing.T) {
+	ev := events(0, 1, exchange()[:2])
+	out := textOf(t, false, ev)
+	lines := strings.Split(out, "\n")
+	if !strings.Contains(lines[2], "--->") || !strings.Contains(lines[3], "<---") {
+		t.Errorf("arrows do not point from the sender:\n%s", out)
+	}
+}

@@ -1,0 +1,131 @@
+package ui
+
+import (
+	"strings"
+
+	"github.com/gdamore/tcell/v2"
+	"github.com/rivo/uniseg"
+)
+
+// Theme holds the styles of the ladder screen.
+type Theme struct {
+	Normal      tcell.Style
+	Dim         tcell.Style
+	Client      tcell.Style // arrows the client sent
+	Server      tcell.Style // arrows the server sent
+	Selected    tcell.Style // the selected arrow and its label
+	ConnHeader  tcell.Style
+	PhaseHeader tcell.Style
+	Lifeline    tcell.Style
+	Changed     tcell.Style // a state that changed with the selected packet
+	Banner      tcell.Style
+	Warn        tcell.Style
+	Highlight   tcell.Style // the selected header and its bytes
+	HelpBar     tcell.Style
+	Border      tcell.Style
+}
+
+// DefaultTheme returns the styles used on a dark or light terminal: named
+// colours only, so the terminal's palette decides the exact shades.
+func DefaultTheme() Theme {
+	base := tcell.StyleDefault
+	return Theme{
+		Normal:      base,
+		Dim:         base.Foreground(tcell.ColorGray),
+		Client:      base.Foreground(tcell.ColorGreen),
+		Server:      base.Foreground(tcell.ColorTeal),
+		Selected:    base.Foreground(tcell.ColorYellow).Bold(true),
+		ConnHeader:  base.Foreground(tcell.ColorFuchsia).Bold(true),
+		PhaseHeader: base.Foreground(tcell.ColorAqua),
+		Lifeline:    base.Foreground(tcell.ColorGray),
+		Changed:     base.Foreground(tcell.ColorYellow).Bold(true),
+		Banner:      base.Reverse(true),
+		Warn:        base.Foreground(tcell.ColorRed).Bold(true),
+		Highlight:   base.Reverse(true),
+		HelpBar:     base.Foreground(tcell.ColorGray),
+		Border:      base,
+	}
+}
+
+// printAt writes str at (x, y) clipped to maxW cells and returns the cells
+// used. Text is written as is: no colour tags are parsed.
+func printAt(s tcell.Screen, x, y, maxW int, str string, st tcell.Style) int {
+	used := 0
+	state := -1
+	for str != "" && used < maxW {
+		var cl string
+		var w int
+		cl, str, w, state = uniseg.FirstGraphemeClusterInString(str, state)
+		if w == 0 {
+			continue
+		}
+		if used+w > maxW {
+			break
+		}
+		s.Put(x+used, y, cl, st)
+		used += w
+	}
+	return used
+}
+
+// textWidth is the number of cells str takes.
+func textWidth(str string) int { return uniseg.StringWidth(str) }
+
+// fill writes n copies of the one-cell string c from (x, y).
+func fill(s tcell.Screen, x, y, n int, c string, st tcell.Style) {
+	for i := 0; i < n; i++ {
+		s.Put(x+i, y, c, st)
+	}
+}
+
+// centered writes str centred in [x, x+w), padded with pad on both sides
+// when pad is not "".
+func centered(s tcell.Screen, x, y, w int, str string, pad string, st, padSt tcell.Style) {
+	tw := min(textWidth(str), w)
+	left := x + (w-tw)/2
+	if pad != "" {
+		fill(s, x, y, left-x, pad, padSt)
+		fill(s, left+tw, y, x+w-left-tw, pad, padSt)
+	}
+	printAt(s, left, y, tw, str, st)
+}
+
+// wrap breaks text into lines of at most w cells, at spaces when it can
+// and anywhere in a run without spaces (Chinese).
+func wrap(text string, w int) []string {
+	if w <= 0 {
+		return nil
+	}
+	var lines []string
+	for _, para := range strings.Split(text, "\n") {
+		var line strings.Builder
+		lw := 0
+		flush := func() {
+			lines = append(lines, strings.TrimRight(line.String(), " "))
+			line.Reset()
+			lw = 0
+		}
+		for _, word := range strings.SplitAfter(para, " ") {
+			ww := textWidth(strings.TrimRight(word, " "))
+			if lw > 0 && lw+ww > w {
+				flush()
+			}
+			state := -1
+			for word != "" {
+				var cl string
+				var cw int
+				cl, word, cw, state = uniseg.FirstGraphemeClusterInString(word, state)
+				if lw+cw > w && lw > 0 {
+					if cl == " " {
+						continue
+					}
+					flush()
+				}
+				line.WriteString(cl)
+				lw += cw
+			}
+		}
+		flush()
+	}
+	return lines
+}
