@@ -12,6 +12,7 @@ import (
 	"github.com/gdamore/tcell/v2"
 	"github.com/rivo/tview"
 
+	"github.com/handshake-viz/handshake-viz/capture"
 	"github.com/handshake-viz/handshake-viz/session"
 	"github.com/handshake-viz/handshake-viz/session/narrate"
 )
@@ -28,11 +29,17 @@ const (
 // paused, with nothing animating.
 func newTestScreen(t testing.TB, tl *session.Timeline, opts ScreenOptions) (*LadderScreen, tcell.SimulationScreen) {
 	t.Helper()
+	_, store := fixture(t)
+	return newTestScreenWith(t, tl, store, opts)
+}
+
+// newTestScreenWith is newTestScreen with the frames of store.
+func newTestScreenWith(t testing.TB, tl *session.Timeline, store capture.FrameStore, opts ScreenOptions) (*LadderScreen, tcell.SimulationScreen) {
+	t.Helper()
 	sim := tcell.NewSimulationScreen("UTF-8")
 	app := tview.NewApplication().SetScreen(sim) // SetScreen initialises the screen…
 	sim.SetSize(screenW, screenH)                // …so the size comes after it
 	t.Cleanup(sim.Fini)
-	_, store := fixture(t)
 	s := NewLadderScreen(app, tl, store, opts)
 	s.Primitive().SetRect(0, 0, screenW, screenH)
 	return s, sim
@@ -84,27 +91,27 @@ func golden(t *testing.T, name, got string) {
 var demoOpts = ScreenOptions{Title: "handshake-viz demo", Speed: 1, Stream: -1, Lang: narrate.English}
 
 func TestScreenGoldenAfterTheSYN(t *testing.T) {
-	tl, _ := fixture(t)
-	s, sim := newTestScreen(t, tl, demoOpts)
+	tl, store := recordedFixture(t)
+	s, sim := newTestScreenWith(t, tl, store, demoOpts)
 	s.player.Select(0)
 	s.sync()
 	golden(t, "screen_syn.golden", render(s, sim))
 }
 
 func TestScreenGoldenAtTheEnd(t *testing.T) {
-	tl, _ := fixture(t)
+	tl, store := recordedFixture(t)
 	opts := demoOpts
 	opts.Recorded = true
 	opts.Drops = func() uint64 { return 3 }
-	s, sim := newTestScreen(t, tl, opts)
+	s, sim := newTestScreenWith(t, tl, store, opts)
 	s.player.End()
 	s.sync()
 	golden(t, "screen_end.golden", render(s, sim))
 }
 
 func TestScreenGoldenRawNumbersAndHelp(t *testing.T) {
-	tl, _ := fixture(t)
-	s, sim := newTestScreen(t, tl, demoOpts)
+	tl, store := recordedFixture(t)
+	s, sim := newTestScreenWith(t, tl, store, demoOpts)
 	s.player.Select(3)
 	s.HandleKey(tcell.NewEventKey(tcell.KeyRune, 'n', tcell.ModNone))
 	s.HandleKey(tcell.NewEventKey(tcell.KeyRune, '?', tcell.ModNone))

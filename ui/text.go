@@ -79,9 +79,14 @@ func (t *TextLadder) writeRow(b *strings.Builder, r *Row, ev *session.Event) {
 			arrow = t.left
 		}
 		rel := float64(ev.Seg.TimeNS-t.t0) / 1e9
-		fmt.Fprintf(b, "%6d  %10.6f  %s %s %s  %s",
-			ev.Seg.Frame, rel, narrate.Text(t.lang, "ui.client"), arrow,
-			narrate.Text(t.lang, "ui.server"), Label(ev, t.raw))
+		// Each end's state after the packet stands beside that end.
+		clientState, serverState := "", ""
+		if ev.Kind == session.KindSegment {
+			clientState, serverState = ev.Client.String(), ev.Server.String()
+		}
+		fmt.Fprintf(b, "%6d  %10.6f  %12s %s %s %s %-12s  %s",
+			ev.Seg.Frame, rel, clientState, narrate.Text(t.lang, "ui.client"), arrow,
+			narrate.Text(t.lang, "ui.server"), serverState, Label(ev, t.raw))
 		if HasOptionsLine(ev) {
 			b.WriteString("  ")
 			b.WriteString(OptionsLine(ev.Seg.Options))

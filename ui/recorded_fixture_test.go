@@ -1,0 +1,29 @@
+package ui
+
+import (
+	"context"
+	"testing"
+
+	"github.com/handshake-viz/handshake-viz/capture"
+	"github.com/handshake-viz/handshake-viz/session"
+	"github.com/handshake-viz/handshake-viz/session/feed"
+)
+
+// recordedFixture is the real exchange the demo ships (testdata/exchange.pcapng
+// is a copy of cmd/handshake-viz/recorded.pcapng, a `demo --write` capture:
+// handshake, hello, world, ##, four-way close) run through the real decoder
+// and tracker, so golden screens show what users see.
+func recordedFixture(t testing.TB) (*session.Timeline, *capture.MemoryStore) {
+	t.Helper()
+	src, err := capture.OpenFile("testdata/exchange.pcapng")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	tl, store := session.NewTimeline(), capture.NewMemoryStore()
+	res, err := feed.Run(context.Background(), src, feed.Options{Timeline: tl, Store: store})
+	if err != nil || len(res.Warnings) > 0 || tl.Len() != 17 {
+		t.Fatalf("recorded exchange: %d events, warnings %v, err %v", tl.Len(), res.Warnings, err)
+	}
+	return tl, store
+}
