@@ -351,7 +351,8 @@ func (l *Layout) HeaderText(lang narrate.Lang, r *Row) string {
 		if r.Proto == session.KindDatagram {
 			key = "ui.conn.udp"
 		}
-		return narrate.Text(lang, key, r.Stream+1, info.Client, info.Server)
+		// The index is the one analyze, --json and Wireshark (tcp.stream) use.
+		return narrate.Text(lang, key, r.Stream, info.Client, info.Server)
 	case RowPhase:
 		return r.Title.Text(lang)
 	}

@@ -46,7 +46,7 @@ func TestLayoutGroupsHandshakeDataAndFourWayClose(t *testing.T) {
 	if l.Arrows() != 11 {
 		t.Errorf("Arrows = %d, want 11", l.Arrows())
 	}
-	if got := l.HeaderText(narrate.English, l.Row(0)); got != "Connection 1 · 127.0.0.1:40112 → 127.0.0.1:8888" {
+	if got := l.HeaderText(narrate.English, l.Row(0)); got != "Stream 0 · 127.0.0.1:40112 → 127.0.0.1:8888" {
 		t.Errorf("connection header = %q", got)
 	}
 	if got := l.HeaderText(narrate.English, l.Row(1)); got != "Three-way handshake" {
@@ -145,8 +145,8 @@ func TestLayoutPutsAConnectionHeaderBeforeEachConnection(t *testing.T) {
 		}
 	}
 	want := []string{
-		"Connection 1 · 127.0.0.1:40112 → 127.0.0.1:8888",
-		"Connection 2 · 127.0.0.1:40112 → 127.0.0.1:8888",
+		"Stream 0 · 127.0.0.1:40112 → 127.0.0.1:8888",
+		"Stream 1 · 127.0.0.1:40112 → 127.0.0.1:8888",
 	}
 	if !reflect.DeepEqual(headers, want) {
 		t.Errorf("connection headers = %q, want %q", headers, want)
@@ -177,7 +177,7 @@ func TestLayoutDrawsDatagramsWithoutPhaseHeaders(t *testing.T) {
 	if got, want := shape(l), []string{"conn", "arrow", "arrow"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("rows = %v, want %v", got, want)
 	}
-	if got := l.HeaderText(narrate.English, l.Row(0)); got != "UDP flow 1 · 127.0.0.1:40112 → 127.0.0.1:8888" {
+	if got := l.HeaderText(narrate.English, l.Row(0)); got != "UDP flow 0 · 127.0.0.1:40112 → 127.0.0.1:8888" {
 		t.Errorf("flow header = %q", got)
 	}
 }

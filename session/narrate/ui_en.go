@@ -14,7 +14,7 @@ var enUI = map[Key]string{
 	"ui.phase.retitle":         "↳ this close turned out to be: %[1]s",
 
 	// Connection headers.
-	"ui.conn.tcp": "Connection %[1]d · %[2]s → %[3]s",
+	"ui.conn.tcp": "Stream %[1]d · %[2]s → %[3]s",
 	"ui.conn.udp": "UDP flow %[1]d · %[2]s → %[3]s",
 
 	// The two ends.
@@ -99,7 +99,7 @@ var zhUI = map[Key]string{
 	"ui.phase.reset":           "连接重置",
 	"ui.phase.retitle":         "↳ 这次关闭实际上是：%[1]s",
 
-	"ui.conn.tcp": "连接 %[1]d · %[2]s → %[3]s",
+	"ui.conn.tcp": "TCP 流 %[1]d · %[2]s → %[3]s",
 	"ui.conn.udp": "UDP 流 %[1]d · %[2]s → %[3]s",
 
 	"ui.client": "客户端",
