@@ -86,7 +86,8 @@ func simText(sim tcell.SimulationScreen) string {
 	return sb.String()
 }
 
-func checkGolden(t *testing.T, name, got string) {
+// golden compares got with testdata/name, or rewrites it with -update.
+func golden(t *testing.T, name, got string) {
 	t.Helper()
 	path := filepath.Join("testdata", name)
 	if *update {
@@ -115,7 +116,7 @@ func TestBrowserListScreenMatchesGolden(t *testing.T) {
 	} {
 		t.Run(tc.golden, func(t *testing.T) {
 			b, _ := listedBrowser(t, tc.file, tc.lang)
-			checkGolden(t, tc.golden, screenText(t, b.pages, 120, 30))
+			golden(t, tc.golden, screenText(t, b.pages, 120, 30))
 		})
 	}
 }

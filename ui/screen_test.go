@@ -2,8 +2,6 @@ package ui
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -51,42 +49,9 @@ func render(s *LadderScreen, sim tcell.SimulationScreen) string {
 	sim.Clear()
 	s.Primitive().Draw(sim)
 	sim.Show()
-	w, h := sim.Size()
-	var b strings.Builder
-	for y := 0; y < h; y++ {
-		var line strings.Builder
-		for x := 0; x < w; {
-			str, _, width := sim.Get(x, y)
-			if str == "" {
-				str = " "
-			}
-			line.WriteString(str)
-			x += max(width, 1)
-		}
-		b.WriteString(strings.TrimRight(line.String(), " "))
-		b.WriteByte('\n')
-	}
-	return b.String()
+	return simText(sim)
 }
 
-// golden compares got with testdata/name, or rewrites it with -update.
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./ui -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs from the golden file; got:\n%s\nwant:\n%s", name, got, want)
-	}
-}
 
 var demoOpts = ScreenOptions{Title: "handshake-viz demo", Speed: 1, Stream: -1, Lang: narrate.English}
 
