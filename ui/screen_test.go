@@ -52,7 +52,6 @@ func render(s *LadderScreen, sim tcell.SimulationScreen) string {
 	return simText(sim)
 }
 
-
 var demoOpts = ScreenOptions{Title: "handshake-viz demo", Speed: 1, Stream: -1, Lang: narrate.English}
 
 func TestScreenGoldenAfterTheSYN(t *testing.T) {
