@@ -46,12 +46,6 @@ func (b *browser) kindWord(k session.EventKind) string {
 // starts it. UI goroutine.
 func (b *browser) showLadder(tl *session.Timeline, store capture.FrameStore, f streamFacts) {
 	b.stopLadder()
-	stream := f.Index
-	if f.Kind == session.KindDatagram {
-		// The ladder selects TCP streams only: a UDP flow's timeline holds
-		// that flow alone (re-read from a file), so show all of it.
-		stream = -1
-	}
 	title := fmt.Sprintf("%s · %s %d · %s", b.opts.Title, b.kindWord(f.Kind), f.Index,
 		narrate.Text(b.opts.Lang, "browser.back"))
 	b.ladder = NewLadderScreen(b.app, tl, store, ScreenOptions{
@@ -59,7 +53,8 @@ func (b *browser) showLadder(tl *session.Timeline, store capture.FrameStore, f s
 		Lang:   b.opts.Lang,
 		Speed:  b.opts.Speed,
 		Raw:    b.opts.Raw,
-		Stream: stream,
+		Stream: f.Index,
+		Kind:   f.Kind,
 	})
 	b.pages.AddAndSwitchToPage(pageLadder, b.ladder.Primitive(), true)
 	b.app.SetFocus(b.ladder.Primitive())

@@ -142,7 +142,8 @@ type streamState struct {
 // named from what happened) and arrow rows. It is built incrementally as the
 // timeline grows. A Layout is used from one goroutine.
 type Layout struct {
-	stream  int // -1: every stream and flow; else that TCP stream only
+	kind    session.EventKind // with stream >= 0: TCP stream or UDP flow
+	stream  int               // -1: every stream and flow; else that one only
 	rows    []Row
 	arrows  []int // row index of each arrow
 	lines   int
@@ -152,10 +153,11 @@ type Layout struct {
 	infos   map[streamKey]session.StreamInfo
 }
 
-// NewLayout returns an empty layout of one TCP stream, or of every stream
-// and UDP flow when stream is -1.
-func NewLayout(stream int) *Layout {
+// NewLayout returns an empty layout of one TCP stream (kind KindSegment) or
+// UDP flow (KindDatagram), or of every stream and flow when stream is -1.
+func NewLayout(kind session.EventKind, stream int) *Layout {
 	return &Layout{
+		kind:    kind,
 		stream:  stream,
 		streams: make(map[streamKey]*streamState),
 		infos:   make(map[streamKey]session.StreamInfo),
@@ -170,7 +172,7 @@ type AddResult struct {
 
 // Accepts reports whether the layout shows ev (stream filter).
 func (l *Layout) Accepts(ev *session.Event) bool {
-	return l.stream < 0 || (ev.Kind == session.KindSegment && ev.Stream == l.stream)
+	return l.stream < 0 || (ev.Kind == l.kind && ev.Stream == l.stream)
 }
 
 // Add lays out the event with timeline index idx of the connection info.

@@ -11,7 +11,7 @@ import (
 
 // layoutOf lays out evs with the literal connection info.
 func layoutOf(stream int, evs []session.Event) *Layout {
-	l := NewLayout(stream)
+	l := NewLayout(session.KindSegment, stream)
 	for i := range evs {
 		l.Add(i, &evs[i], streamInfo(evs[i].Stream))
 	}
@@ -105,7 +105,7 @@ func TestLayoutNamesCloseFromTheFINsAndACKs(t *testing.T) {
 
 func TestLayoutReportsRetitleOfAnEarlierCloseHeader(t *testing.T) {
 	evs := events(0, 1, exchange())
-	l := NewLayout(-1)
+	l := NewLayout(session.KindSegment, -1)
 	var retitled []int
 	for i := range evs {
 		if res := l.Add(i, &evs[i], streamInfo(0)); res.Retitled >= 0 {
@@ -218,5 +218,22 @@ func TestLayoutLinesMapBackToRows(t *testing.T) {
 	}
 	if l.ArrowOfRow(0) != -1 {
 		t.Error("ArrowOfRow of the connection header is not -1")
+	}
+}
+
+func TestLayoutOfOneUDPFlowSkipsTheTCPStreamWithTheSameIndex(t *testing.T) {
+	evs := append(events(0, 1, exchange()),
+		session.Event{Kind: session.KindDatagram, Stream: 0, From: session.FromClient, Seg: capture.Segment{Proto: capture.ProtoUDP, PayloadLen: 12}},
+		session.Event{Kind: session.KindDatagram, Stream: 1, From: session.FromClient, Seg: capture.Segment{Proto: capture.ProtoUDP, PayloadLen: 7}},
+	)
+	l := NewLayout(session.KindDatagram, 0)
+	for i := range evs {
+		l.Add(i, &evs[i], streamInfo(evs[i].Stream))
+	}
+	if l.Arrows() != 1 {
+		t.Fatalf("Arrows = %d, want only the datagram of flow 0", l.Arrows())
+	}
+	if got := l.Row(l.ArrowRow(0)).Event; got != len(evs)-2 {
+		t.Errorf("arrow is timeline event %d, want %d", got, len(evs)-2)
 	}
 }

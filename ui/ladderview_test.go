@@ -43,7 +43,7 @@ func bigFixture(tb testing.TB, n int) (*session.Timeline, *capture.MemoryStore) 
 }
 
 func newView(tl *session.Timeline) (*ladderView, *Layout) {
-	l := NewLayout(-1)
+	l := NewLayout(session.KindSegment, -1)
 	evs := tl.Slice(0, tl.Len())
 	for i := range evs {
 		l.Add(i, &evs[i], streamInfo(evs[i].Stream))

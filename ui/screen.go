@@ -20,13 +20,14 @@ const frameInterval = 40 * time.Millisecond
 
 // ScreenOptions configures a LadderScreen.
 type ScreenOptions struct {
-	Title    string        // banner title, composed by the caller
-	Lang     narrate.Lang  // language of every text
-	Speed    float64       // 1.0 = one arrow per 0.8 s; 2 = twice as fast
-	Raw      bool          // start with raw sequence numbers
-	Recorded bool          // show the "recorded exchange" label
-	Drops    func() uint64 // kernel drops so far; nil = none
-	Stream   int           // -1 = every stream of the timeline on one ladder; else that stream only
+	Title    string            // banner title, composed by the caller
+	Lang     narrate.Lang      // language of every text
+	Speed    float64           // 1.0 = one arrow per 0.8 s; 2 = twice as fast
+	Raw      bool              // start with raw sequence numbers
+	Recorded bool              // show the "recorded exchange" label
+	Drops    func() uint64     // kernel drops so far; nil = none
+	Stream   int               // -1 = every stream of the timeline on one ladder; else that stream only
+	Kind     session.EventKind // with Stream >= 0: KindSegment (TCP stream) or KindDatagram (UDP flow)
 }
 
 // LadderScreen is the full ladder screen of one timeline: banner, ladder,
@@ -80,7 +81,7 @@ func NewLadderScreen(app *tview.Application, tl *session.Timeline, store capture
 	s := &LadderScreen{
 		app: app, tl: tl, store: store, opts: opts, lang: opts.Lang,
 		theme: DefaultTheme(), now: time.Now,
-		layout: NewLayout(opts.Stream), player: NewPlayer(0, opts.Speed),
+		layout: NewLayout(opts.Kind, opts.Stream), player: NewPlayer(0, opts.Speed),
 		raw: opts.Raw, layerPref: -1, sel: selection{arrow: -1},
 		quitCh: make(chan struct{}),
 	}

@@ -31,7 +31,7 @@ type TextLadder struct {
 func NewTextLadder(w io.Writer, lang narrate.Lang, raw bool) *TextLadder {
 	dash := strings.Repeat("-", textArrowWidth-1)
 	return &TextLadder{
-		w: w, lang: lang, raw: raw, layout: NewLayout(-1),
+		w: w, lang: lang, raw: raw, layout: NewLayout(session.KindSegment, -1),
 		right: dash + ">", left: "<" + dash,
 	}
 }
