@@ -15,15 +15,22 @@ import (
 // and tracker, so golden screens show what users see.
 func recordedFixture(t testing.TB) (*session.Timeline, *capture.MemoryStore) {
 	t.Helper()
-	src, err := capture.OpenFile("testdata/exchange.pcapng")
+	return fileFixture(t, "testdata/exchange.pcapng", 17)
+}
+
+// fileFixture runs a capture file through the real pipeline and checks it
+// yields want events.
+func fileFixture(t testing.TB, path string, want int) (*session.Timeline, *capture.MemoryStore) {
+	t.Helper()
+	src, err := capture.OpenFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer src.Close()
 	tl, store := session.NewTimeline(), capture.NewMemoryStore()
 	res, err := feed.Run(context.Background(), src, feed.Options{Timeline: tl, Store: store})
-	if err != nil || len(res.Warnings) > 0 || tl.Len() != 17 {
-		t.Fatalf("recorded exchange: %d events, warnings %v, err %v", tl.Len(), res.Warnings, err)
+	if err != nil || len(res.Warnings) > 0 || tl.Len() != want {
+		t.Fatalf("%s: %d events (want %d), warnings %v, err %v", path, tl.Len(), want, res.Warnings, err)
 	}
 	return tl, store
 }

@@ -300,3 +300,16 @@ func TestScreenDrawsAtAnySizeAndInChinese(t *testing.T) {
 		}
 	}
 }
+
+// A ladder from a saved capture: zeek's get-gzip trace ends in a
+// simultaneous close (the FINs cross, the client's FIN is retransmitted).
+func TestScreenGoldenOfASimultaneousCloseFromAFile(t *testing.T) {
+	tl, store := fileFixture(t, corpusFile(t, "zeek/http_get-gzip.pcap"), 14)
+	opts := demoOpts
+	opts.Title = "handshake-viz · zeek/http_get-gzip.pcap"
+	opts.Stream = 0
+	s, sim := newTestScreenWith(t, tl, store, opts)
+	s.player.End()
+	s.sync()
+	golden(t, "screen_file_simultaneous_close.golden", render(s, sim))
+}
