@@ -98,16 +98,6 @@ func BuildFilter(port uint16, dropOutgoing bool) ([]bpf.RawInstruction, error) {
 	return raw, nil
 }
 
-// dropAllFilter keeps nothing; it is attached while the socket's backlog of
-// unfiltered packets is drained.
-func dropAllFilter() []bpf.RawInstruction {
-	raw, err := bpf.Assemble([]bpf.Instruction{bpf.RetConstant{Val: filterDrop}})
-	if err != nil {
-		panic(err) // a constant one-instruction program always assembles
-	}
-	return raw
-}
-
 // filterLabel names a jump target of a filterProgram.
 type filterLabel int
 

@@ -1,11 +1,19 @@
 package capture
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 // DefaultSnapLen is the snap length of a live capture when LiveConfig.SnapLen
 // is 0: libpcap's maximum, the most a packet socket hands over (segmentation
 // offload on loopback merges frames far above the MTU).
 const DefaultSnapLen = 262144
+
+// DefaultBufferSize is the kernel receive buffer of a live capture when
+// LiveConfig.BufferSize is 0: enough to queue a bulk transfer on loopback
+// while the reader catches up, without kernel drops.
+const DefaultBufferSize = 32 << 20
 
 // capNetRawHint is the hint appended to every permission error of a live
 // capture: what a person can do about it.
@@ -16,6 +24,33 @@ type LiveConfig struct {
 	Interface string // network interface, e.g. "lo"
 	Port      uint16 // only TCP and UDP packets with this source or destination port; 0 = all TCP and UDP
 	SnapLen   int    // bytes kept of each packet; 0 = DefaultSnapLen
+
+	// BufferSize is how many bytes of packets the kernel queues for the
+	// reader before it drops (Stats counts those drops); 0 =
+	// DefaultBufferSize. Loopback sends a bulk transfer as 64 KiB segments
+	// faster than they can be read, so a small buffer overflows. With
+	// CAP_NET_ADMIN (root) the size is granted as asked; without it the
+	// kernel caps it at net.core.rmem_max.
+	BufferSize int
+}
+
+// sizes returns the snap length and buffer size to use, the defaults for
+// zeros.
+func (c LiveConfig) sizes() (snap, buffer int, err error) {
+	snap, buffer = c.SnapLen, c.BufferSize
+	if snap == 0 {
+		snap = DefaultSnapLen
+	}
+	if buffer == 0 {
+		buffer = DefaultBufferSize
+	}
+	if snap < 0 {
+		return 0, 0, fmt.Errorf("snap length %d is negative (use 0 for the default %d)", snap, DefaultSnapLen)
+	}
+	if buffer < 0 {
+		return 0, 0, fmt.Errorf("buffer size %d is negative (use 0 for the default %d)", buffer, DefaultBufferSize)
+	}
+	return snap, buffer, nil
 }
 
 // LiveStats are the kernel's cumulative counters of a live capture since it

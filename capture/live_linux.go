@@ -8,21 +8,26 @@ import (
 	"io"
 	"net"
 	"os"
-	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
+	"time"
+	"unsafe"
 
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/endian"
 	"github.com/gopacket/gopacket/layers"
-	"github.com/gopacket/gopacket/pcapgo"
+	"golang.org/x/net/bpf"
+	"golang.org/x/sys/unix"
 )
 
 // LiveSource captures packets from a network interface through an AF_PACKET
 // socket with a kernel filter. It implements Source.
 //
-// Next is called from one goroutine; Stats and Close may be called from
-// any goroutine. Close makes a blocked Next return io.EOF.
+// Next is called from one goroutine; Stats, ReceiveBuffer and Close may be
+// called from any goroutine. Close makes a blocked Next return io.EOF.
 type LiveSource struct {
-	handle *pcapgo.EthernetHandle
+	sock   *packetSocket
 	name   string
 	frame  uint64 // frames handed out; owned by the Next goroutine
 	closed atomic.Bool
@@ -40,12 +45,9 @@ func OpenLive(cfg LiveConfig) (*LiveSource, error) {
 	if cfg.Interface == "" {
 		return nil, errors.New("live capture: no interface given (use lo for the loopback demo)")
 	}
-	snap := cfg.SnapLen
-	if snap == 0 {
-		snap = DefaultSnapLen
-	}
-	if snap < 0 {
-		return nil, fmt.Errorf("live capture on %s: snap length %d is negative (use 0 for the default %d)", cfg.Interface, snap, DefaultSnapLen)
+	snap, buffer, err := cfg.sizes()
+	if err != nil {
+		return nil, fmt.Errorf("live capture on %s: %w", cfg.Interface, err)
 	}
 	intf, err := net.InterfaceByName(cfg.Interface)
 	if err != nil {
@@ -54,72 +56,24 @@ func OpenLive(cfg LiveConfig) (*LiveSource, error) {
 	if !HasCapNetRaw() {
 		return nil, fmt.Errorf("capture on %s %s: %w", cfg.Interface, capNetRawHint, os.ErrPermission)
 	}
-	h, err := pcapgo.NewEthernetHandle(cfg.Interface)
+	filter, err := BuildFilter(cfg.Port, intf.Flags&net.FlagLoopback != 0)
 	if err != nil {
-		if strings.Contains(err.Error(), "operation not permitted") {
-			return nil, fmt.Errorf("capture on %s %s: %w", cfg.Interface, capNetRawHint, os.ErrPermission)
-		}
-		return nil, fmt.Errorf("live capture on %s: %w", cfg.Interface, err)
-	}
-	s := &LiveSource{handle: h, name: cfg.Interface}
-	if err := s.arm(cfg.Port, intf.Flags&net.FlagLoopback != 0, snap); err != nil {
-		h.Close()
 		return nil, fmt.Errorf("live capture on %s, port %d: %w", cfg.Interface, cfg.Port, err)
 	}
-	return s, nil
-}
-
-// arm attaches the real filter. The socket queued every packet of every
-// interface between its creation and now, so it first drops everything,
-// reads off that backlog, and only then attaches the port filter: the
-// kernel's statistics counters and the queue start empty together.
-func (s *LiveSource) arm(port uint16, loopback bool, snap int) error {
-	filter, err := BuildFilter(port, loopback)
+	sock, err := openPacketSocket(intf.Index, filter, snap, buffer)
 	if err != nil {
-		return err
-	}
-	if err := s.handle.SetCaptureLength(snap); err != nil {
-		return fmt.Errorf("set snap length: %w", err)
-	}
-	if err := s.handle.SetBPF(dropAllFilter()); err != nil {
-		return fmt.Errorf("attach drop-all filter: %w", err)
-	}
-	if err := s.drain(); err != nil {
-		return fmt.Errorf("drain packets queued before the filter: %w", err)
-	}
-	if err := s.handle.SetBPF(filter); err != nil {
-		return fmt.Errorf("attach filter: %w", err)
-	}
-	return nil
-}
-
-// drain reads the packets queued on the socket until the kernel counts no
-// more. PACKET_STATISTICS counts every packet queued since the last call
-// (packets minus drops), so each read here returns at once and never
-// blocks. The loop catches a packet that passed the old filter on another
-// CPU while the drop-all filter was being attached.
-func (s *LiveSource) drain() error {
-	for {
-		st, err := s.handle.Stats()
-		if err != nil {
-			return fmt.Errorf("read packet statistics: %w", err)
+		if errors.Is(err, unix.EPERM) {
+			return nil, fmt.Errorf("capture on %s %s: %w", cfg.Interface, capNetRawHint, os.ErrPermission)
 		}
-		queued := st.Packets - st.Drops
-		if queued == 0 {
-			return nil
-		}
-		for range queued {
-			if _, _, err := s.handle.ZeroCopyReadPacketData(); err != nil {
-				return err
-			}
-		}
+		return nil, fmt.Errorf("live capture on %s, port %d: %w", cfg.Interface, cfg.Port, err)
 	}
+	return &LiveSource{sock: sock, name: cfg.Interface}, nil
 }
 
 // Next returns the next captured packet. Data is valid until the next call.
 // After Close it returns io.EOF.
 func (s *LiveSource) Next() (RawPacket, error) {
-	data, ci, err := s.handle.ZeroCopyReadPacketData()
+	ci, err := s.sock.read()
 	if err != nil {
 		if s.closed.Load() {
 			return RawPacket{}, io.EOF
@@ -127,7 +81,7 @@ func (s *LiveSource) Next() (RawPacket, error) {
 		return RawPacket{}, fmt.Errorf("live capture on %s: %w", s.name, err)
 	}
 	s.frame++
-	return RawPacket{Data: data, Info: ci, LinkType: layers.LinkTypeEthernet, Frame: s.frame, Offset: -1}, nil
+	return RawPacket{Data: s.sock.buf[:ci.CaptureLength], Info: ci, LinkType: layers.LinkTypeEthernet, Frame: s.frame, Offset: -1}, nil
 }
 
 // Info describes the capture: the interface name, format "live".
@@ -149,7 +103,7 @@ func (s *LiveSource) BytesRead() int64 { return 0 }
 func (s *LiveSource) Stats() (LiveStats, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st, err := s.handle.Stats()
+	st, err := s.sock.stats()
 	if err != nil {
 		return s.stats, fmt.Errorf("live capture statistics on %s: %w", s.name, err)
 	}
@@ -158,14 +112,190 @@ func (s *LiveSource) Stats() (LiveStats, error) {
 	return s.stats, nil
 }
 
+// ReceiveBuffer returns the bytes the kernel may hold queued for the
+// capture, as it accounts them: Linux doubles the size asked for to cover
+// its bookkeeping, so this is about twice LiveConfig.BufferSize when the
+// size was granted, and less when it was capped (see LiveConfig.BufferSize).
+func (s *LiveSource) ReceiveBuffer() (int, error) {
+	n, err := s.sock.receiveBuffer()
+	if err != nil {
+		return 0, fmt.Errorf("live capture buffer size on %s: %w", s.name, err)
+	}
+	return n, nil
+}
+
 // Close closes the socket; a Next blocked in another goroutine returns
 // io.EOF. Closing twice is harmless.
 func (s *LiveSource) Close() error {
 	if s.closed.Swap(true) {
 		return nil
 	}
-	if err := s.handle.Close(); err != nil {
+	if err := s.sock.file.Close(); err != nil {
 		return fmt.Errorf("close live capture on %s: %w", s.name, err)
 	}
 	return nil
+}
+
+// Sizes of the socket control messages a packet arrives with.
+var (
+	cmsgHeaderLen = unix.CmsgSpace(0)
+	auxdataLen    = unix.CmsgSpace(int(unsafe.Sizeof(unix.TpacketAuxdata{})))
+	timestampLen  = unix.CmsgSpace(int(unsafe.Sizeof(unix.Timespec{})))
+)
+
+// vlanIDMask selects the VLAN id from an 802.1Q tag control field.
+const vlanIDMask = 0xfff
+
+// packetSocket is an AF_PACKET socket bound to one interface, read through
+// the runtime's poller so that closing the file unblocks a read.
+type packetSocket struct {
+	file  *os.File
+	conn  syscall.RawConn
+	buf   []byte // packet data of the last read
+	oob   []byte // control messages of the last read
+	ancil []any  // AncillaryData of the last read: the VLAN id
+}
+
+// openPacketSocket opens a packet socket on interface ifindex with filter
+// attached, keeping snap bytes of each packet and queueing up to buffer
+// bytes. The socket is created listening to no protocol, so nothing is
+// queued before the filter and the buffer size are set; bind then arms it.
+func openPacketSocket(ifindex int, filter []bpf.RawInstruction, snap, buffer int) (*packetSocket, error) {
+	fd, err := unix.Socket(unix.AF_PACKET, unix.SOCK_RAW|unix.SOCK_CLOEXEC|unix.SOCK_NONBLOCK, 0)
+	if err != nil {
+		return nil, fmt.Errorf("open packet socket: %w", err)
+	}
+	if err := setupPacketSocket(fd, ifindex, filter, buffer); err != nil {
+		unix.Close(fd)
+		return nil, err
+	}
+	file := os.NewFile(uintptr(fd), "packet socket")
+	conn, err := file.SyscallConn()
+	if err != nil {
+		file.Close()
+		return nil, fmt.Errorf("packet socket: %w", err)
+	}
+	return &packetSocket{
+		file:  file,
+		conn:  conn,
+		buf:   make([]byte, snap),
+		oob:   make([]byte, auxdataLen+timestampLen),
+		ancil: make([]any, 1),
+	}, nil
+}
+
+// setupPacketSocket sets the options of a fresh packet socket and binds it.
+func setupPacketSocket(fd, ifindex int, filter []bpf.RawInstruction, buffer int) error {
+	prog := make([]unix.SockFilter, len(filter))
+	for i, ins := range filter {
+		prog[i] = unix.SockFilter{Code: ins.Op, Jt: ins.Jt, Jf: ins.Jf, K: ins.K}
+	}
+	fprog := unix.SockFprog{Len: uint16(len(prog)), Filter: &prog[0]}
+	if err := unix.SetsockoptSockFprog(fd, unix.SOL_SOCKET, unix.SO_ATTACH_FILTER, &fprog); err != nil {
+		return fmt.Errorf("attach filter: %w", err)
+	}
+	if err := unix.SetsockoptInt(fd, unix.SOL_PACKET, unix.PACKET_AUXDATA, 1); err != nil {
+		return fmt.Errorf("ask for packet lengths (PACKET_AUXDATA): %w", err)
+	}
+	if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_TIMESTAMPNS, 1); err != nil {
+		return fmt.Errorf("ask for timestamps (SO_TIMESTAMPNS): %w", err)
+	}
+	// SO_RCVBUFFORCE passes net.core.rmem_max but needs CAP_NET_ADMIN;
+	// without it SO_RCVBUF gets what the system allows.
+	if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_RCVBUFFORCE, buffer); err != nil {
+		if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_RCVBUF, buffer); err != nil {
+			return fmt.Errorf("set receive buffer to %d bytes: %w", buffer, err)
+		}
+	}
+	addr := unix.SockaddrLinklayer{Protocol: endian.Htons(unix.ETH_P_ALL), Ifindex: ifindex}
+	if err := unix.Bind(fd, &addr); err != nil {
+		return fmt.Errorf("bind to interface %d: %w", ifindex, err)
+	}
+	return nil
+}
+
+// read receives one packet into buf, blocking until one arrives or the
+// file is closed.
+func (p *packetSocket) read() (gopacket.CaptureInfo, error) {
+	var msg unix.Msghdr
+	var iov unix.Iovec
+	iov.Base = &p.buf[0]
+	iov.SetLen(len(p.buf))
+	msg.Iov = &iov
+	msg.Iovlen = 1
+	msg.Control = &p.oob[0]
+	msg.SetControllen(len(p.oob))
+
+	var n uintptr
+	var errno syscall.Errno
+	err := p.conn.Read(func(fd uintptr) bool {
+		// MSG_TRUNC returns the packet's length even when buf is shorter.
+		n, _, errno = syscall.Syscall(unix.SYS_RECVMSG, fd, uintptr(unsafe.Pointer(&msg)), unix.MSG_TRUNC)
+		return errno != syscall.EAGAIN
+	})
+	if err != nil {
+		return gopacket.CaptureInfo{}, err
+	}
+	if errno != 0 {
+		return gopacket.CaptureInfo{}, fmt.Errorf("receive packet: %w", errno)
+	}
+	ci := gopacket.CaptureInfo{CaptureLength: min(int(n), len(p.buf)), Length: int(n)}
+	p.parseControl(p.oob[:msg.Controllen], &ci)
+	if ci.Timestamp.IsZero() {
+		ci.Timestamp = time.Now()
+	}
+	return ci, nil
+}
+
+// parseControl fills ci from the control messages of a read: the length on
+// the wire and VLAN tag from PACKET_AUXDATA, the kernel's timestamp. It
+// does not allocate.
+func (p *packetSocket) parseControl(oob []byte, ci *gopacket.CaptureInfo) {
+	for len(oob) > cmsgHeaderLen {
+		hdr := (*unix.Cmsghdr)(unsafe.Pointer(&oob[0]))
+		if int(hdr.Len) < cmsgHeaderLen {
+			return
+		}
+		switch {
+		case hdr.Level == unix.SOL_PACKET && hdr.Type == unix.PACKET_AUXDATA && len(oob) >= auxdataLen:
+			aux := (*unix.TpacketAuxdata)(unsafe.Pointer(&oob[cmsgHeaderLen]))
+			ci.Length = int(aux.Len)
+			if aux.Status&unix.TP_STATUS_VLAN_VALID != 0 {
+				p.ancil[0] = int(aux.Vlan_tci & vlanIDMask)
+				ci.AncillaryData = p.ancil
+			}
+		case hdr.Level == unix.SOL_SOCKET && hdr.Type == unix.SCM_TIMESTAMPNS && len(oob) >= timestampLen:
+			ts := (*unix.Timespec)(unsafe.Pointer(&oob[cmsgHeaderLen]))
+			ci.Timestamp = time.Unix(int64(ts.Sec), int64(ts.Nsec))
+		}
+		next := unix.CmsgSpace(int(hdr.Len) - cmsgHeaderLen)
+		if next > len(oob) {
+			return
+		}
+		oob = oob[next:]
+	}
+}
+
+// stats reads and resets the kernel's packet counters.
+func (p *packetSocket) stats() (*unix.TpacketStats, error) {
+	var st *unix.TpacketStats
+	var err error
+	if cerr := p.conn.Control(func(fd uintptr) {
+		st, err = unix.GetsockoptTpacketStats(int(fd), unix.SOL_PACKET, unix.PACKET_STATISTICS)
+	}); cerr != nil {
+		return nil, cerr
+	}
+	return st, err
+}
+
+// receiveBuffer returns the kernel's SO_RCVBUF of the socket.
+func (p *packetSocket) receiveBuffer() (int, error) {
+	var n int
+	var err error
+	if cerr := p.conn.Control(func(fd uintptr) {
+		n, err = unix.GetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_RCVBUF)
+	}); cerr != nil {
+		return 0, cerr
+	}
+	return n, err
 }

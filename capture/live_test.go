@@ -359,3 +359,74 @@ func TestLiveCaptureReturnsNoPacketQueuedBeforeTheFilter(t *testing.T) {
 		t.Fatalf("first packet is %v, want the UDP datagram to port %d sent after OpenLive", pkt, port)
 	}
 }
+
+func TestOpenLiveGrantsTheBufferSizeAskedFor(t *testing.T) {
+	skipUnlessRoot(t, "live capture (CAP_NET_RAW) with a buffer above net.core.rmem_max (CAP_NET_ADMIN)")
+	for _, tc := range []struct {
+		asked, want int
+	}{
+		{0, DefaultBufferSize},
+		{24 << 20, 24 << 20},
+	} {
+		src, err := OpenLive(LiveConfig{Interface: "lo", Port: 9, BufferSize: tc.asked})
+		if err != nil {
+			t.Fatalf("OpenLive with buffer %d: %v", tc.asked, err)
+		}
+		got, err := src.ReceiveBuffer()
+		src.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Linux doubles the size asked for to cover its bookkeeping.
+		if got != 2*tc.want {
+			t.Errorf("buffer size %d: the kernel holds %d bytes, want %d", tc.asked, got, 2*tc.want)
+		}
+	}
+}
+
+func TestOpenLiveRejectsANegativeBufferSize(t *testing.T) {
+	_, err := OpenLive(LiveConfig{Interface: "lo", BufferSize: -1})
+	if err == nil {
+		t.Fatal("OpenLive with buffer size -1 succeeded")
+	}
+	if got := err.Error(); !containsAll(got, "buffer size -1", "0 for the default") {
+		t.Errorf("error %q should name the bad buffer size and the default", got)
+	}
+}
+
+func TestLiveCaptureWithASmallSnapLenKeepsTheLengthOnTheWire(t *testing.T) {
+	skipUnlessRoot(t, "live capture (CAP_NET_RAW)")
+	ln := listenLoopback(t)
+	port := listenerPort(ln)
+	const snap = 80 // Ethernet, IPv4 and TCP headers with options, a few payload bytes
+	src, err := OpenLive(LiveConfig{Interface: "lo", Port: port, SnapLen: snap})
+	if err != nil {
+		t.Fatalf("OpenLive: %v", err)
+	}
+	defer src.Close()
+	msg := strings.Repeat("x", 1000)
+	talk(t, ln, msg)
+
+	dec := NewDecoder()
+	var seg Segment
+	for {
+		p, err := src.Next()
+		if err != nil {
+			t.Fatalf("Next: %v", err)
+		}
+		if !dec.Decode(&p, &seg) || seg.PayloadLen == 0 {
+			continue
+		}
+		if len(p.Data) != snap || p.Info.CaptureLength != snap {
+			t.Errorf("captured %d bytes (CaptureLength %d), want the snap length %d", len(p.Data), p.Info.CaptureLength, snap)
+		}
+		if seg.PayloadLen != uint32(len(msg)) || !seg.Truncated || p.Info.Length <= snap {
+			t.Errorf("payload %d truncated=%t wire length %d, want payload %d, truncated, wire length above %d",
+				seg.PayloadLen, seg.Truncated, p.Info.Length, len(msg), snap)
+		}
+		if age := time.Since(p.Info.Timestamp); age < 0 || age > liveWait {
+			t.Errorf("kernel timestamp %v is %v from now, want a moment ago", p.Info.Timestamp, age)
+		}
+		return
+	}
+}
