@@ -130,19 +130,26 @@ func (s *LadderScreen) loop() {
 	ticker := time.NewTicker(frameInterval)
 	defer ticker.Stop()
 	dirty := true
+	var lastDraw time.Time
 	for {
 		select {
 		case <-s.quitCh:
 			return
 		case <-s.tl.Changed():
+			// A new packet is drawn at once (capture-to-screen latency),
+			// unless a frame was drawn less than a frame ago: bursts then
+			// wait for the next tick.
 			dirty = true
-			continue
+			if time.Since(lastDraw) < frameInterval {
+				continue
+			}
 		case <-ticker.C:
 		}
 		if !dirty && s.idle.Load() {
 			continue
 		}
 		dirty = false
+		lastDraw = time.Now()
 		s.app.QueueUpdateDraw(func() {
 			if !s.stopped.Load() {
 				s.refresh(s.now())
