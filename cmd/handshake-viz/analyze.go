@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"runtime/pprof"
@@ -74,7 +73,7 @@ func analyzeOne(cmd *cobra.Command, ios streams, o *analyzeOptions, path string)
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	if o.json {
-		return json.NewEncoder(ios.out).Encode(rep)
+		return report.WriteJSON(ios.out, rep)
 	}
 	for _, w := range rep.Warnings {
 		fmt.Fprintf(ios.err, "handshake-viz: %s: warning: %s\n", path, w)

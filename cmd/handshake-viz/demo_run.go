@@ -228,6 +228,9 @@ func present(ctx context.Context, cancel context.CancelFunc, ios streams, o *dem
 			write = func(ev session.Event) error { return tw.Write(ev, streamOf(run.tl, ev)) }
 		}
 		if err := run.tl.Follow(ctx, write); err != nil {
+			if errors.Is(err, context.Canceled) {
+				return &exitError{code: exitInterrupted} // Ctrl-C: stop quietly
+			}
 			return err
 		}
 		fr := <-run.done

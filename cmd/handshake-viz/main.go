@@ -32,6 +32,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return 0
 }
 
+// exitInterrupted is the status after Ctrl-C, as shells report SIGINT.
+const exitInterrupted = 130
+
 // exitError ends the program with a status and nothing more to print (the
 // command already reported).
 type exitError struct{ code int }
