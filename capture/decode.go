@@ -116,8 +116,21 @@ func (d *Decoder) parserFor(lt layers.LinkType, data []byte) *gopacket.DecodingL
 }
 
 // Decode fills seg from p when p holds TCP or UDP over IPv4 or IPv6 and
-// reports whether it did. It does not allocate.
+// reports whether it did. It does not allocate. The common case, TCP or
+// UDP in an IPv4 header without options in an untagged Ethernet frame, is
+// read by hand (decodeEthernetIPv4); every other frame goes through the
+// DecodingLayerParser, with the same result for the same bytes.
 func (d *Decoder) Decode(p *RawPacket, seg *Segment) bool {
+	if p.LinkType == layers.LinkTypeEthernet {
+		if ok, done := decodeEthernetIPv4(p, seg); done {
+			return ok
+		}
+	}
+	return d.decodeLayers(p, seg)
+}
+
+// decodeLayers is Decode through the DecodingLayerParser, for every frame.
+func (d *Decoder) decodeLayers(p *RawPacket, seg *Segment) bool {
 	parser := d.parserFor(p.LinkType, p.Data)
 	if parser == nil {
 		return false
@@ -176,6 +189,53 @@ func (d *Decoder) Decode(p *RawPacket, seg *Segment) bool {
 		return decodeUDP(transport, l4Len, seg)
 	}
 	return false
+}
+
+// Sizes and values of the fast path of decodeEthernetIPv4.
+const (
+	ethernetHeaderLen = 14
+	ipv4MinHeaderLen  = 20
+	ipv4MinIHL        = 5 // header length in 32-bit words without options
+	ipv4FragOffMask   = 0x1fff
+)
+
+// decodeEthernetIPv4 is the fast path of Decode for an Ethernet frame
+// holding an IPv4 header without options and TCP or UDP. done is false
+// when the frame is anything else (VLAN tags, options, tunnels, IPv6,
+// malformed lengths): the DecodingLayerParser handles it. For the frames
+// it takes it reads the same fields the parser would give Decode.
+func decodeEthernetIPv4(p *RawPacket, seg *Segment) (ok, done bool) {
+	b := p.Data
+	if len(b) < ethernetHeaderLen+ipv4MinHeaderLen || binary.BigEndian.Uint16(b[12:14]) != etherTypeIPv4 {
+		return false, false
+	}
+	ip := b[ethernetHeaderLen:]
+	length := int(binary.BigEndian.Uint16(ip[2:4]))
+	if ip[0]&0x0f != ipv4MinIHL || length < ipv4MinHeaderLen {
+		return false, false // options, or a length the parser must judge (0: TSO)
+	}
+	proto := layers.IPProtocol(ip[9])
+	if proto != layers.IPProtocolTCP && proto != layers.IPProtocolUDP {
+		return false, false
+	}
+	if binary.BigEndian.Uint16(ip[6:8])&ipv4FragOffMask != 0 {
+		return false, true // a later fragment: no transport header in it
+	}
+	transport := ip[ipv4MinHeaderLen:min(length, len(ip))]
+	l4Len := length - ipv4MinHeaderLen
+	*seg = Segment{
+		Frame: p.Frame, Offset: p.Offset, TimeNS: timeNS(p),
+		Src: netip.AddrFrom4([4]byte(ip[12:16])), Dst: netip.AddrFrom4([4]byte(ip[16:20])),
+		CapLen: uint32(len(b)), WireLen: uint32(p.Info.Length),
+		Truncated: len(transport) < l4Len,
+	}
+	if seg.WireLen == 0 {
+		seg.WireLen = seg.CapLen
+	}
+	if proto == layers.IPProtocolTCP {
+		return decodeTCP(transport, l4Len, seg), true
+	}
+	return decodeUDP(transport, l4Len, seg), true
 }
 
 // lastIPLayer is the innermost IP layer decoded (the inner one of a tunnel).

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync/atomic"
 	"time"
 
 	"github.com/gopacket/gopacket/layers"
@@ -27,15 +28,48 @@ const (
 
 // pcapSource reads a classic pcap file without copying records that fit in
 // the read-ahead buffer: Data points into the buffer until the next call.
+// It parses the records of everything the buffer holds (win) and tells the
+// buffer what it consumed only when it needs more bytes, so that a record
+// costs no call into bufio.
 type pcapSource struct {
 	in       *input
-	order    binary.ByteOrder
+	big      bool // big-endian headers
 	nano     bool
 	linkType layers.LinkType
 	frame    uint64
-	pending  int // bytes of the previous record still to discard
-	big      []byte
-	err      error // sticky error (damage or close)
+	win      []byte // bytes buffered in in.br, from its read position
+	pos      int    // bytes of win consumed (handed out or skipped)
+	winOff   int64  // input offset of win[0]
+	bigRec   []byte // a record larger than the read-ahead buffer
+	err      error  // sticky error (damage), used by Next's goroutine only
+	closed   atomic.Bool
+}
+
+// u32 reads a header field in the file's byte order.
+func (s *pcapSource) u32(b []byte) uint32 {
+	if s.big {
+		return binary.BigEndian.Uint32(b)
+	}
+	return binary.LittleEndian.Uint32(b)
+}
+
+// fill makes at least need bytes available at win[pos:]: it discards what
+// was consumed and peeks at everything buffered. On a short input it
+// returns the bytes there are and the read error.
+func (s *pcapSource) fill(need int) ([]byte, error) {
+	br := s.in.br
+	if _, err := br.Discard(s.pos); err != nil {
+		return nil, err
+	}
+	s.winOff += int64(s.pos)
+	s.pos = 0
+	s.win = nil
+	b, err := br.Peek(need)
+	if len(b) < need {
+		return b, err
+	}
+	s.win, _ = br.Peek(br.Buffered())
+	return s.win, nil
 }
 
 func newPcapSource(in *input) (*pcapSource, error) {
@@ -47,22 +81,25 @@ func newPcapSource(in *input) (*pcapSource, error) {
 	s := &pcapSource{in: in}
 	switch le, be := binary.LittleEndian.Uint32(hdr), binary.BigEndian.Uint32(hdr); {
 	case le == pcapMagicMicro:
-		s.order = binary.LittleEndian
 	case le == pcapMagicNano:
-		s.order, s.nano = binary.LittleEndian, true
+		s.nano = true
 	case be == pcapMagicMicro:
-		s.order = binary.BigEndian
+		s.big = true
 	default:
-		s.order, s.nano = binary.BigEndian, true
+		s.big, s.nano = true, true
 	}
-	major, minor := s.order.Uint16(hdr[4:6]), s.order.Uint16(hdr[6:8])
+	order := binary.ByteOrder(binary.LittleEndian)
+	if s.big {
+		order = binary.BigEndian
+	}
+	major, minor := order.Uint16(hdr[4:6]), order.Uint16(hdr[6:8])
 	if major != pcapVersionMajor {
 		return nil, fmt.Errorf("%s: %w: pcap header says version %d.%d, only 2.x exists: the file header is damaged",
 			in.info.Name, ErrNotCapture, major, minor)
 	}
-	s.linkType = layers.LinkType(s.order.Uint32(hdr[20:24]) & pcapLinkTypeMask)
+	s.linkType = layers.LinkType(order.Uint32(hdr[20:24]) & pcapLinkTypeMask)
 	in.sawLinkType(s.linkType)
-	s.pending = pcapHeaderLen
+	s.win, s.pos, s.winOff = hdr, pcapHeaderLen, in.offset()
 	return s, nil
 }
 
@@ -71,48 +108,46 @@ func (s *pcapSource) Next() (RawPacket, error) {
 	if s.err != nil {
 		return RawPacket{}, s.err
 	}
-	br := s.in.br
-	if s.pending > 0 {
-		if _, err := br.Discard(s.pending); err != nil {
-			return s.fail(err)
-		}
-		s.pending = 0
+	if s.closed.Load() {
+		return RawPacket{}, os.ErrClosed
 	}
-	start := s.in.offset()
-	hdr, err := br.Peek(pcapRecordLen)
+	hdr := s.win[s.pos:]
 	if len(hdr) < pcapRecordLen {
-		if len(hdr) == 0 && err == io.EOF {
-			s.err = io.EOF
-			return RawPacket{}, io.EOF
+		b, err := s.fill(pcapRecordLen)
+		if len(b) < pcapRecordLen {
+			if len(b) == 0 && err == io.EOF {
+				s.err = io.EOF
+				return RawPacket{}, io.EOF
+			}
+			return s.damage(s.winOff+int64(len(b)), eofIsUnexpected(err))
 		}
-		return s.damage(start+int64(len(hdr)), eofIsUnexpected(err))
+		hdr = b
 	}
-	sec := s.order.Uint32(hdr[0:4])
-	frac := s.order.Uint32(hdr[4:8])
-	capLen := s.order.Uint32(hdr[8:12])
-	wireLen := s.order.Uint32(hdr[12:16])
+	start := s.winOff + int64(s.pos)
+	sec := s.u32(hdr[0:4])
+	frac := s.u32(hdr[4:8])
+	capLen := s.u32(hdr[8:12])
+	wireLen := s.u32(hdr[12:16])
 	if capLen > pcapMaxRecord {
 		return s.damage(start, fmt.Errorf("record header claims %d captured bytes (more than %d): damaged record", capLen, pcapMaxRecord))
 	}
 	n := pcapRecordLen + int(capLen)
 	var data []byte
 	if n <= readBufferSize {
-		rec, err := br.Peek(n)
+		rec := hdr
 		if len(rec) < n {
-			return s.damage(start+int64(len(rec)), eofIsUnexpected(err))
+			b, err := s.fill(n)
+			if len(b) < n {
+				return s.damage(start+int64(len(b)), eofIsUnexpected(err))
+			}
+			rec = b
 		}
 		data = rec[pcapRecordLen:n:n]
-		s.pending = n
+		s.pos += n
 	} else {
-		if _, err := br.Discard(pcapRecordLen); err != nil {
-			return s.damage(start, eofIsUnexpected(err))
-		}
-		if cap(s.big) < int(capLen) {
-			s.big = make([]byte, capLen)
-		}
-		data = s.big[:capLen]
-		if got, err := io.ReadFull(br, data); err != nil {
-			return s.damage(start+pcapRecordLen+int64(got), eofIsUnexpected(err))
+		var err error
+		if data, err = s.readBig(start, int(capLen)); err != nil {
+			return RawPacket{}, err
 		}
 	}
 	nsec := int64(frac)
@@ -125,6 +160,29 @@ func (s *pcapSource) Next() (RawPacket, error) {
 	p.Info.CaptureLength = int(capLen)
 	p.Info.Length = int(wireLen)
 	return p, nil
+}
+
+// readBig copies a record larger than the read-ahead buffer into bigRec.
+func (s *pcapSource) readBig(start int64, capLen int) ([]byte, error) {
+	br := s.in.br
+	if _, err := s.fill(0); err != nil {
+		_, err = s.fail(err)
+		return nil, err
+	}
+	if _, err := br.Discard(pcapRecordLen); err != nil {
+		_, err = s.damage(start, eofIsUnexpected(err))
+		return nil, err
+	}
+	if cap(s.bigRec) < capLen {
+		s.bigRec = make([]byte, capLen)
+	}
+	data := s.bigRec[:capLen]
+	if got, err := io.ReadFull(br, data); err != nil {
+		_, err = s.damage(start+pcapRecordLen+int64(got), eofIsUnexpected(err))
+		return nil, err
+	}
+	s.win, s.pos, s.winOff = nil, 0, s.in.offset()
+	return data, nil
 }
 
 func (s *pcapSource) fail(err error) (RawPacket, error) {
@@ -148,6 +206,6 @@ func (s *pcapSource) Info() SourceInfo { return s.in.sourceInfo() }
 func (s *pcapSource) BytesRead() int64 { return s.in.raw.n.Load() }
 
 func (s *pcapSource) Close() error {
-	s.err = os.ErrClosed
+	s.closed.Store(true) // Close may run while Next blocks in another goroutine
 	return s.in.close()
 }

@@ -37,16 +37,16 @@ type unacked struct{ seq, next uint32 }
 // Wireshark's tcp_analyze_seq_info so that retransmission, out-of-order,
 // duplicate-ACK, window-update and keep-alive flags match tcp.analysis.*.
 type flowAnalysis struct {
-	haveNext   bool
-	nextSeq    uint32 // highest seq+len(+SYN/FIN) sent so far
-	nextSeqNS  int64  // when nextSeq last advanced
-	lastAck    uint32 // ack field of the last segment sent (0 = none, as Wireshark)
-	lastAckNS  int64  // time of the last segment sent in this direction
-	window     uint32 // raw window of the last segment; windowUnset before
-	dupAcks    int
-	lastAckLen uint32 // payload length of the segment that last advanced nextSeq
-	lastFlags  Analysis
 	segs       []unacked // sent, not yet acknowledged
+	nextSeqNS  int64     // when nextSeq last advanced
+	lastAckNS  int64     // time of the last segment sent in this direction
+	nextSeq    uint32    // highest seq+len(+SYN/FIN) sent so far
+	lastAck    uint32    // ack field of the last segment sent (0 = none, as Wireshark)
+	window     uint32    // raw window of the last segment; windowUnset before
+	lastAckLen uint32    // payload length of the segment that last advanced nextSeq
+	dupAcks    int32
+	lastFlags  Analysis
+	haveNext   bool
 }
 
 func (f *flowAnalysis) reset() {

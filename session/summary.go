@@ -189,6 +189,30 @@ type UDPFlow struct {
 	Packets uint64         `json:"packets"`
 }
 
+// recChunk is the number of streamRecs in one chunk of a recStore.
+const recChunk = 1024
+
+// recStore holds the streamRecs in fixed chunks: adding one never moves
+// the others (no copying of a growing slice, and pointers stay valid).
+type recStore struct {
+	chunks [][]streamRec
+	n      int
+}
+
+func (s *recStore) len() int { return s.n }
+
+// at returns record i (0 <= i < len).
+func (s *recStore) at(i int) *streamRec { return &s.chunks[i/recChunk][i%recChunk] }
+
+// add appends a zero record and returns it.
+func (s *recStore) add() *streamRec {
+	if s.n%recChunk == 0 {
+		s.chunks = append(s.chunks, make([]streamRec, recChunk))
+	}
+	s.n++
+	return s.at(s.n - 1)
+}
+
 // streamRec is what the tracker keeps for every stream for the whole run:
 // the numbers of the summary. The live per-connection state (conn) is
 // freed when the connection is over; this record stays.

@@ -1,6 +1,7 @@
 package session
 
 import (
+	"encoding/binary"
 	"net/netip"
 
 	"github.com/handshake-viz/handshake-viz/capture"
@@ -22,13 +23,61 @@ func keyOf(a, b netip.AddrPort) flowKey {
 	return flowKey{b, a}
 }
 
+// v4Key is the flowKey of an IPv4 4-tuple packed into two integers
+// (address<<16 | port, the lower endpoint first): much cheaper to hash and
+// compare than two netip.AddrPorts.
+type v4Key struct{ lo, hi uint64 }
+
+// v4KeyOf returns the packed key of two IPv4 endpoints; ok is false
+// unless both are IPv4.
+func v4KeyOf(src netip.Addr, srcPort uint16, dst netip.Addr, dstPort uint16) (k v4Key, ok bool) {
+	if !src.Is4() || !dst.Is4() {
+		return v4Key{}, false
+	}
+	s, d := src.As4(), dst.As4()
+	a := uint64(binary.BigEndian.Uint32(s[:]))<<16 | uint64(srcPort)
+	b := uint64(binary.BigEndian.Uint32(d[:]))<<16 | uint64(dstPort)
+	if a > b {
+		a, b = b, a
+	}
+	return v4Key{a, b}, true
+}
+
+// connCacheBits sizes the tracker's direct-mapped cache of recently used
+// IPv4 connections (1024 slots, 24 KiB): captures interleave a few dozen
+// to a few hundred connections at a time, whose lookups then stay in the
+// CPU cache instead of probing a map of every lingering connection.
+const connCacheBits = 10
+
+type connCacheSlot struct {
+	key v4Key
+	c   *conn
+}
+
+// slot returns the cache slot of a key (Fibonacci hashing).
+func (t *Tracker) slot(k v4Key) *connCacheSlot {
+	h := (k.lo ^ k.hi*0x9e3779b97f4a7c15) * 0x9e3779b97f4a7c15
+	return &t.cache[h>>(64-connCacheBits)]
+}
+
+// find4 returns the live IPv4 connection of a key, or nil.
+func (t *Tracker) find4(k v4Key) *conn {
+	sl := t.slot(k)
+	if sl.c != nil && sl.key == k {
+		return sl.c
+	}
+	c := t.tcp4[k]
+	if c != nil {
+		*sl = connCacheSlot{k, c}
+	}
+	return c
+}
+
 // conn is the live state of one TCP connection; it is recycled once the
 // connection is over and its linger time has passed.
 type conn struct {
-	key         flowKey
 	index       int
-	gen         uint32 // bumped on release, so stale queue entries are skipped
-	client      netip.AddrPort
+	gen         uint32          // bumped on release, so stale queue entries are skipped
 	ep          [2]endpoint     // by Dir
 	state       [2]State        // by Dir: client, server
 	ana         [2]flowAnalysis // by Dir: sequence analysis of what that end sends
@@ -42,8 +91,11 @@ type conn struct {
 	queued      bool // waiting in the closed queue
 }
 
-func (c *conn) dirOf(src netip.AddrPort) Dir {
-	if src == c.client {
+// dirOf is the direction of a segment from src on c. The client endpoint
+// lives in the stream's record (touched for every segment anyway), not in
+// conn, which is held for every lingering connection.
+func (t *Tracker) dirOf(c *conn, src netip.AddrPort) Dir {
+	if src == t.recs.at(c.index).client {
 		return FromClient
 	}
 	return FromServer
@@ -55,17 +107,64 @@ type closedEntry struct {
 	atNS int64
 }
 
+// closedChunk is the number of entries in one chunk of a closedQueue.
+const closedChunk = 1024
+
+// closedQueue is a FIFO of closedEntries in fixed-size chunks: growing it
+// never copies entries, and a drained chunk is reused.
+type closedQueue struct {
+	chunks [][]closedEntry // chunks[0][head:] ... chunks[len-1]
+	head   int
+	spare  []closedEntry
+}
+
+func (q *closedQueue) push(e closedEntry) {
+	if n := len(q.chunks); n == 0 || len(q.chunks[n-1]) == closedChunk {
+		c := q.spare
+		if c == nil {
+			c = make([]closedEntry, 0, closedChunk)
+		}
+		q.spare = nil
+		q.chunks = append(q.chunks, c)
+	}
+	last := &q.chunks[len(q.chunks)-1]
+	*last = append(*last, e)
+}
+
+// front returns the oldest entry, or nil when the queue is empty.
+func (q *closedQueue) front() *closedEntry {
+	if len(q.chunks) == 0 {
+		return nil
+	}
+	return &q.chunks[0][q.head]
+}
+
+// pop removes the oldest entry; the queue must not be empty.
+func (q *closedQueue) pop() {
+	first := q.chunks[0]
+	first[q.head] = closedEntry{}
+	q.head++
+	if q.head < len(first) {
+		return
+	}
+	q.head = 0
+	q.spare = first[:0]
+	q.chunks[0] = nil
+	q.chunks = q.chunks[1:]
+}
+
 // Tracker turns segments into events, one connection (tcp.stream-like
 // index) or UDP flow at a time. It is pure: no I/O, no clock, no
 // goroutines; use it from one goroutine.
 type Tracker struct {
-	tcp     map[flowKey]*conn
-	recs    []streamRec // by stream index, for the whole run
+	tcp     map[flowKey]*conn // IPv6 connections
+	tcp4    map[v4Key]*conn   // IPv4 connections
+	cache   *[1 << connCacheBits]connCacheSlot
+	recs    recStore // by stream index, for the whole run
 	udp     map[flowKey]int
 	flows   []UDPFlow
 	free    []*conn
-	closed  []closedEntry // FIFO of connections that are over
-	head    int           // first live entry of closed
+	closed  closedQueue // FIFO of connections that are over
 	out     [1]Event
 	nowNS   int64
 	packets uint64
@@ -75,18 +174,34 @@ type Tracker struct {
 
 // NewTracker returns an empty tracker.
 func NewTracker() *Tracker {
-	return &Tracker{tcp: make(map[flowKey]*conn), udp: make(map[flowKey]int)}
+	return &Tracker{
+		tcp:   make(map[flowKey]*conn),
+		tcp4:  make(map[v4Key]*conn),
+		cache: new([1 << connCacheBits]connCacheSlot),
+		udp:   make(map[flowKey]int),
+	}
 }
 
 // Observe takes one segment (TCP or UDP) and returns its events: exactly
 // one for TCP and UDP, none for anything else. The returned slice is reused
 // by the next call.
 func (t *Tracker) Observe(seg *capture.Segment) []Event {
+	n := t.observe(seg, &t.out[0])
+	return t.out[:n]
+}
+
+// Track takes one segment like Observe and updates the same state (counts,
+// streams, summaries, UDP flows) but builds no event: it is what analyze
+// needs, and cheaper.
+func (t *Tracker) Track(seg *capture.Segment) { t.observe(seg, nil) }
+
+// observe tracks a segment, filling *ev when ev is not nil; it returns the
+// number of events (0 or 1).
+func (t *Tracker) observe(seg *capture.Segment, ev *Event) int {
 	t.packets++
 	if seg.TimeNS > t.nowNS {
 		t.nowNS = seg.TimeNS
 	}
-	ev := &t.out[0]
 	switch seg.Proto {
 	case capture.ProtoTCP:
 		t.tcpN++
@@ -95,21 +210,21 @@ func (t *Tracker) Observe(seg *capture.Segment) []Event {
 		t.udpN++
 		t.observeUDP(seg, ev)
 	default:
-		return t.out[:0]
+		return 0
 	}
 	t.expire()
-	return t.out[:1]
+	return 1
 }
 
 // Counts returns how many packets were observed in all, TCP and UDP.
 func (t *Tracker) Counts() (packets, tcp, udp uint64) { return t.packets, t.tcpN, t.udpN }
 
 // Streams is the number of TCP streams seen so far.
-func (t *Tracker) Streams() int { return len(t.recs) }
+func (t *Tracker) Streams() int { return t.recs.len() }
 
 // LiveConnections is the number of TCP connections whose full state is
 // held (not yet reduced to a summary).
-func (t *Tracker) LiveConnections() int { return len(t.tcp) }
+func (t *Tracker) LiveConnections() int { return len(t.tcp) + len(t.tcp4) }
 
 // StreamInfo names the TCP stream or UDP flow index; it implements
 // StreamLookup. An unknown index returns just the index.
@@ -118,17 +233,18 @@ func (t *Tracker) StreamInfo(kind EventKind, index int) StreamInfo {
 	switch {
 	case kind == KindDatagram && index >= 0 && index < len(t.flows):
 		si.Proto, si.Client, si.Server = capture.ProtoUDP, t.flows[index].A, t.flows[index].B
-	case kind == KindSegment && index >= 0 && index < len(t.recs):
-		si.Proto, si.Client, si.Server = capture.ProtoTCP, t.recs[index].client, t.recs[index].server
+	case kind == KindSegment && index >= 0 && index < t.recs.len():
+		r := t.recs.at(index)
+		si.Proto, si.Client, si.Server = capture.ProtoTCP, r.client, r.server
 	}
 	return si
 }
 
 // Summaries returns every TCP stream in index order, as seen so far.
 func (t *Tracker) Summaries() []StreamSummary {
-	out := make([]StreamSummary, len(t.recs))
-	for i := range t.recs {
-		out[i] = t.recs[i].summary(i)
+	out := make([]StreamSummary, t.recs.len())
+	for i := range out {
+		out[i] = t.recs.at(i).summary(i)
 	}
 	return out
 }
@@ -136,28 +252,39 @@ func (t *Tracker) Summaries() []StreamSummary {
 // Summary returns one TCP stream; an unknown index returns the zero value
 // with that index.
 func (t *Tracker) Summary(index int) StreamSummary {
-	if index < 0 || index >= len(t.recs) {
+	if index < 0 || index >= t.recs.len() {
 		return StreamSummary{Index: index, RTT: -1}
 	}
-	return t.recs[index].summary(index)
+	return t.recs.at(index).summary(index)
 }
 
+// observeTCP tracks one TCP segment; it fills *ev unless ev is nil.
 func (t *Tracker) observeTCP(seg *capture.Segment, ev *Event) {
 	src := seg.SrcEndpoint()
-	key := keyOf(src, seg.DstEndpoint())
-	c := t.tcp[key]
-	if c != nil && t.startsNewStream(c, c.dirOf(src), seg) {
+	var c *conn
+	key4, is4 := v4KeyOf(seg.Src, seg.SrcPort, seg.Dst, seg.DstPort)
+	if is4 {
+		c = t.find4(key4)
+	} else {
+		c = t.tcp[keyOf(src, seg.DstEndpoint())]
+	}
+	if c != nil && t.startsNewStream(c, t.dirOf(c, src), seg) {
 		t.release(c)
 		c = nil
 	}
 	newStream := c == nil
 	if newStream {
-		c = t.open(key, seg)
-		t.tcp[key] = c
+		c = t.open(seg)
+		if is4 {
+			t.tcp4[key4] = c
+			*t.slot(key4) = connCacheSlot{key4, c}
+		} else {
+			t.tcp[keyOf(src, seg.DstEndpoint())] = c
+		}
 	}
-	d := c.dirOf(src)
+	d := t.dirOf(c, src)
 	X, Y := &c.ep[d], &c.ep[1-d]
-	rec := &t.recs[c.index]
+	rec := t.recs.at(c.index)
 	f := seg.Flags
 
 	// Relative numbers as Wireshark shows them: from the SYN's sequence
@@ -177,7 +304,9 @@ func (t *Tracker) observeTCP(seg *capture.Segment, ev *Event) {
 	a := analyze(&c.ana[d], &c.ana[1-d], seg, c.firstRTTNS)
 	st := c.transition(d, seg)
 	t.account(c, rec, d, seg, newStream, a, st)
-
+	if ev == nil {
+		return
+	}
 	*ev = Event{
 		Kind:     KindSegment,
 		Stream:   c.index,
@@ -221,7 +350,7 @@ func (t *Tracker) startsNewStream(c *conn, d Dir, seg *capture.Segment) bool {
 }
 
 // open starts a stream for a segment with no live connection.
-func (t *Tracker) open(key flowKey, seg *capture.Segment) *conn {
+func (t *Tracker) open(seg *capture.Segment) *conn {
 	var c *conn
 	if n := len(t.free); n > 0 {
 		c, t.free = t.free[n-1], t.free[:n-1]
@@ -235,8 +364,8 @@ func (t *Tracker) open(key flowKey, seg *capture.Segment) *conn {
 	if synack {
 		client, server = server, client // the SYN was not captured
 	}
-	c.key, c.index, c.client = key, len(t.recs), client
-	t.recs = append(t.recs, streamRec{client: client, server: server, rttNS: -1, firstNS: seg.TimeNS})
+	c.index = t.recs.len()
+	*t.recs.add() = streamRec{client: client, server: server, rttNS: -1, firstNS: seg.TimeNS}
 	switch {
 	case seg.Flags&(capture.SYN|capture.ACK) == capture.SYN:
 		c.state = [2]State{Closed, Listen}
@@ -253,8 +382,16 @@ func (t *Tracker) open(key flowKey, seg *capture.Segment) *conn {
 
 // release frees a connection's live state; its streamRec stays.
 func (t *Tracker) release(c *conn) {
-	if t.tcp[c.key] == c {
-		delete(t.tcp, c.key)
+	client, server := t.recs.at(c.index).client, t.recs.at(c.index).server
+	if k, is4 := v4KeyOf(client.Addr(), client.Port(), server.Addr(), server.Port()); is4 {
+		if t.tcp4[k] == c {
+			delete(t.tcp4, k)
+		}
+		if sl := t.slot(k); sl.c == c {
+			*sl = connCacheSlot{}
+		}
+	} else if k := keyOf(client, server); t.tcp[k] == c {
+		delete(t.tcp, k)
 	}
 	a0, a1 := c.ana[0], c.ana[1]
 	gen := c.gen + 1
@@ -267,33 +404,22 @@ func (t *Tracker) release(c *conn) {
 // expire reduces connections that have been over for closedLingerNS of
 // capture time to their summary.
 func (t *Tracker) expire() {
-	for t.head < len(t.closed) {
-		e := t.closed[t.head]
-		if e.c.gen != e.gen {
-			t.popClosed()
+	for e := t.closed.front(); e != nil; e = t.closed.front() {
+		c, gen, atNS := e.c, e.gen, e.atNS
+		if c.gen != gen {
+			t.closed.pop()
 			continue
 		}
-		if t.nowNS-e.c.lastNS < closedLingerNS {
-			if e.c.lastNS > e.atNS { // it saw packets since: requeue at the back
-				t.popClosed()
-				t.closed = append(t.closed, closedEntry{c: e.c, gen: e.gen, atNS: e.c.lastNS})
+		if t.nowNS-c.lastNS < closedLingerNS {
+			if c.lastNS > atNS { // it saw packets since: requeue at the back
+				t.closed.pop()
+				t.closed.push(closedEntry{c: c, gen: gen, atNS: c.lastNS})
 				continue
 			}
 			return
 		}
-		t.popClosed()
-		t.release(e.c)
-	}
-}
-
-func (t *Tracker) popClosed() {
-	t.closed[t.head] = closedEntry{}
-	t.head++
-	if t.head == len(t.closed) {
-		t.closed, t.head = t.closed[:0], 0
-	} else if t.head > 1024 && t.head*2 > len(t.closed) {
-		n := copy(t.closed, t.closed[t.head:])
-		t.closed, t.head = t.closed[:n], 0
+		t.closed.pop()
+		t.release(c)
 	}
 }
 
@@ -372,7 +498,7 @@ func (t *Tracker) markOver(c *conn) {
 	c.over = true
 	if !c.queued {
 		c.queued = true
-		t.closed = append(t.closed, closedEntry{c: c, gen: c.gen, atNS: c.lastNS})
+		t.closed.push(closedEntry{c: c, gen: c.gen, atNS: c.lastNS})
 	}
 }
 

@@ -24,5 +24,8 @@ func (t *Tracker) observeUDP(seg *capture.Segment, ev *Event) {
 	if src != fl.A {
 		d = FromServer
 	}
+	if ev == nil {
+		return
+	}
 	*ev = Event{Kind: KindDatagram, Stream: idx, N: int(fl.Packets), From: d, Phase: PhaseData, Note: NoteDatagram, Seg: *seg}
 }

@@ -1,0 +1,87 @@
+package session
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"testing"
+
+	"github.com/handshake-viz/handshake-viz/capture"
+	"github.com/handshake-viz/handshake-viz/capture/synth"
+)
+
+// synthSegments decodes a synthetic capture (interleaved connections,
+// all lingering in the tracker: the capture lasts less than two minutes).
+func synthSegments(tb testing.TB, connections int) []capture.Segment {
+	tb.Helper()
+	var buf bytes.Buffer
+	if _, err := synth.Write(&buf, synth.Config{Connections: connections, Seed: 3}); err != nil {
+		tb.Fatal(err)
+	}
+	src, err := capture.OpenReader("synth.pcap", &buf, int64(buf.Len()))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	dec := capture.NewDecoder()
+	var segs []capture.Segment
+	for {
+		p, err := src.Next()
+		if errors.Is(err, io.EOF) {
+			return segs
+		}
+		if err != nil {
+			tb.Fatal(err)
+		}
+		var s capture.Segment
+		if dec.Decode(&p, &s) {
+			segs = append(segs, s)
+		}
+	}
+}
+
+// BenchmarkTrackerTrackSynthetic is the tracker's share of analyze: 20,000
+// interleaved connections through Track (no events).
+func BenchmarkTrackerTrackSynthetic(b *testing.B) {
+	segs := synthSegments(b, 20_000)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		tr := NewTracker()
+		for i := range segs {
+			tr.Track(&segs[i])
+		}
+	}
+	b.ReportMetric(float64(b.N*len(segs))/b.Elapsed().Seconds(), "packets/s")
+}
+
+func TestClosedQueueIsFIFOAcrossChunks(t *testing.T) {
+	var q closedQueue
+	next, want := 0, 0
+	for round := range 5 {
+		for range closedChunk + 300*round {
+			q.push(closedEntry{atNS: int64(next)})
+			next++
+		}
+		for range closedChunk/2 + 400*round {
+			e := q.front()
+			if e == nil {
+				t.Fatalf("queue empty after %d pops, %d pushed", want, next)
+			}
+			if e.atNS != int64(want) {
+				t.Fatalf("pop %d gave entry %d", want, e.atNS)
+			}
+			q.pop()
+			want++
+		}
+	}
+	for e := q.front(); e != nil; e = q.front() {
+		if e.atNS != int64(want) {
+			t.Fatalf("pop %d gave entry %d", want, e.atNS)
+		}
+		q.pop()
+		want++
+	}
+	if want != next {
+		t.Fatalf("popped %d entries, pushed %d", want, next)
+	}
+}
