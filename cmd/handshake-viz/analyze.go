@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"runtime/debug"
 	"runtime/pprof"
 
 	"github.com/spf13/cobra"
@@ -10,6 +11,9 @@ import (
 	"github.com/handshake-viz/handshake-viz/capture"
 	"github.com/handshake-viz/handshake-viz/session/report"
 )
+
+// analyzeGCPercent is the garbage collector's target for analyze (GOGC).
+const analyzeGCPercent = 400
 
 // analyzeOptions are the flags of `handshake-viz analyze`.
 type analyzeOptions struct {
@@ -36,6 +40,11 @@ or cannot be opened.`,
   tcpdump -i eth0 -w - 'tcp port 443' | handshake-viz analyze -`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			// Nearly everything analyze allocates stays live to the end
+			// (connection state, stream records, summaries): collections
+			// find little to free, so make them rarer. Measured on the
+			// benchmark capture: ~10% faster, peak RSS still under 64 MiB.
+			debug.SetGCPercent(analyzeGCPercent)
 			if o.cpuProfile != "" {
 				stop, err := startCPUProfile(o.cpuProfile)
 				if err != nil {

@@ -2,15 +2,11 @@ package report
 
 import (
 	"context"
-	"runtime"
 
 	"github.com/handshake-viz/handshake-viz/capture"
 	"github.com/handshake-viz/handshake-viz/session"
 	"github.com/handshake-viz/handshake-viz/session/feed"
 )
-
-// gcBallast is the size of Analyze's garbage-collector ballast.
-const gcBallast = 32 << 20
 
 // Version is the version of the JSON report format.
 const Version = 1
@@ -34,20 +30,11 @@ type Report struct {
 // a cancelled context. It reads and decodes in the calling goroutine and
 // tracks in a second one (feed.RunParallel).
 func Analyze(ctx context.Context, src capture.Source) (Report, error) {
-	// A ballast: pointer-free, never touched (so never resident), it
-	// raises the garbage collector's heap goal by its size while the
-	// capture is read. Nearly everything analyze allocates stays live to
-	// the end (connections, stream records, summaries), so the collections
-	// it saves would have found almost nothing to free; a large capture
-	// still gets collected, at twice its live heap plus the ballast.
-	ballast := make([]byte, gcBallast)
 	res, err := feed.RunParallel(ctx, src, feed.Options{})
 	if err != nil {
 		return Report{}, err
 	}
-	rep := fromResult(src.Info(), res)
-	runtime.KeepAlive(ballast)
-	return rep, nil
+	return fromResult(src.Info(), res), nil
 }
 
 // fromResult builds the report of a finished run.
