@@ -87,6 +87,10 @@ func (j *jsonWriter) flushIfFull(b []byte) []byte {
 // encoder holds (about 300 KiB of JSON).
 const jsonBlockStreams = 256
 
+// jsonStreamBytes is room for one stream object of a block buffer: an IPv4
+// stream takes about 310 bytes, so a buffer seldom grows.
+const jsonStreamBytes = 384
+
 // appendStreamBlock appends block k of the stream list, each stream
 // preceded by a comma unless it is the first of the list.
 func appendStreamBlock(b []byte, streams []session.StreamSummary, k int) []byte {
@@ -120,6 +124,9 @@ func (j *jsonWriter) writeStreams(b []byte, streams []session.StreamSummary) []b
 				return
 			case buf = <-free:
 			default:
+			}
+			if buf == nil {
+				buf = make([]byte, 0, jsonBlockStreams*jsonStreamBytes)
 			}
 			buf = appendStreamBlock(buf[:0], streams, k)
 			select {

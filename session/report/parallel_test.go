@@ -23,7 +23,11 @@ func sequentialReport(t *testing.T, open func() (capture.Source, error)) Report 
 	if err != nil {
 		t.Fatal(err)
 	}
-	return fromResult(src.Info(), res)
+	rep := fromResult(src.Info(), res)
+	if want := res.Tracker.Summaries(); want != nil {
+		rep.Streams = want // the one-goroutine summaries
+	}
+	return rep
 }
 
 func checkSameReport(t *testing.T, name string, got, want Report) {
@@ -95,5 +99,26 @@ func TestAnalyzeStopsWhenTheContextIsCancelled(t *testing.T) {
 	cancel()
 	if _, err := Analyze(ctx, src); err == nil {
 		t.Fatal("Analyze of a cancelled context returned no error")
+	}
+}
+
+func TestSummariesOfALongStreamListAreTheTrackersInIndexOrder(t *testing.T) {
+	data := synthCapture(t, parallelSummariesMin+500)
+	src, err := capture.OpenReader("synth.pcap", bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := feed.Run(context.Background(), src, feed.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, want := summaries(res.Tracker), res.Tracker.Summaries()
+	if len(want) < parallelSummariesMin || len(got) != len(want) {
+		t.Fatalf("%d summaries from two goroutines, %d from the tracker (want at least %d)", len(got), len(want), parallelSummariesMin)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("stream %d: two goroutines give %+v, the tracker %+v", i, got[i], want[i])
+		}
 	}
 }
