@@ -39,7 +39,7 @@ while (($#)); do
 	esac
 done
 
-HV_RUNS=5
+HV_RUNS=9
 TSHARK_RUNS=3
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 tmp=$(mktemp -d)
@@ -134,6 +134,8 @@ fi
 
 pcap=$tmp/bench.pcap
 summary=$("$tmp/synthcap" -o "$pcap" -connections "$connections") || die "synthcap failed"
+# Let the kernel write the new file back now, not while the tools are timed.
+sync
 echo "$summary"
 packets=$(awk '{ print $2 }' <<<"$summary")
 [[ $packets =~ ^[0-9]+$ ]] || die "cannot read the packet count from synthcap's output: $summary"
