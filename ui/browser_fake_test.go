@@ -27,7 +27,7 @@ type fakeCatalog struct {
 	opened []rowKey // OpenStream calls
 }
 
-func corpusFile(t *testing.T, name string) string {
+func corpusFile(t testing.TB, name string) string {
 	t.Helper()
 	dir := filepath.Join("..", "..", "shared", "pcaps")
 	if _, err := os.Stat(dir); err != nil {
@@ -36,7 +36,7 @@ func corpusFile(t *testing.T, name string) string {
 	return filepath.Join(dir, name)
 }
 
-func newFakeCatalog(t *testing.T, name string) *fakeCatalog {
+func newFakeCatalog(t testing.TB, name string) *fakeCatalog {
 	t.Helper()
 	src, err := capture.OpenFile(corpusFile(t, name))
 	if err != nil {
