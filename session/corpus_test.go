@@ -162,7 +162,7 @@ var manifestHandshake = map[string][]HandshakeKind{
 	"hs-partial":  {HandshakeIncomplete},
 	"syn-only":    {HandshakeIncomplete, HandshakeRefused},
 	"no-hs":       {HandshakeNone},
-	"synack-only": {HandshakeNone},
+	"synack-only": {HandshakeIncomplete},
 }
 
 var manifestClose = map[string]CloseKind{

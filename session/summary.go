@@ -265,13 +265,16 @@ func (r *streamRec) summary(index int) StreamSummary {
 
 func (r *streamRec) handshake() HandshakeKind {
 	switch {
-	case !r.sawSYN && !r.sawPeerSYN:
+	case !r.sawSYN && !r.sawPeerSYN && !r.sawSYNACK:
+		// Not one packet of the handshake was captured. A SYN+ACK alone
+		// (the SYN before the capture started) is a handshake with parts
+		// missing: incomplete.
 		return HandshakeNone
 	case r.refused:
 		return HandshakeRefused
 	case r.sawSYN && r.sawPeerSYN && r.handshakeOK:
 		return HandshakeSimultaneous
-	case r.sawSYNACK && r.handshakeOK:
+	case r.sawSYN && r.sawSYNACK && r.handshakeOK:
 		return HandshakeComplete
 	}
 	return HandshakeIncomplete
