@@ -218,17 +218,22 @@ func TestBrowserSortKeysOrderTheRows(t *testing.T) {
 	}
 }
 
+// repeatStreams returns n summaries: streams repeated under new indexes.
+func repeatStreams(streams []session.StreamSummary, n int) []session.StreamSummary {
+	out := make([]session.StreamSummary, 0, n)
+	for len(out) < n {
+		s := streams[len(out)%len(streams)]
+		s.Index = len(out)
+		out = append(out, s)
+	}
+	return out
+}
+
 // bigBrowser is a browser listing 60,000 streams: the real ones of a
 // corpus capture repeated under new indexes.
 func bigBrowser(tb testing.TB) (*browser, tcell.SimulationScreen) {
 	b, src := listedBrowser(tb, "zeek/ftp_bruteforce.pcap", narrate.English)
-	big := make([]session.StreamSummary, 0, 60000)
-	for len(big) < cap(big) {
-		s := src.streams[len(big)%len(src.streams)]
-		s.Index = len(big)
-		big = append(big, s)
-	}
-	b.table.setModel(buildRows(rowModel{}, big, nil, narrate.English))
+	b.table.setModel(buildRows(rowModel{}, repeatStreams(src.streams, 60000), nil, narrate.English))
 	sim := tcell.NewSimulationScreen("UTF-8")
 	if err := sim.Init(); err != nil {
 		tb.Fatal(err)
@@ -286,12 +291,7 @@ func BenchmarkBrowserListSort(b *testing.B) {
 
 func BenchmarkBrowserBuildRowsOf60000Streams(b *testing.B) {
 	_, src := listedBrowser(b, "zeek/ftp_bruteforce.pcap", narrate.English)
-	big := make([]session.StreamSummary, 0, 60000)
-	for len(big) < cap(big) {
-		s := src.streams[len(big)%len(src.streams)]
-		s.Index = len(big)
-		big = append(big, s)
-	}
+	big := repeatStreams(src.streams, 60000)
 	b.ResetTimer()
 	for range b.N {
 		buildRows(rowModel{}, big, nil, narrate.English)
