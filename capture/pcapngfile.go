@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync/atomic"
 
 	"github.com/gopacket/gopacket/layers"
 	"github.com/gopacket/gopacket/pcapgo"
@@ -29,7 +30,8 @@ type ngSource struct {
 	r         *pcapgo.NgReader
 	bigEndian bool // byte order of the current section
 	frame     uint64
-	err       error
+	err       error       // sticky end of input; only Next's goroutine touches it
+	closed    atomic.Bool // Close may run while Next blocks in another goroutine
 }
 
 func newNgSource(in *input) (*ngSource, error) {
@@ -48,6 +50,9 @@ func newNgSource(in *input) (*ngSource, error) {
 
 // Next returns the next packet block. Data stays valid until the next call.
 func (s *ngSource) Next() (RawPacket, error) {
+	if s.closed.Load() {
+		return RawPacket{}, os.ErrClosed
+	}
 	if s.err != nil {
 		return RawPacket{}, s.err
 	}
@@ -125,6 +130,6 @@ func (s *ngSource) Info() SourceInfo { return s.in.sourceInfo() }
 func (s *ngSource) BytesRead() int64 { return s.in.raw.n.Load() }
 
 func (s *ngSource) Close() error {
-	s.err = os.ErrClosed
+	s.closed.Store(true)
 	return s.in.close()
 }
