@@ -37,6 +37,7 @@ type demoRun struct {
 	recorded bool
 	drops    func() uint64
 	done     chan feedResult // the feed's result, once
+	exchange chan error      // the live exchange's outcome, once (nil when recorded)
 }
 
 type feedResult struct {
@@ -106,7 +107,8 @@ func startLive(ctx context.Context, ios streams, o *demoOptions) (*demoRun, erro
 			}
 			return st.Drops
 		},
-		done: make(chan feedResult, 1),
+		done:     make(chan feedResult, 1),
+		exchange: make(chan error, 1),
 	}
 	go func() {
 		res, err := feed.Run(ctx, live, feed.Options{Timeline: run.tl, Store: run.store, Save: save})
@@ -118,10 +120,11 @@ func startLive(ctx context.Context, ios streams, o *demoOptions) (*demoRun, erro
 	go func() {
 		defer ex.Close()
 		defer live.Close() // ends the feed
-		if err := ex.Run(ctx); err != nil {
-			return
+		err := ex.Run(ctx)
+		if err == nil {
+			waitAllClosed(ctx, run.tl, o.clients)
 		}
-		waitAllClosed(ctx, run.tl, o.clients)
+		run.exchange <- err
 	}()
 	return run, nil
 }
@@ -237,6 +240,9 @@ func present(ctx context.Context, cancel context.CancelFunc, ios streams, o *dem
 		if fr.err != nil && !errors.Is(fr.err, context.Canceled) {
 			return fr.err
 		}
+		if err := run.exchangeErr(); err != nil {
+			return err
+		}
 		if jw != nil {
 			for _, s := range fr.res.Tracker.Summaries() {
 				if err := jw.WriteSummary(s); err != nil {
@@ -262,8 +268,25 @@ func present(ctx context.Context, cancel context.CancelFunc, ios streams, o *dem
 		})
 		cancel()
 		<-run.done
-		return err
+		if err != nil {
+			return err
+		}
+		return run.exchangeErr()
 	}
+}
+
+// exchangeErr waits for the live exchange to end and returns why it failed,
+// if it did; a recorded run has no exchange. Cancellation (q, Ctrl-C) is
+// not a failure.
+func (r *demoRun) exchangeErr() error {
+	if r.exchange == nil {
+		return nil
+	}
+	err := <-r.exchange
+	if err == nil || errors.Is(err, context.Canceled) {
+		return nil
+	}
+	return fmt.Errorf("the loopback exchange failed: %w", err)
 }
 
 // streamOf returns the StreamInfo of an event's connection or flow.
