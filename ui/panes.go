@@ -132,14 +132,14 @@ func (s *LadderScreen) drawHeaders(screen tcell.Screen) {
 		cy++
 		nameW := 0
 		for _, f := range l.Fields {
-			nameW = max(nameW, textWidth(f.Name))
+			nameW = max(nameW, textWidth(fieldName(s.lang, f.Name)))
 		}
 		for j, f := range l.Fields {
 			if j >= room {
 				break
 			}
 			cx := x + 5
-			printAt(screen, cx, cy, x+w-cx, f.Name, s.theme.Dim)
+			printAt(screen, cx, cy, x+w-cx, fieldName(s.lang, f.Name), s.theme.Dim)
 			cx += nameW + 2
 			printAt(screen, cx, cy, max(0, x+w-cx), f.Value, s.theme.Normal)
 			cy++
@@ -224,4 +224,15 @@ func (s *LadderScreen) drawNarration(screen tcell.Screen) {
 	for i, l := range lines {
 		printAt(screen, x+1, y+i, w-2, l, s.theme.Normal)
 	}
+}
+
+// fieldName is a header field's name in lang: capture names fields in
+// English (it imports nothing of ours); the catalog translates the common
+// ones ("field.<English name>") and any other keeps its English name.
+func fieldName(lang narrate.Lang, name string) string {
+	key := narrate.Key("field." + name)
+	if lang != narrate.English && narrate.Has(lang, key) {
+		return narrate.Text(lang, key)
+	}
+	return name
 }

@@ -313,3 +313,26 @@ func TestScreenGoldenOfASimultaneousCloseFromAFile(t *testing.T) {
 	s.sync()
 	golden(t, "screen_file_simultaneous_close.golden", render(s, sim))
 }
+
+func TestHeaderFieldsOfTheExchangeAreNamedInChinese(t *testing.T) {
+	_, store := recordedFixture(t)
+	for n := uint64(1); n <= 17; n++ {
+		p, ok := store.Frame(n)
+		if !ok {
+			t.Fatalf("frame %d missing", n)
+		}
+		for _, l := range capture.Detail(p.Data, p.LinkType) {
+			for _, f := range l.Fields {
+				if strings.HasPrefix(f.Name, "Option") {
+					continue // TCP option names (NOP, MSS, …) are the RFC's own
+				}
+				if got := fieldName(narrate.Chinese, f.Name); got == f.Name {
+					t.Errorf("%s field %q has no Chinese name", l.Name, f.Name)
+				}
+				if got := fieldName(narrate.English, f.Name); got != f.Name {
+					t.Errorf("English field %q shown as %q", f.Name, got)
+				}
+			}
+		}
+	}
+}

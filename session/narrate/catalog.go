@@ -42,7 +42,7 @@ type Key string
 // by merge; nothing mutates the tables afterwards.
 var tables = map[Lang]map[Key]string{
 	English: merge(enUI, enNotes, enCmd, enBrowser),
-	Chinese: merge(zhUI, zhNotes, zhCmd, zhBrowser),
+	Chinese: merge(zhUI, zhNotes, zhCmd, zhBrowser, zhFields),
 }
 
 func merge(parts ...map[Key]string) map[Key]string {
