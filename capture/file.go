@@ -40,7 +40,8 @@ func OpenFile(path string) (Source, error) {
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("open capture: %w", err)
+		// *PathError already names the path: "open x.pcap: no such file…".
+		return nil, fmt.Errorf("%w (check the path and that you may read it)", err)
 	}
 	size := int64(-1)
 	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {

@@ -343,3 +343,30 @@ func TestDemoWriteThroughSudoSavesPcapngOwnedByInvokingUser(t *testing.T) {
 		}
 	}
 }
+
+func TestAnalyzeTableHasARowPerStreamAndASummaryLine(t *testing.T) {
+	path := corpus(t, "tcpdump/of10_pf5240.pcap")
+	out, err := exec.Command(binPath, "analyze", path).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(lines) != 5 {
+		t.Fatalf("%d lines, want header + 3 streams + summary:\n%s", len(lines), out)
+	}
+	if f := strings.Fields(lines[0]); f[0] != "STREAM" || f[len(f)-1] != "DURATION" {
+		t.Errorf("header = %q", lines[0])
+	}
+	// Stream 1 is the full OpenFlow session: 44 packets, 4288 and 940
+	// payload bytes, complete handshake, four-way close by the server.
+	want := []string{"1", "172.16.1.101:62221", "172.16.1.51:6633", "44", "4288", "940", "complete", "fin4", "server", "0"}
+	if got := strings.Fields(lines[2])[:len(want)]; strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("stream 1 row = %q, want it to start with %q", got, want)
+	}
+	if f := strings.Fields(lines[1]); f[6] != "refused" || f[7] != "rst" {
+		t.Errorf("stream 0 row = %q, want a refused connection", lines[1])
+	}
+	if !strings.HasSuffix(lines[4], "pcap, 48 packets (48 TCP, 0 UDP), 3 TCP streams, 0 UDP flows, 0 retransmissions, 0 warnings") {
+		t.Errorf("summary = %q", lines[4])
+	}
+}

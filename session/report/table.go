@@ -30,9 +30,19 @@ func WriteTable(w io.Writer, r Report) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(w, "%s: %s, %d packets (%d TCP, %d UDP), %d TCP streams, %d UDP flows, %d retransmissions, %d warnings\n",
-		r.File, r.Format, r.Packets, r.TCPPackets, r.UDPPackets, len(r.Streams), len(r.UDPFlows), retrans, len(r.Warnings))
+	_, err := fmt.Fprintf(w, "%s: %s, %s (%d TCP, %d UDP), %s, %s, %s, %s\n",
+		r.File, r.Format, count(r.Packets, "packet"), r.TCPPackets, r.UDPPackets,
+		count(uint64(len(r.Streams)), "TCP stream"), count(uint64(len(r.UDPFlows)), "UDP flow"),
+		count(retrans, "retransmission"), count(uint64(len(r.Warnings)), "warning"))
 	return err
+}
+
+// count writes "1 packet" or "2 packets".
+func count(n uint64, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // micros formats a duration in microseconds for people: "1.234ms", "-" when unknown.
