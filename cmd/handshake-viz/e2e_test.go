@@ -370,3 +370,30 @@ func TestAnalyzeTableHasARowPerStreamAndASummaryLine(t *testing.T) {
 		t.Errorf("summary = %q", lines[4])
 	}
 }
+
+// TestDemoRecordedJSONMatchesGoldenEvents pins the events of the exchange
+// shipped in the binary (recorded.pcapng; ui/testdata/exchange.pcapng is the
+// same capture for the golden screens): states, phases, relative numbers,
+// narration and the summary. Rewrite deliberately:
+//
+//	handshake-viz demo --recorded --json > testdata/recorded-events.golden.ndjson
+func TestDemoRecordedJSONMatchesGoldenEvents(t *testing.T) {
+	want, err := os.ReadFile(filepath.Join("testdata", "recorded-events.golden.ndjson"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := exec.Command(binPath, "demo", "--recorded", "--json").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("demo --recorded --json changed:\n%s", got)
+	}
+	shipped, err := os.ReadFile("recorded.pcapng")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fixture, err := os.ReadFile(filepath.Join("..", "..", "ui", "testdata", "exchange.pcapng")); err != nil || !bytes.Equal(shipped, fixture) {
+		t.Errorf("ui/testdata/exchange.pcapng is not the shipped recording (%v)", err)
+	}
+}
