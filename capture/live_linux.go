@@ -54,7 +54,7 @@ func OpenLive(cfg LiveConfig) (*LiveSource, error) {
 		return nil, fmt.Errorf("live capture on %s: %w (list interfaces with `ip link`)", cfg.Interface, err)
 	}
 	if !HasCapNetRaw() {
-		return nil, fmt.Errorf("capture on %s %s: %w", cfg.Interface, capNetRawHint, os.ErrPermission)
+		return nil, fmt.Errorf("capture on %s: %w (%s)", cfg.Interface, os.ErrPermission, capNetRawHint)
 	}
 	filter, err := BuildFilter(cfg.Port, intf.Flags&net.FlagLoopback != 0)
 	if err != nil {
@@ -63,7 +63,7 @@ func OpenLive(cfg LiveConfig) (*LiveSource, error) {
 	sock, err := openPacketSocket(intf.Index, filter, snap, buffer)
 	if err != nil {
 		if errors.Is(err, unix.EPERM) {
-			return nil, fmt.Errorf("capture on %s %s: %w", cfg.Interface, capNetRawHint, os.ErrPermission)
+			return nil, fmt.Errorf("capture on %s: %w (%s)", cfg.Interface, os.ErrPermission, capNetRawHint)
 		}
 		return nil, fmt.Errorf("live capture on %s, port %d: %w", cfg.Interface, cfg.Port, err)
 	}
