@@ -17,7 +17,12 @@ import (
 func (s *LadderScreen) drawBanner(screen tcell.Screen, x, y, w int) {
 	fill(screen, x, y, w, " ", s.theme.Banner)
 	p := s.player
-	parts := []string{s.opts.Title, narrate.Text(s.lang, "ui.banner.position", p.Position(), p.Len())}
+	parts := []string{s.opts.Title}
+	if s.opts.Recorded {
+		// Right after the title, so that narrow terminals still show it.
+		parts = append(parts, narrate.Text(s.lang, "ui.banner.recorded"))
+	}
+	parts = append(parts, narrate.Text(s.lang, "ui.banner.position", p.Position(), p.Len()))
 	switch {
 	case p.Playing():
 		parts = append(parts, narrate.Text(s.lang, "ui.banner.playing", p.Speed()))
@@ -25,9 +30,6 @@ func (s *LadderScreen) drawBanner(screen tcell.Screen, x, y, w int) {
 		parts = append(parts, narrate.Text(s.lang, "ui.banner.live"))
 	default:
 		parts = append(parts, narrate.Text(s.lang, "ui.banner.paused"))
-	}
-	if s.opts.Recorded {
-		parts = append(parts, narrate.Text(s.lang, "ui.banner.recorded"))
 	}
 	right := x + w
 	if s.opts.Drops != nil {

@@ -33,7 +33,7 @@ var enUI = map[Key]string{
 	"ui.mark.prevlost":       "[TCP Previous segment not captured]",
 
 	// Banner.
-	"ui.banner.recorded": "recorded exchange — run with sudo for a live capture",
+	"ui.banner.recorded": "recorded exchange (sudo for a live one)",
 	"ui.banner.drops":    "⚠ kernel dropped %[1]d packets",
 	"ui.banner.position": "packet %[1]d of %[2]d",
 	"ui.banner.playing":  "▶ playing %[1]gx",
@@ -115,7 +115,7 @@ var zhUI = map[Key]string{
 	"ui.mark.keepalive":      "[TCP 保活]",
 	"ui.mark.prevlost":       "[TCP 前一个报文段未抓到]",
 
-	"ui.banner.recorded": "录制的交互 — 用 sudo 运行可实时抓包",
+	"ui.banner.recorded": "录制的交互（sudo 运行可实时抓包）",
 	"ui.banner.drops":    "⚠ 内核丢弃了 %[1]d 个数据包",
 	"ui.banner.position": "第 %[1]d 个，共 %[2]d 个数据包",
 	"ui.banner.playing":  "▶ 播放 %[1]gx",
