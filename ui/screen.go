@@ -301,8 +301,11 @@ type screenView struct {
 // narrationHeight is the height of the narration pane with its border:
 // four lines of text, two on short terminals.
 func narrationHeight(screenH int) int {
-	if screenH >= 30 {
+	switch {
+	case screenH >= 30:
 		return 6
+	case screenH >= 22:
+		return 5 // three lines: most sentences fit in 80 columns
 	}
 	return 4
 }
