@@ -49,12 +49,13 @@ func (b *browser) showLadder(tl *session.Timeline, store capture.FrameStore, f s
 	title := fmt.Sprintf("%s · %s %d · %s", b.opts.Title, b.kindWord(f.Kind), f.Index,
 		narrate.Text(b.opts.Lang, "browser.back"))
 	b.ladder = NewLadderScreen(b.app, tl, store, ScreenOptions{
-		Title:  title,
-		Lang:   b.opts.Lang,
-		Speed:  b.opts.Speed,
-		Raw:    b.opts.Raw,
-		Stream: f.Index,
-		Kind:   f.Kind,
+		Title:    title,
+		Lang:     b.opts.Lang,
+		Speed:    b.opts.Speed,
+		Raw:      b.opts.Raw,
+		Stream:   f.Index,
+		Kind:     f.Kind,
+		Warnings: b.src.Warnings,
 	})
 	b.pages.AddAndSwitchToPage(pageLadder, b.ladder.Primitive(), true)
 	b.app.SetFocus(b.ladder.Primitive())

@@ -32,11 +32,19 @@ func (s *LadderScreen) drawBanner(screen tcell.Screen, x, y, w int) {
 		parts = append(parts, narrate.Text(s.lang, "ui.banner.paused"))
 	}
 	right := x + w
+	warn := func(text string) {
+		text = " " + text + " "
+		right = max(x, right-textWidth(text))
+		printAt(screen, right, y, x+w-right, text, s.theme.Warn.Reverse(true))
+	}
 	if s.opts.Drops != nil {
 		if d := s.opts.Drops(); d > 0 {
-			warn := " " + narrate.Text(s.lang, "ui.banner.drops", d) + " "
-			right = max(x, right-textWidth(warn))
-			printAt(screen, right, y, x+w-right, warn, s.theme.Warn.Reverse(true))
+			warn(narrate.Text(s.lang, "ui.banner.drops", d))
+		}
+	}
+	if s.opts.Warnings != nil {
+		if ws := s.opts.Warnings(); len(ws) > 0 {
+			warn(narrate.Text(s.lang, "ui.banner.warning", ws[len(ws)-1]))
 		}
 	}
 	cx := x + 1

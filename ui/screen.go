@@ -26,6 +26,7 @@ type ScreenOptions struct {
 	Raw      bool              // start with raw sequence numbers
 	Recorded bool              // show the "recorded exchange" label
 	Drops    func() uint64     // kernel drops so far; nil = none
+	Warnings func() []string   // damage found in the input so far (the banner shows the last); nil = none
 	Stream   int               // -1 = every stream of the timeline on one ladder; else that stream only
 	Kind     session.EventKind // with Stream >= 0: KindSegment (TCP stream) or KindDatagram (UDP flow)
 }

@@ -336,3 +336,17 @@ func TestHeaderFieldsOfTheExchangeAreNamedInChinese(t *testing.T) {
 		}
 	}
 }
+
+func TestScreenBannerShowsTheLastInputWarning(t *testing.T) {
+	tl, store := recordedFixture(t)
+	opts := demoOpts
+	opts.Warnings = func() []string {
+		return []string{"frame 3: first", "frame 10: truncated record at byte 5974: unexpected EOF"}
+	}
+	s, sim := newTestScreenWith(t, tl, store, opts)
+	s.sync()
+	banner := strings.SplitN(render(s, sim), "\n", 2)[0]
+	if !strings.HasSuffix(banner, "⚠ frame 10: truncated record at byte 5974: unexpected EOF") || strings.Contains(banner, "frame 3") {
+		t.Errorf("banner = %q, want the last warning at its right end", banner)
+	}
+}

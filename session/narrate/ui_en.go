@@ -35,6 +35,7 @@ var enUI = map[Key]string{
 	// Banner.
 	"ui.banner.recorded": "recorded exchange (sudo for a live one)",
 	"ui.banner.drops":    "⚠ kernel dropped %[1]d packets",
+	"ui.banner.warning":  "⚠ %[1]s",
 	"ui.banner.position": "packet %[1]d of %[2]d",
 	"ui.banner.playing":  "▶ playing %[1]gx",
 	"ui.banner.paused":   "⏸ paused",
@@ -117,6 +118,7 @@ var zhUI = map[Key]string{
 
 	"ui.banner.recorded": "录制的交互（sudo 运行可实时抓包）",
 	"ui.banner.drops":    "⚠ 内核丢弃了 %[1]d 个数据包",
+	"ui.banner.warning":  "⚠ %[1]s",
 	"ui.banner.position": "第 %[1]d 个，共 %[2]d 个数据包",
 	"ui.banner.playing":  "▶ 播放 %[1]gx",
 	"ui.banner.paused":   "⏸ 已暂停",
