@@ -328,9 +328,15 @@ func (v *screenView) Draw(screen tcell.Screen) {
 	}
 	ladderW := w * 11 / 20
 	sideW := w - ladderW
-	stateH := 4
-	hexH := min(max(5, (bodyH-stateH)/2), s.hexLines(sideW-2)+2)
-	headH := bodyH - stateH - hexH
+	// The side column stacks states, headers and bytes; on short terminals
+	// the headers give way first, then the bytes, never overlapping.
+	stateH := min(4, bodyH)
+	rest := bodyH - stateH
+	hexH := min(max(5, rest/2), s.hexLines(sideW-2)+2, rest)
+	headH := rest - hexH
+	if headH < 3 {
+		hexH, headH = rest, 0
+	}
 	s.ladder.SetRect(x, bodyY, ladderW, bodyH)
 	s.ladder.Draw(screen)
 	s.stateBox.SetRect(x+ladderW, bodyY, sideW, stateH)

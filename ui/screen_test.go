@@ -350,3 +350,42 @@ func TestScreenBannerShowsTheLastInputWarning(t *testing.T) {
 		t.Errorf("banner = %q, want the last warning at its right end", banner)
 	}
 }
+
+// On short terminals the side panes shrink or give way; they never draw
+// over each other.
+func TestSidePanesNeverOverlapOnShortTerminals(t *testing.T) {
+	tl, store := recordedFixture(t)
+	for h := 10; h <= 40; h++ {
+		s, sim := newTestScreenWith(t, tl, store, demoOpts)
+		sim.SetSize(90, h)
+		s.Primitive().SetRect(0, 0, 90, h)
+		s.player.End()
+		s.sync()
+		lines := strings.Split(render(s, sim), "\n")
+		state, headers, bytesRow := -1, -1, -1
+		for i, l := range lines {
+			switch {
+			case strings.Contains(l, "┌ TCP state"):
+				state = i
+			case strings.Contains(l, "┌ Headers"):
+				headers = i
+			case strings.Contains(l, "┌ Bytes"):
+				bytesRow = i
+			}
+		}
+		if state < 0 {
+			continue // too short for the body at all
+		}
+		next := state + 4 // the state box is 4 rows
+		for _, top := range []int{headers, bytesRow} {
+			if top < 0 {
+				continue
+			}
+			if top < next {
+				t.Errorf("height %d: a pane starts at row %d, inside the one above (ends before row %d):\n%s", h, top, next, strings.Join(lines, "\n"))
+				break
+			}
+			next = top + 3
+		}
+	}
+}
