@@ -208,6 +208,9 @@ func (t *streamTable) drawLine(screen tcell.Screen, x, y, w int, ws [numColumns]
 			continue
 		}
 		s := fitCells(cell(c), ws[c])
+		if c == colClient || c == colServer {
+			s = fitEndpoint(cell(c), ws[c])
+		}
 		pad := 0
 		if c.rightAligned() {
 			pad = ws[c] - cellsWidth(s)
@@ -330,6 +333,27 @@ func fitCells(s string, w int) string {
 	}
 	b.WriteString("…")
 	return b.String()
+}
+
+// fitEndpoint cuts an "addr:port" or "[v6]:port" to width w in the middle
+// of the address, so that the port stays visible: "[2001:470:1…]:21".
+func fitEndpoint(s string, w int) string {
+	if cellsWidth(s) <= w {
+		return s
+	}
+	i := strings.LastIndexByte(s, ':')
+	if i < 0 {
+		return fitCells(s, w)
+	}
+	head, tail := s[:i], s[i:]
+	if strings.HasSuffix(head, "]") {
+		head, tail = head[:len(head)-1], "]"+tail
+	}
+	keep := w - cellsWidth(tail)
+	if keep < 3 {
+		return fitCells(s, w)
+	}
+	return fitCells(head, keep) + tail
 }
 
 // putCells writes plain text (no style tags) at x, y, at most w cells.

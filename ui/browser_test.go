@@ -412,3 +412,20 @@ func TestBrowserHelpShowsKeysAndAnyKeyCloses(t *testing.T) {
 		t.Errorf("front page %q after a key on the help", page)
 	}
 }
+
+func TestNarrowEndpointColumnsKeepThePort(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		w    int
+		want string
+	}{
+		{"[2001:470:1f0b:1da2:5c::1]:21", 16, "[2001:470:1…]:21"},
+		{"141.142.220.118:35634", 16, "141.142.2…:35634"},
+		{"10.0.0.1:80", 16, "10.0.0.1:80"},
+		{"[::1]:6379", 5, "[::1…"}, // too narrow for the port: plain cut
+	} {
+		if got := fitEndpoint(c.in, c.w); got != c.want || cellsWidth(got) > c.w {
+			t.Errorf("fitEndpoint(%q, %d) = %q, want %q", c.in, c.w, got, c.want)
+		}
+	}
+}
