@@ -18,6 +18,9 @@ import (
 // frameInterval is the animation frame period.
 const frameInterval = 40 * time.Millisecond
 
+// minRedraw is the shortest time between two redraws caused by new packets.
+const minRedraw = 8 * time.Millisecond
+
 // ScreenOptions configures a LadderScreen.
 type ScreenOptions struct {
 	Title    string            // banner title, composed by the caller
@@ -132,18 +135,23 @@ func (s *LadderScreen) loop() {
 	defer ticker.Stop()
 	dirty := true
 	var lastDraw time.Time
+	var soon <-chan time.Time // a pending redraw for packets that just arrived
 	for {
 		select {
 		case <-s.quitCh:
 			return
 		case <-s.tl.Changed():
-			// A new packet is drawn at once (capture-to-screen latency),
-			// unless a frame was drawn less than a frame ago: bursts then
-			// wait for the next tick.
+			// A new packet is drawn at once (capture-to-screen latency);
+			// a burst is drawn at most every minRedraw.
 			dirty = true
-			if time.Since(lastDraw) < frameInterval {
+			if wait := minRedraw - time.Since(lastDraw); wait > 0 {
+				if soon == nil {
+					soon = time.After(wait)
+				}
 				continue
 			}
+		case <-soon:
+			soon = nil
 		case <-ticker.C:
 		}
 		if !dirty && s.idle.Load() {
