@@ -156,3 +156,23 @@ func (t *Timeline) StreamInfo(kind EventKind, index int) StreamInfo {
 	}
 	return StreamInfo{Index: index}
 }
+
+// ClosedStreams counts the TCP streams whose latest segment left both ends
+// closed (CLOSED or TIME-WAIT): the live demo ends when all of its are.
+func (t *Timeline) ClosedStreams() int {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	last := make(map[int]*Event)
+	for i := range t.events {
+		if ev := &t.events[i]; ev.Kind == KindSegment {
+			last[ev.Stream] = ev
+		}
+	}
+	n := 0
+	for _, ev := range last {
+		if ev.Client.over() && ev.Server.over() {
+			n++
+		}
+	}
+	return n
+}

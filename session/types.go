@@ -64,6 +64,10 @@ func (s State) String() string {
 	return "UNKNOWN"
 }
 
+// over reports whether an end is done with its connection: CLOSED, or
+// TIME-WAIT (only waiting out 2*MSL).
+func (s State) over() bool { return s == Closed || s == TimeWait }
+
 // Phase groups the segments of a connection for the ladder.
 type Phase uint8
 

@@ -159,7 +159,7 @@ func waitAllClosed(ctx context.Context, tl *session.Timeline, want int) {
 	defer deadline.Stop()
 	for {
 		changed := tl.Changed()
-		if closedStreams(tl) >= want {
+		if tl.ClosedStreams() >= want {
 			return
 		}
 		select {
@@ -171,26 +171,6 @@ func waitAllClosed(ctx context.Context, tl *session.Timeline, want int) {
 		}
 	}
 }
-
-// closedStreams counts the streams whose latest event left both ends closed.
-func closedStreams(tl *session.Timeline) int {
-	last := map[int]session.Event{}
-	for i, n := 0, tl.Len(); i < n; i++ {
-		ev := tl.At(i)
-		if ev.Kind == session.KindSegment {
-			last[ev.Stream] = ev
-		}
-	}
-	done := 0
-	for _, ev := range last {
-		if isFinal(ev.Client) && isFinal(ev.Server) {
-			done++
-		}
-	}
-	return done
-}
-
-func isFinal(s session.State) bool { return s == session.Closed || s == session.TimeWait }
 
 // openWrite opens the --write file as pcapng (after privileges were
 // dropped, so it belongs to the user).
