@@ -101,9 +101,33 @@ type Segment struct {
 	Window     uint16 // raw window field (unscaled)
 	PayloadLen uint32 // transport payload length, from the IP length (snaplen-proof)
 	Options    TCPOptions
-	CapLen     uint32 // bytes captured
-	WireLen    uint32 // bytes on the wire
-	Truncated  bool   // the capture holds fewer bytes than the IP header announces
+	CapLen     uint32  // bytes captured
+	WireLen    uint32  // bytes on the wire
+	Truncated  bool    // the capture holds fewer bytes than the IP header announces
+	Verdict    Verdict // what a lossy wire did with the packet (Passed for captures)
+	DelayNS    int64   // Verdict == Delayed: how long the wire held it
+}
+
+// Verdict is what the program's lossy wire did with a packet. Packets of
+// a capture file or of a plain live capture are Passed.
+type Verdict uint8
+
+// Verdicts.
+const (
+	Passed  Verdict = iota // delivered at once
+	Dropped                // never delivered: the arrow stops mid-wire
+	Delayed                // delivered after DelayNS
+)
+
+// String returns "passed", "dropped" or "delayed".
+func (v Verdict) String() string {
+	switch v {
+	case Dropped:
+		return "dropped"
+	case Delayed:
+		return "delayed"
+	}
+	return "passed"
 }
 
 // Time returns the capture timestamp.

@@ -101,12 +101,16 @@ type EventKind uint8
 const (
 	KindSegment  EventKind = iota // a TCP segment
 	KindDatagram                  // a UDP datagram
+	KindCall                      // a socket call of the program's own client or server (Event.Call)
 )
 
-// String returns "segment" or "datagram".
+// String returns "segment", "datagram" or "call".
 func (k EventKind) String() string {
-	if k == KindDatagram {
+	switch k {
+	case KindDatagram:
 		return "datagram"
+	case KindCall:
+		return "call"
 	}
 	return "segment"
 }
@@ -168,6 +172,14 @@ type Event struct {
 	Analysis Analysis
 	Note     NoteID
 	Seg      capture.Segment
+
+	// What the Tracker has decided about the connection after this
+	// packet; renderers draw these and never re-derive them from flags.
+	Handshake HandshakeKind // how it opened, as known so far
+	Close     CloseKind     // how it is closing or closed, as known so far
+
+	Call   Call       // Kind == KindCall: the socket call
+	Kernel KernelView // the kernel's states after this packet, where known
 }
 
 var analysisNames = [...]string{
