@@ -27,10 +27,6 @@ const (
 	windowUnset = math.MaxUint32
 )
 
-// analysisZeroWindowProbe is an internal flag (not exported as Analysis):
-// the segment probes a zero window and does not advance the sequence space.
-const analysisZeroWindowProbe Analysis = 1 << 15
-
 type unacked struct{ seq, next uint32 }
 
 // flowAnalysis is the sequence analysis state of one direction, modelled on
@@ -45,8 +41,10 @@ type flowAnalysis struct {
 	window     uint32    // raw window of the last segment; windowUnset before
 	lastAckLen uint32    // payload length of the segment that last advanced nextSeq
 	dupAcks    int32
+	nonDupAck  uint32 // frame number of the last segment that was not a duplicate ACK (Wireshark lastnondupack)
 	lastFlags  Analysis
 	haveNext   bool
+	lastAckSet bool // lastAck comes from a segment with the ACK flag
 }
 
 func (f *flowAnalysis) reset() {
@@ -57,7 +55,6 @@ func (f *flowAnalysis) reset() {
 // analyze runs Wireshark's tcp_analyze_sequence_number for a segment sent
 // in the direction of fwd (rev is the opposite direction). firstRTTNS is the
 // handshake RTT Wireshark uses as out-of-order threshold (0 = unknown).
-// The returned flags never include analysisZeroWindowProbe.
 func analyze(fwd, rev *flowAnalysis, seg *capture.Segment, firstRTTNS int64) Analysis {
 	seq, ack, seglen := seg.Seq, seg.Ack, seg.PayloadLen
 	win := uint32(seg.Window)
@@ -67,7 +64,7 @@ func analyze(fwd, rev *flowAnalysis, seg *capture.Segment, firstRTTNS int64) Ana
 
 	switch {
 	case seglen == 1 && seq == fwd.nextSeq && rev.window == 0:
-		a |= analysisZeroWindowProbe
+		a |= ZeroWindowProbe
 	default:
 		a |= fwd.classifyAck(rev, seg, win, ctl)
 	}
@@ -79,7 +76,7 @@ func analyze(fwd, rev *flowAnalysis, seg *capture.Segment, firstRTTNS int64) Ana
 		a |= fwd.classifyResend(rev, seg, a, firstRTTNS)
 	}
 	fwd.record(rev, seg, a, win)
-	return a &^ analysisZeroWindowProbe
+	return a
 }
 
 // classifyAck flags zero window, lost segment, keep-alive, window update
@@ -102,7 +99,7 @@ func (f *flowAnalysis) classifyAck(rev *flowAnalysis, seg *capture.Segment, win 
 	}
 	if sameSeqAck && win != 0 && win == f.window {
 		if rev.lastFlags&KeepAlive != 0 {
-			return a // keep-alive ACK: not a duplicate ACK
+			return a | KeepAliveACK // not a duplicate ACK
 		}
 		f.dupAcks++
 		a |= DupAck
@@ -132,7 +129,7 @@ func (f *flowAnalysis) classifyResend(rev *flowAnalysis, seg *capture.Segment, a
 		return 0
 	}
 	if t := seg.TimeNS - rev.lastAckNS; t < fastRetransNS && rev.dupAcks >= 2 && rev.lastAck == seq {
-		return Retransmission // fast retransmission
+		return Retransmission | FastRetransmission
 	}
 	thres := firstRTTNS
 	if thres == 0 {
@@ -144,6 +141,9 @@ func (f *flowAnalysis) classifyResend(rev *flowAnalysis, seg *capture.Segment, a
 	}
 	if seg.TimeNS-f.nextSeqNS < thres && f.nextSeq != end {
 		return OutOfOrder
+	}
+	if seglen > 0 && rev.lastAckSet && seqLE(seq+seglen, rev.lastAck) {
+		return Retransmission | SpuriousRetransmission // the peer had acknowledged it
 	}
 	return Retransmission
 }
@@ -176,13 +176,19 @@ func (f *flowAnalysis) record(rev *flowAnalysis, seg *capture.Segment, a Analysi
 	if !f.haveNext || seqGT(next, f.nextSeq+extra) {
 		f.lastAckLen = seglen
 	}
-	if (!f.haveNext || seqGT(next, f.nextSeq)) && a&analysisZeroWindowProbe == 0 {
+	if (!f.haveNext || seqGT(next, f.nextSeq)) && a&ZeroWindowProbe == 0 {
 		f.nextSeq, f.haveNext, f.nextSeqNS = next, true, seg.TimeNS
 	}
 	f.window = win
 	f.lastAck = ack
 	f.lastAckNS = seg.TimeNS
 	f.lastFlags = a
+	if seg.Flags&capture.ACK != 0 {
+		f.lastAckSet = true
+	}
+	if a&DupAck == 0 {
+		f.nonDupAck = uint32(seg.Frame)
+	}
 
 	kept := rev.segs[:0]
 	for _, u := range rev.segs {

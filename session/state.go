@@ -15,6 +15,7 @@ type endpoint struct {
 	lastAck  uint32 // highest acknowledgment number this end sent
 	baseSet  bool   // base for relative numbers is set (Wireshark base_seq)
 	base     uint32
+	ws       int8 // window scale option of its SYN (-1 absent); valid when synSeen
 }
 
 // finStep says what a FIN did.
@@ -112,6 +113,7 @@ func (c *conn) syn(d Dir, seg *capture.Segment, s *step) {
 		s.synAgain = true
 	}
 	X.synSeen, X.isnKnown, X.isn = true, true, seg.Seq
+	X.ws = seg.Options.WindowScale
 	if seg.Flags&capture.ACK == 0 {
 		switch c.state[x] {
 		case Closed, Listen:

@@ -280,6 +280,17 @@ func (r *streamRec) handshake() HandshakeKind {
 	return HandshakeIncomplete
 }
 
+// opening is how the connection is opening as known so far: the
+// summary's handshake, except that a simultaneous open is named as soon as
+// the two SYNs have crossed (the summary waits for it to complete, and
+// calls one that never does incomplete).
+func (r *streamRec) opening() HandshakeKind {
+	if r.sawSYN && r.sawPeerSYN && !r.refused {
+		return HandshakeSimultaneous
+	}
+	return r.handshake()
+}
+
 func (r *streamRec) closing() (CloseKind, Closer) {
 	by := func(d Dir) Closer {
 		if d == FromServer {

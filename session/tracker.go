@@ -324,6 +324,32 @@ func (t *Tracker) observeTCP(seg *capture.Segment, ev *Event) {
 	if f&capture.ACK != 0 {
 		ev.RelAck = seg.Ack - Y.base
 	}
+	if a&DupAck != 0 {
+		ev.DupAckOf, ev.DupAckN = c.ana[d].nonDupAck, uint16(min(c.ana[d].dupAcks, 1<<16-1))
+	}
+	ev.Handshake = rec.opening()
+	ev.Close, _ = rec.closing()
+	ev.WinShift = c.winShift(d, seg)
+}
+
+// maxWindowShift is the largest window scale shift (RFC 7323 section 2.3:
+// larger values are taken as 14).
+const maxWindowShift = 14
+
+// winShift is the window scale shift of a segment from d: negotiated when
+// both SYNs carried the option (RFC 7323), the sender's own shift then;
+// never for a SYN.
+func (c *conn) winShift(d Dir, seg *capture.Segment) int8 {
+	X, Y := &c.ep[d], &c.ep[1-d]
+	switch {
+	case seg.Flags&capture.SYN != 0:
+		return WinShiftNone
+	case !X.synSeen || !Y.synSeen:
+		return WinShiftUnknown
+	case X.ws < 0 || Y.ws < 0:
+		return WinShiftNone
+	}
+	return min(X.ws, maxWindowShift)
 }
 
 // startsNewStream applies Wireshark's rule for port reuse: a SYN whose

@@ -128,6 +128,18 @@ const (
 	WindowUpdate
 	KeepAlive
 	PreviousSegmentNotCaptured
+	// Appended after the first seven: the JSON names keep their order.
+	FastRetransmission     // a retransmission answering duplicate ACKs (Retransmission is set too)
+	SpuriousRetransmission // bytes the peer had already acknowledged, sent again (Retransmission is set too)
+	ZeroWindowProbe        // one byte sent into a zero window to see whether it opened
+	KeepAliveACK           // the answer to a keep-alive probe
+)
+
+// Window scale shifts of Event.WinShift besides 0..14, as Wireshark's
+// tcp.window_size_scalefactor names them.
+const (
+	WinShiftUnknown int8 = -1 // the handshake was not captured: the window may be scaled by an unknown factor
+	WinShiftNone    int8 = -2 // no scaling: not negotiated, or a SYN (whose window is never scaled)
 )
 
 // Has reports whether every bit of b is set in a.
@@ -171,12 +183,22 @@ type Event struct {
 	Changed  Side  // which ends changed state with this packet
 	Analysis Analysis
 	Note     NoteID
+	// DupAckOf is the frame number of the ACK this one duplicates and
+	// DupAckN its count (Wireshark's [TCP Dup ACK 28#3]: DupAckOf 28,
+	// DupAckN 3); both 0 unless Analysis has DupAck.
+	DupAckOf uint32
 	Seg      capture.Segment
 
 	// What the Tracker has decided about the connection after this
 	// packet; renderers draw these and never re-derive them from flags.
 	Handshake HandshakeKind // how it opened, as known so far
 	Close     CloseKind     // how it is closing or closed, as known so far
+	DupAckN   uint16        // see DupAckOf
+	// WinShift is the sender's window scale shift for this segment: the
+	// calculated window is Seg.Window << WinShift (Wireshark's
+	// tcp.window_size). WinShiftUnknown or WinShiftNone (negative) mean
+	// the raw window is the one to show.
+	WinShift int8
 
 	Call   Call       // Kind == KindCall: the socket call
 	Kernel KernelView // the kernel's states after this packet, where known
@@ -185,6 +207,8 @@ type Event struct {
 var analysisNames = [...]string{
 	"retransmission", "out_of_order", "dup_ack", "zero_window",
 	"window_update", "keep_alive", "previous_segment_not_captured",
+	"fast_retransmission", "spurious_retransmission", "zero_window_probe",
+	"keep_alive_ack",
 }
 
 // Names returns the names of the set bits, e.g. ["retransmission"].
