@@ -82,6 +82,7 @@ type conn struct {
 	state       [2]State        // by Dir: client, server
 	ana         [2]flowAnalysis // by Dir: sequence analysis of what that end sends
 	established bool
+	simOpen     bool // the SYNs crossed (simultaneous open)
 	haveSYNTime bool
 	synNS       int64 // time of the most recent SYN without ACK
 	firstRTTNS  int64 // Wireshark's initial RTT (first pure ACK after a SYN); 0 = unknown
@@ -166,20 +167,42 @@ type Tracker struct {
 	free    []*conn
 	closed  closedQueue // FIFO of connections that are over
 	out     [1]Event
+	closedP map[netip.AddrPort]bool // TrackerOptions.NoListener
 	nowNS   int64
 	packets uint64
 	tcpN    uint64
 	udpN    uint64
 }
 
+// TrackerOptions tell a Tracker what the wire cannot show.
+type TrackerOptions struct {
+	// NoListener names endpoints known to have no listener (a scenario
+	// that connects to a closed port on purpose). A SYN to one leaves it
+	// CLOSED, as RFC 9293 3.10.7.1 says, and its RST is narrated as
+	// expected. Without it, a SYN is taken to reach a listener (the
+	// capture cannot know yet): SYN-RECEIVED, corrected to CLOSED when
+	// the answer is an RST.
+	NoListener []netip.AddrPort
+}
+
 // NewTracker returns an empty tracker.
-func NewTracker() *Tracker {
-	return &Tracker{
+func NewTracker() *Tracker { return NewTrackerWith(TrackerOptions{}) }
+
+// NewTrackerWith returns an empty tracker that knows what opts say.
+func NewTrackerWith(opts TrackerOptions) *Tracker {
+	t := &Tracker{
 		tcp:   make(map[flowKey]*conn),
 		tcp4:  make(map[v4Key]*conn),
 		cache: new([1 << connCacheBits]connCacheSlot),
 		udp:   make(map[flowKey]int),
 	}
+	for _, ap := range opts.NoListener {
+		if t.closedP == nil {
+			t.closedP = make(map[netip.AddrPort]bool)
+		}
+		t.closedP[ap] = true
+	}
+	return t
 }
 
 // Observe takes one segment (TCP or UDP) and returns its events: exactly
@@ -370,7 +393,7 @@ func (t *Tracker) startsNewStream(c *conn, d Dir, seg *capture.Segment) bool {
 	if seg.Flags&capture.ACK != 0 {
 		// A SYN+ACK: only a different ISN from an earlier SYN+ACK counts;
 		// a base guessed from a non-SYN segment proves nothing.
-		return X.synSeen && seg.Seq != X.isn
+		return X.synACK && seg.Seq != X.isn
 	}
 	return seg.Seq != X.base
 }
@@ -397,6 +420,9 @@ func (t *Tracker) open(seg *capture.Segment) *conn {
 	switch {
 	case seg.Flags&(capture.SYN|capture.ACK) == capture.SYN:
 		c.state = [2]State{Closed, Listen}
+		if t.closedP[server] {
+			c.state[FromServer] = Closed
+		}
 	case synack:
 		c.state = [2]State{SynSent, Listen}
 		cl := &c.ep[FromClient]
@@ -583,8 +609,13 @@ func (c *conn) note(d Dir, seg *capture.Segment, st step, a Analysis, n uint64, 
 	f := seg.Flags
 	switch {
 	case f&capture.RST != 0:
-		if st.refused {
+		switch {
+		case st.refusedKnown:
+			return NoteRefusedKnown
+		case st.refused:
 			return NoteRefused
+		case st.rstIgnored:
+			return NoteRSTIgnored
 		}
 		return NoteRST
 	case f&(capture.SYN|capture.ACK) == capture.SYN:
@@ -593,11 +624,16 @@ func (c *conn) note(d Dir, seg *capture.Segment, st step, a Analysis, n uint64, 
 			return NoteSYNRetransmit
 		case st.simOpen:
 			return NoteSimultaneousOpen
+		case c.state[1-d] == Closed:
+			return NoteSYNNoListener
 		}
 		return NoteSYN
 	case f&capture.SYN != 0:
-		if st.synAgain {
+		switch {
+		case st.synAgain:
 			return NoteSYNACKRetransmit
+		case c.simOpen:
+			return NoteSimultaneousSYNACK
 		}
 		return NoteSYNACK
 	case st.handshakeDone:
@@ -653,7 +689,7 @@ func finNote(st step) NoteID {
 
 func ackNote(a ackStep) NoteID {
 	switch a {
-	case ackLastFIN, ackFINClosed:
+	case ackFINClosed:
 		return NoteFinalACK
 	case ackClosing:
 		return NoteClosingACK
