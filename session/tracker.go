@@ -168,7 +168,10 @@ type Tracker struct {
 	closed  closedQueue // FIFO of connections that are over
 	out     [1]Event
 	closedP map[netip.AddrPort]bool // TrackerOptions.NoListener
-	nowNS   int64
+	nowNS   int64                   // the expiry clock: capture time, see advanceClock
+	jumpNS  int64                   // a time far ahead of nowNS, waiting for a second packet to confirm it
+	jumping bool                    // jumpNS is set
+	clocked bool                    // nowNS is set
 	packets uint64
 	tcpN    uint64
 	udpN    uint64
@@ -222,9 +225,7 @@ func (t *Tracker) Track(seg *capture.Segment) { t.observe(seg, nil) }
 // number of events (0 or 1).
 func (t *Tracker) observe(seg *capture.Segment, ev *Event) int {
 	t.packets++
-	if seg.TimeNS > t.nowNS {
-		t.nowNS = seg.TimeNS
-	}
+	t.advanceClock(seg.TimeNS)
 	switch seg.Proto {
 	case capture.ProtoTCP:
 		t.tcpN++
@@ -237,6 +238,32 @@ func (t *Tracker) observe(seg *capture.Segment, ev *Event) int {
 	}
 	t.expire()
 	return 1
+}
+
+// clockJumpNS is the largest step the expiry clock takes on one packet's
+// word; a longer step needs a second packet beyond it.
+const clockJumpNS = closedLingerNS
+
+// advanceClock moves the expiry clock to a packet's time. One packet with
+// a far-future timestamp (a broken clock, a corrupt record) must not
+// expire every connection that is over while the ones that follow still
+// send: a step longer than clockJumpNS is taken only when the next packet
+// confirms it (a real pause in the capture), and then to the earlier of
+// the two times.
+func (t *Tracker) advanceClock(ts int64) {
+	switch {
+	case !t.clocked:
+		t.nowNS, t.clocked = ts, true
+	case ts <= t.nowNS+clockJumpNS:
+		if ts > t.nowNS {
+			t.nowNS = ts
+		}
+		t.jumping = false
+	case t.jumping:
+		t.nowNS, t.jumping = min(t.jumpNS, ts), false
+	default:
+		t.jumpNS, t.jumping = ts, true
+	}
 }
 
 // Counts returns how many packets were observed in all, TCP and UDP.
