@@ -44,7 +44,8 @@ type flowAnalysis struct {
 	nonDupAck  uint32 // frame number of the last segment that was not a duplicate ACK (Wireshark lastnondupack)
 	lastFlags  Analysis
 	haveNext   bool
-	lastAckSet bool // lastAck comes from a segment with the ACK flag
+	maxAckSet  bool   // maxAck is set
+	maxAck     uint32 // highest acknowledgment number sent in this direction
 }
 
 func (f *flowAnalysis) reset() {
@@ -131,30 +132,50 @@ func (f *flowAnalysis) classifyResend(rev *flowAnalysis, seg *capture.Segment, a
 	if t := seg.TimeNS - rev.lastAckNS; t < fastRetransNS && rev.dupAcks >= 2 && rev.lastAck == seq {
 		return Retransmission | FastRetransmission
 	}
-	thres := firstRTTNS
-	if thres == 0 {
-		thres = oooDefaultNS
-	}
 	end := seq + seglen
 	if seg.Flags&(capture.SYN|capture.FIN) != 0 {
 		end++
 	}
+	// Seen before at this capture point: sent again, whatever the timing
+	// (Wireshark 4.0 calls a quick one out-of-order; RFC 9293 has no
+	// reordering of one end's own bytes before the capture point).
+	if rev.maxAckSet && seqLE(end, rev.maxAck) {
+		return Retransmission | SpuriousRetransmission // the peer had acknowledged it
+	}
+	if f.alreadySent(seq, end, rev) {
+		return Retransmission
+	}
+	thres := firstRTTNS
+	if thres == 0 {
+		thres = oooDefaultNS
+	}
 	if seg.TimeNS-f.nextSeqNS < thres && f.nextSeq != end {
 		return OutOfOrder
-	}
-	if seglen > 0 && rev.lastAckSet && seqLE(seq+seglen, rev.lastAck) {
-		return Retransmission | SpuriousRetransmission // the peer had acknowledged it
 	}
 	return Retransmission
 }
 
-func (f *flowAnalysis) alreadySent(seq, end uint32) bool {
-	for _, u := range f.segs {
-		if seqGE(seq, u.seq) && seqLE(end, u.next) {
-			return true
+// alreadySent reports whether every byte (and SYN/FIN) of [seq, end) was
+// seen before in this direction: acknowledged by the peer, or in the
+// segments not yet acknowledged (whose union may cover it in pieces).
+func (f *flowAnalysis) alreadySent(seq, end uint32, rev *flowAnalysis) bool {
+	cur := seq
+	if rev.maxAckSet && seqGT(rev.maxAck, cur) {
+		cur = rev.maxAck
+	}
+	for seqLT(cur, end) {
+		moved := false
+		for _, u := range f.segs {
+			if seqLE(u.seq, cur) && seqLT(cur, u.next) {
+				cur, moved = u.next, true
+				break
+			}
+		}
+		if !moved {
+			return false
 		}
 	}
-	return false
+	return true
 }
 
 // record remembers the segment: unacknowledged list, highest sequence
@@ -183,8 +204,8 @@ func (f *flowAnalysis) record(rev *flowAnalysis, seg *capture.Segment, a Analysi
 	f.lastAck = ack
 	f.lastAckNS = seg.TimeNS
 	f.lastFlags = a
-	if seg.Flags&capture.ACK != 0 {
-		f.lastAckSet = true
+	if seg.Flags&capture.ACK != 0 && (!f.maxAckSet || seqGT(ack, f.maxAck)) {
+		f.maxAck, f.maxAckSet = ack, true
 	}
 	if a&DupAck == 0 {
 		f.nonDupAck = uint32(seg.Frame)

@@ -32,6 +32,11 @@ const (
 	NoteMidStream                      // first packet captured without a handshake
 	NoteSegment                        // any other segment
 	NoteDatagram                       // a UDP datagram
+	// Appended after the first ones, so earlier numbers stay.
+	NoteSYNNoListener      // a SYN to a port known to have no listener
+	NoteRefusedKnown       // RST answering a SYN to a port known to have no listener
+	NoteRSTIgnored         // an RST that RFC 9293 drops (SYN-SENT, no or wrong ACK)
+	NoteSimultaneousSYNACK // simultaneous open: a SYN+ACK acknowledging the crossed SYN
 	noteCount
 )
 
@@ -65,6 +70,11 @@ var noteKeys = [...]string{
 	NoteMidStream:        "note.mid_stream",
 	NoteSegment:          "note.segment",
 	NoteDatagram:         "note.datagram",
+
+	NoteSYNNoListener:      "note.syn_no_listener",
+	NoteRefusedKnown:       "note.refused_known",
+	NoteRSTIgnored:         "note.rst_ignored",
+	NoteSimultaneousSYNACK: "note.synack_simultaneous",
 }
 
 // Key returns the message-catalog key of the note, e.g. "note.syn".

@@ -6,6 +6,8 @@ import "github.com/handshake-viz/handshake-viz/capture"
 // seen on the wire.
 type endpoint struct {
 	synSeen  bool   // this end sent a SYN (or SYN+ACK)
+	synOnly  bool   // it sent a SYN without ACK
+	synACK   bool   // it sent a SYN+ACK
 	isnKnown bool   // isn is known (from its SYN, or from the peer's ACK of it)
 	isn      uint32 // initial sequence number
 	finSent  bool
@@ -16,6 +18,7 @@ type endpoint struct {
 	baseSet  bool   // base for relative numbers is set (Wireshark base_seq)
 	base     uint32
 	ws       int8 // window scale option of its SYN (-1 absent); valid when synSeen
+	passive  bool // it reached SYN-RECEIVED from LISTEN (an RST returns it there)
 }
 
 // finStep says what a FIN did.
@@ -36,7 +39,6 @@ type ackStep uint8
 const (
 	ackNone      ackStep = iota
 	ackFirstFIN          // acknowledges the first FIN: FIN-WAIT-2 / CLOSE-WAIT
-	ackLastFIN           // acknowledges the peer's FIN after our own was acked: TIME-WAIT
 	ackClosing           // acknowledges a FIN of an end in CLOSING: TIME-WAIT
 	ackFINClosed         // acknowledges the FIN of an end in LAST-ACK: CLOSED
 )
@@ -51,14 +53,19 @@ type step struct {
 	rst           bool // an acceptable RST
 	rstIgnored    bool // an RST that RFC 9293 says to drop (SYN-SENT, bad ACK)
 	refused       bool // RST answering a SYN: nobody listens
+	refusedKnown  bool // ...and TrackerOptions.NoListener said so before
 	fin           finStep
 	ack           ackStep
 }
 
 // transition applies one segment sent from d to the inferred state of both
-// ends (RFC 9293 section 3.3.2 names). The capture is taken at one point, so
-// a segment is treated as sent and received at the same instant: the
-// sender's state moves for what it sends, the receiver's for what it gets.
+// ends (RFC 9293 section 3.10). Every segment has a send moment and an
+// arrival moment: the sender's state changes when it sends, the
+// receiver's when the segment arrives, and the states returned are both
+// ends' after arrival. A capture is taken at one point, so the two moments
+// are the same packet; where a later packet proves that segments crossed
+// (simultaneous open or close) or that a guess was wrong (a refused port),
+// the states are corrected at that packet.
 func (c *conn) transition(d Dir, seg *capture.Segment) step {
 	before := c.state
 	var s step
@@ -84,57 +91,88 @@ func (c *conn) transition(d Dir, seg *capture.Segment) step {
 	return s
 }
 
-// reset handles an RST from d. RFC 9293 3.10.7.3: in SYN-SENT an RST is
-// acceptable only if its ACK acknowledges the SYN; one with a wrong ACK is
-// dropped (a forged RST). Elsewhere every RST is taken: without the
-// receive window we cannot check its sequence number.
+// reset handles an RST from d (RFC 9293 3.10.7). In SYN-SENT an RST is
+// acceptable only if it acknowledges the SYN; one without ACK or with a
+// wrong ACK is dropped (a forged RST) and changes nothing. Elsewhere every
+// RST is taken (without the receive window we cannot check its sequence
+// number): its sender is CLOSED; its receiver is CLOSED, except that a
+// listener ignores it and an end in SYN-RECEIVED that came from LISTEN
+// returns to LISTEN (3.10.7.3).
 func (c *conn) reset(d Dir, seg *capture.Segment, s *step) {
 	x, y := d, 1-d
 	Y := &c.ep[y]
-	if c.state[y] == SynSent && seg.Flags&capture.ACK != 0 && Y.isnKnown && seg.Ack != Y.isn+1 {
+	if c.state[y] == SynSent && (seg.Flags&capture.ACK == 0 || (Y.isnKnown && seg.Ack != Y.isn+1)) {
 		s.rstIgnored = true
 		return
 	}
 	s.rst = true
 	// An RST answering a SYN from an end that never sent SYN+ACK: the
 	// port is CLOSED (RFC 9293 3.10.7.1); a listener would have answered
-	// with SYN+ACK. Its LISTEN state was our guess; correct it.
+	// with SYN+ACK. Its SYN-RECEIVED state was our guess; correct it.
 	if c.state[y] == SynSent && !c.ep[x].synSeen {
-		s.refused = true
+		s.refused, s.refusedKnown = true, c.state[x] == Closed
 	}
-	c.state[x], c.state[y] = Closed, Closed
+	c.state[x] = Closed
+	switch c.state[y] {
+	case Listen, Closed:
+	case SynReceived:
+		c.state[y] = Closed
+		if Y.passive {
+			c.state[y] = Listen
+		}
+	default:
+		c.state[y] = Closed
+	}
 }
 
-// syn handles a SYN or SYN+ACK from d.
+// syn handles a SYN or SYN+ACK from d. Sending a SYN moves its sender to
+// SYN-SENT; its arrival moves a listener to SYN-RECEIVED (a port known to
+// be closed stays CLOSED and will answer RST). Sending a SYN+ACK means
+// its sender has received the peer's SYN: SYN-RECEIVED.
 func (c *conn) syn(d Dir, seg *capture.Segment, s *step) {
 	x, y := d, 1-d
-	X := &c.ep[x]
-	if X.synSeen && X.isn == seg.Seq {
+	X, Y := &c.ep[x], &c.ep[y]
+	withACK := seg.Flags&capture.ACK != 0
+	// Sent again: the same ISN in the same kind of segment (the SYN+ACK
+	// of a simultaneous open repeats the ISN of that end's SYN).
+	if X.isn == seg.Seq && ((withACK && X.synACK) || (!withACK && X.synOnly)) {
 		s.synAgain = true
 	}
 	X.synSeen, X.isnKnown, X.isn = true, true, seg.Seq
 	X.ws = seg.Options.WindowScale
-	if seg.Flags&capture.ACK == 0 {
+	if withACK {
+		X.synACK = true
+	} else {
+		X.synOnly = true
+	}
+	if withACK {
 		switch c.state[x] {
-		case Closed, Listen:
-			c.state[x] = SynSent
-		}
-		// Simultaneous open: this SYN crosses the peer's SYN; each end
-		// receives the other's SYN in SYN-SENT and moves to SYN-RECEIVED.
-		if c.state[y] == SynSent && c.ep[y].synSeen && !s.synAgain {
-			s.simOpen = true
-			c.state[x], c.state[y] = SynReceived, SynReceived
+		case Closed, Listen, SynSent:
+			c.state[x] = SynReceived
 		}
 		return
 	}
 	switch c.state[x] {
-	case Closed, Listen, SynSent:
-		c.state[x] = SynReceived
+	case Closed, Listen:
+		c.state[x] = SynSent
+	}
+	// Simultaneous open: this SYN does not acknowledge the peer's, so it
+	// was sent before the peer's SYN arrived; the SYNs crossed. Each end
+	// receives the other's SYN in SYN-SENT and moves to SYN-RECEIVED.
+	if c.state[y] == SynSent && Y.synSeen && !s.synAgain {
+		s.simOpen, c.simOpen = true, true
+		c.state[x], c.state[y] = SynReceived, SynReceived
+		X.passive, Y.passive = false, false
+		return
+	}
+	if c.state[y] == Listen {
+		c.state[y] = SynReceived
+		Y.passive = true
 	}
 }
 
-// ack handles the acknowledgment field of a segment from d: the end of the
-// handshake and the acknowledgment of FINs.
+// ack handles the acknowledgment field of a segment from d, on arrival:
+// the end of the handshake and the acknowledgment of FINs.
 func (c *conn) ack(d Dir, seg *capture.Segment, s *step) {
 	x, y := d, 1-d
 	X, Y := &c.ep[x], &c.ep[y]
@@ -147,12 +185,17 @@ func (c *conn) ack(d Dir, seg *capture.Segment, s *step) {
 		s.acksPeerSYN = true
 	}
 	if acksSYN {
-		// The peer's SYN is acknowledged: it reaches ESTABLISHED on
-		// receipt (it was SYN-RECEIVED)...
-		if c.state[y] == SynReceived {
+		// The peer's SYN is acknowledged: on arrival an end in
+		// SYN-RECEIVED is ESTABLISHED, and so is an end in SYN-SENT
+		// getting the SYN+ACK (RFC 9293 3.10.7.3).
+		switch {
+		case c.state[y] == SynReceived:
+			c.state[y] = Established
+		case c.state[y] == SynSent && seg.Flags&capture.SYN != 0:
 			c.state[y] = Established
 		}
-		// ...and an end in SYN-SENT that sends this ACK is ESTABLISHED.
+		// An end in SYN-SENT that sends this ACK got a SYN+ACK the
+		// capture missed: it is ESTABLISHED.
 		if seg.Flags&capture.SYN == 0 && c.state[x] == SynSent {
 			c.state[x] = Established
 		}
@@ -176,15 +219,13 @@ func (c *conn) ack(d Dir, seg *capture.Segment, s *step) {
 		c.state[y] = Closed
 		s.ack = ackFINClosed
 	}
-	if c.state[x] == FinWait2 {
-		// Our FIN was acknowledged before; acknowledging the peer's FIN
-		// we enter TIME-WAIT (2*MSL).
-		c.state[x] = TimeWait
-		s.ack = ackLastFIN
-	}
 }
 
-// fin handles a FIN from d.
+// fin handles a FIN from d, after its ACK field: sending it moves the
+// sender to FIN-WAIT-1 (first FIN) or LAST-ACK (from CLOSE-WAIT); its
+// arrival moves the receiver to CLOSE-WAIT, or from FIN-WAIT-2 (its own
+// FIN acknowledged, perhaps by this very segment) to TIME-WAIT, or from
+// FIN-WAIT-1 to CLOSING when the FINs crossed.
 func (c *conn) fin(d Dir, seg *capture.Segment, s *step) {
 	x, y := d, 1-d
 	X, Y := &c.ep[x], &c.ep[y]
@@ -194,8 +235,11 @@ func (c *conn) fin(d Dir, seg *capture.Segment, s *step) {
 	}
 	if X.finSent {
 		s.fin = finAgain
-		if c.state[y] == Established || c.state[y] == SynReceived {
+		switch c.state[y] {
+		case Established, SynReceived:
 			c.state[y] = CloseWait // the first copy reached it before it was synchronized
+		case FinWait2:
+			c.state[y] = TimeWait
 		}
 		return
 	}
@@ -221,9 +265,10 @@ func (c *conn) fin(d Dir, seg *capture.Segment, s *step) {
 	case Y.finAcked:
 		s.fin = finSecond
 	default:
-		// The FINs crossed: this end sent its FIN before it got the
-		// peer's (it went FIN-WAIT-1, then CLOSING on receiving it); the
-		// peer, in FIN-WAIT-1, receives this FIN and enters CLOSING.
+		// The FINs crossed: this FIN does not acknowledge the peer's, so
+		// this end sent it before the peer's FIN reached it (FIN-WAIT-1,
+		// not the CLOSE-WAIT guessed at the first FIN); each end then
+		// receives the other's FIN in FIN-WAIT-1: CLOSING.
 		s.fin = finSimul
 		c.state[x] = Closing
 		if c.state[y] == FinWait1 {
@@ -234,5 +279,8 @@ func (c *conn) fin(d Dir, seg *capture.Segment, s *step) {
 	switch c.state[x] {
 	case CloseWait, Established:
 		c.state[x] = LastAck
+	}
+	if c.state[y] == FinWait2 {
+		c.state[y] = TimeWait
 	}
 }

@@ -82,6 +82,7 @@ type conn struct {
 	state       [2]State        // by Dir: client, server
 	ana         [2]flowAnalysis // by Dir: sequence analysis of what that end sends
 	established bool
+	simOpen     bool // the SYNs crossed (simultaneous open)
 	haveSYNTime bool
 	synNS       int64 // time of the most recent SYN without ACK
 	firstRTTNS  int64 // Wireshark's initial RTT (first pure ACK after a SYN); 0 = unknown
@@ -166,20 +167,45 @@ type Tracker struct {
 	free    []*conn
 	closed  closedQueue // FIFO of connections that are over
 	out     [1]Event
-	nowNS   int64
+	closedP map[netip.AddrPort]bool // TrackerOptions.NoListener
+	nowNS   int64                   // the expiry clock: capture time, see advanceClock
+	jumpNS  int64                   // a time far ahead of nowNS, waiting for a second packet to confirm it
+	jumping bool                    // jumpNS is set
+	clocked bool                    // nowNS is set
 	packets uint64
 	tcpN    uint64
 	udpN    uint64
 }
 
+// TrackerOptions tell a Tracker what the wire cannot show.
+type TrackerOptions struct {
+	// NoListener names endpoints known to have no listener (a scenario
+	// that connects to a closed port on purpose). A SYN to one leaves it
+	// CLOSED, as RFC 9293 3.10.7.1 says, and its RST is narrated as
+	// expected. Without it, a SYN is taken to reach a listener (the
+	// capture cannot know yet): SYN-RECEIVED, corrected to CLOSED when
+	// the answer is an RST.
+	NoListener []netip.AddrPort
+}
+
 // NewTracker returns an empty tracker.
-func NewTracker() *Tracker {
-	return &Tracker{
+func NewTracker() *Tracker { return NewTrackerWith(TrackerOptions{}) }
+
+// NewTrackerWith returns an empty tracker that knows what opts say.
+func NewTrackerWith(opts TrackerOptions) *Tracker {
+	t := &Tracker{
 		tcp:   make(map[flowKey]*conn),
 		tcp4:  make(map[v4Key]*conn),
 		cache: new([1 << connCacheBits]connCacheSlot),
 		udp:   make(map[flowKey]int),
 	}
+	for _, ap := range opts.NoListener {
+		if t.closedP == nil {
+			t.closedP = make(map[netip.AddrPort]bool)
+		}
+		t.closedP[ap] = true
+	}
+	return t
 }
 
 // Observe takes one segment (TCP or UDP) and returns its events: exactly
@@ -199,9 +225,7 @@ func (t *Tracker) Track(seg *capture.Segment) { t.observe(seg, nil) }
 // number of events (0 or 1).
 func (t *Tracker) observe(seg *capture.Segment, ev *Event) int {
 	t.packets++
-	if seg.TimeNS > t.nowNS {
-		t.nowNS = seg.TimeNS
-	}
+	t.advanceClock(seg.TimeNS)
 	switch seg.Proto {
 	case capture.ProtoTCP:
 		t.tcpN++
@@ -214,6 +238,32 @@ func (t *Tracker) observe(seg *capture.Segment, ev *Event) int {
 	}
 	t.expire()
 	return 1
+}
+
+// clockJumpNS is the largest step the expiry clock takes on one packet's
+// word; a longer step needs a second packet beyond it.
+const clockJumpNS = closedLingerNS
+
+// advanceClock moves the expiry clock to a packet's time. One packet with
+// a far-future timestamp (a broken clock, a corrupt record) must not
+// expire every connection that is over while the ones that follow still
+// send: a step longer than clockJumpNS is taken only when the next packet
+// confirms it (a real pause in the capture), and then to the earlier of
+// the two times.
+func (t *Tracker) advanceClock(ts int64) {
+	switch {
+	case !t.clocked:
+		t.nowNS, t.clocked = ts, true
+	case ts <= t.nowNS+clockJumpNS:
+		if ts > t.nowNS {
+			t.nowNS = ts
+		}
+		t.jumping = false
+	case t.jumping:
+		t.nowNS, t.jumping = min(t.jumpNS, ts), false
+	default:
+		t.jumpNS, t.jumping = ts, true
+	}
 }
 
 // Counts returns how many packets were observed in all, TCP and UDP.
@@ -370,7 +420,7 @@ func (t *Tracker) startsNewStream(c *conn, d Dir, seg *capture.Segment) bool {
 	if seg.Flags&capture.ACK != 0 {
 		// A SYN+ACK: only a different ISN from an earlier SYN+ACK counts;
 		// a base guessed from a non-SYN segment proves nothing.
-		return X.synSeen && seg.Seq != X.isn
+		return X.synACK && seg.Seq != X.isn
 	}
 	return seg.Seq != X.base
 }
@@ -397,6 +447,9 @@ func (t *Tracker) open(seg *capture.Segment) *conn {
 	switch {
 	case seg.Flags&(capture.SYN|capture.ACK) == capture.SYN:
 		c.state = [2]State{Closed, Listen}
+		if t.closedP[server] {
+			c.state[FromServer] = Closed
+		}
 	case synack:
 		c.state = [2]State{SynSent, Listen}
 		cl := &c.ep[FromClient]
@@ -583,8 +636,13 @@ func (c *conn) note(d Dir, seg *capture.Segment, st step, a Analysis, n uint64, 
 	f := seg.Flags
 	switch {
 	case f&capture.RST != 0:
-		if st.refused {
+		switch {
+		case st.refusedKnown:
+			return NoteRefusedKnown
+		case st.refused:
 			return NoteRefused
+		case st.rstIgnored:
+			return NoteRSTIgnored
 		}
 		return NoteRST
 	case f&(capture.SYN|capture.ACK) == capture.SYN:
@@ -593,11 +651,16 @@ func (c *conn) note(d Dir, seg *capture.Segment, st step, a Analysis, n uint64, 
 			return NoteSYNRetransmit
 		case st.simOpen:
 			return NoteSimultaneousOpen
+		case c.state[1-d] == Closed:
+			return NoteSYNNoListener
 		}
 		return NoteSYN
 	case f&capture.SYN != 0:
-		if st.synAgain {
+		switch {
+		case st.synAgain:
 			return NoteSYNACKRetransmit
+		case c.simOpen:
+			return NoteSimultaneousSYNACK
 		}
 		return NoteSYNACK
 	case st.handshakeDone:
@@ -653,7 +716,7 @@ func finNote(st step) NoteID {
 
 func ackNote(a ackStep) NoteID {
 	switch a {
-	case ackLastFIN, ackFINClosed:
+	case ackFINClosed:
 		return NoteFinalACK
 	case ackClosing:
 		return NoteClosingACK

@@ -9,8 +9,8 @@ import (
 
 // hsSteps are the expected outcomes of the packets of handshake.
 var hsSteps = []want{
-	{SynSent, Listen, NoteSYN, PhaseHandshake},
-	{SynSent, SynReceived, NoteSYNACK, PhaseHandshake},
+	{SynSent, SynReceived, NoteSYN, PhaseHandshake},
+	{Established, SynReceived, NoteSYNACK, PhaseHandshake},
 	{Established, Established, NoteHandshakeACK, PhaseHandshake},
 }
 
@@ -32,7 +32,7 @@ func TestFourWayCloseStatesAfterEverySegment(t *testing.T) {
 		{Established, Established, NotePureACK, PhaseData},
 		{FinWait1, CloseWait, NoteFirstFIN, PhaseClose},
 		{FinWait2, CloseWait, NoteFINACKed, PhaseClose},
-		{FinWait2, LastAck, NoteSecondFIN, PhaseClose},
+		{TimeWait, LastAck, NoteSecondFIN, PhaseClose},
 		{TimeWait, Closed, NoteFinalACK, PhaseClose},
 	}...))
 	if got := evs[7].Changed; got != ClientSide|ServerSide {
@@ -40,6 +40,12 @@ func TestFourWayCloseStatesAfterEverySegment(t *testing.T) {
 	}
 	if got := evs[8].Changed; got != ClientSide {
 		t.Errorf("ACK of first FIN changed %b, want client only", got)
+	}
+	if got := evs[9].Changed; got != ClientSide|ServerSide {
+		t.Errorf("second FIN changed %b, want both ends (LAST-ACK on send, TIME-WAIT on arrival)", got)
+	}
+	if got := evs[10].Changed; got != ServerSide {
+		t.Errorf("final ACK changed %b, want the server only (the client was TIME-WAIT already)", got)
 	}
 	sum := tr.Summary(0)
 	if sum.Handshake != HandshakeComplete || sum.Close != CloseFIN4 || sum.ClosedBy != ClosedByClient {
@@ -86,7 +92,7 @@ func TestThreeWayCloseFINPiggybacksTheACK(t *testing.T) {
 	}))
 	checkSteps(t, evs[3:], []want{
 		{FinWait1, CloseWait, NoteFirstFIN, PhaseClose},
-		{FinWait2, LastAck, NoteFINACK3Way, PhaseClose},
+		{TimeWait, LastAck, NoteFINACK3Way, PhaseClose},
 		{TimeWait, Closed, NoteFinalACK, PhaseClose},
 	})
 	if s := tr.Summary(0); s.Close != CloseFIN3 || s.ClosedBy != ClosedByClient {
@@ -124,15 +130,15 @@ func TestRSTMidStreamClosesBothEnds(t *testing.T) {
 }
 
 // RFC 9293 3.10.7.1: a SYN to a port where nobody listens is answered with
-// RST. The server end was never in LISTEN (our guess before the answer), so
-// it is CLOSED too.
+// RST. The server end was never in LISTEN or SYN-RECEIVED (our guess
+// before the answer), so it is CLOSED too.
 func TestRefusedSYNLeavesBothEndsClosed(t *testing.T) {
 	tr, evs := feed(t, []pkt{
 		{c, fS, 1000, 0, 0, 0},
 		{s, fRA, 0, 1001, 0, 1 * ms},
 	})
 	checkSteps(t, evs, []want{
-		{SynSent, Listen, NoteSYN, PhaseHandshake},
+		{SynSent, SynReceived, NoteSYN, PhaseHandshake},
 		{Closed, Closed, NoteRefused, PhaseReset},
 	})
 	sum := tr.Summary(0)
@@ -156,9 +162,9 @@ func TestRSTWithWrongACKInSynSentIsIgnoredPerRFC9293(t *testing.T) {
 		{c, fA, 1001, 5001, 0, 3 * ms},
 	})
 	checkSteps(t, evs, []want{
-		{SynSent, Listen, NoteSYN, PhaseHandshake},
-		{SynSent, Listen, NoteRST, PhaseReset},
-		{SynSent, SynReceived, NoteSYNACK, PhaseHandshake},
+		{SynSent, SynReceived, NoteSYN, PhaseHandshake},
+		{SynSent, SynReceived, NoteRSTIgnored, PhaseReset},
+		{Established, SynReceived, NoteSYNACK, PhaseHandshake},
 		{Established, Established, NoteHandshakeACK, PhaseHandshake},
 	})
 	if tr.Streams() != 1 {
@@ -183,7 +189,7 @@ func TestHalfCloseLetsDataFlowTheOtherWay(t *testing.T) {
 		{CloseWait, FinWait2, NoteFINACKed, PhaseClose},
 		{CloseWait, FinWait2, NoteHalfCloseData, PhaseClose},
 		{CloseWait, FinWait2, NotePureACK, PhaseClose},
-		{LastAck, FinWait2, NoteSecondFIN, PhaseClose},
+		{LastAck, TimeWait, NoteSecondFIN, PhaseClose},
 		{Closed, TimeWait, NoteFinalACK, PhaseClose},
 	})
 	if s := tr.Summary(0); s.Close != CloseFIN4 || s.ClosedBy != ClosedByServer {

@@ -104,8 +104,8 @@ func checkExchangeEvents(t *testing.T, lines []map[string]any) {
 		}
 	}
 	want := []struct{ from, flags, client, server string }{
-		{"client", "SYN", "SYN-SENT", "LISTEN"},
-		{"server", "SYN,ACK", "SYN-SENT", "SYN-RECEIVED"},
+		{"client", "SYN", "SYN-SENT", "SYN-RECEIVED"},
+		{"server", "SYN,ACK", "ESTABLISHED", "SYN-RECEIVED"},
 		{"client", "ACK", "ESTABLISHED", "ESTABLISHED"},
 	}
 	for i, w := range want {

@@ -23,6 +23,9 @@ type Options struct {
 	// Save is called with every frame read (demo --write); nil saves none.
 	// An error from Save stops the run.
 	Save func(p *capture.RawPacket) error
+	// Tracker tells the run's Tracker what the wire cannot show (e.g. a
+	// port known to have no listener).
+	Tracker session.TrackerOptions
 	// Limit stops the run once this many events were kept; 0 is no limit.
 	// OpenStream uses it to stop re-reading a file after the last packet
 	// of a stream whose size is known.
@@ -60,7 +63,7 @@ func newRunner(opts Options) *runner {
 	if opts.tickEvery == 0 {
 		opts.tickEvery = defaultTickEvery
 	}
-	return &runner{opts: opts, tr: session.NewTracker(), dec: capture.NewDecoder()}
+	return &runner{opts: opts, tr: session.NewTrackerWith(opts.Tracker), dec: capture.NewDecoder()}
 }
 
 func (r *runner) run(ctx context.Context, src capture.Source) (Result, error) {

@@ -25,7 +25,8 @@ func synEvent() session.Event {
 func TestExplainFirstSYNNamesTheISNAndWhatWillBeAcknowledged(t *testing.T) {
 	ev := synEvent()
 	got := Explain(English, &ev, session.StreamInfo{})
-	want := "Handshake 1/3: the client asks to connect and picks its initial sequence number 2663352857. " +
+	want := "Handshake 1/3: the client asks to connect and picks its initial sequence number 2663352857; " +
+		"sending the SYN makes it SYN-SENT. A listening server is SYN-RECEIVED as soon as the SYN arrives. " +
 		"A SYN uses one sequence number, so the server will acknowledge 2663352858."
 	if got != want {
 		t.Errorf("got  %q\nwant %q", got, want)
