@@ -121,6 +121,9 @@ func (s *ngSource) nextPacketBlock() (start int64, cut bool) {
 		if cut {
 			return pos + int64(rel), true
 		}
+		if length >= readBufferSize-rel {
+			return pos + int64(rel), false // not all in the buffer: the walk ends at this block
+		}
 		rel += length
 	}
 	return pos + int64(rel), false
