@@ -33,6 +33,7 @@ func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		newDemoCmd(ios, &demoOptions{}),
 		newOpenCmd(ios, &openOptions{}),
 		newAnalyzeCmd(ios, &analyzeOptions{}),
+		newExplainCmd(ios, &explainOptions{}),
 	)
 	return root
 }

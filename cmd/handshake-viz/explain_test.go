@@ -1,0 +1,26 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+func TestExplainHandshakePrintsThePausesOfTheShippedRecording(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := run([]string{"explain", "handshake", "--lang", "zh"}, nil, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	for _, want := range []string{"第二次握手 SYN,ACK", "参考答案", "demo --scenario lost-ack"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+}
+
+func TestExplainUnknownTopicIsOneLineNamingTheList(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := run([]string{"explain", "nope"}, nil, &out, &errb); code != 1 || strings.Count(errb.String(), "\n") != 1 || !strings.Contains(errb.String(), "handshake") {
+		t.Errorf("exit %d, stderr %q", code, errb.String())
+	}
+}
