@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/gdamore/tcell/v2"
@@ -9,19 +10,98 @@ import (
 	"github.com/handshake-viz/handshake-viz/session/narrate"
 )
 
-// keyHelp lists the bindings of the ladder screen for the `?` modal: the
-// catalog keys of the key names and of what they do.
-var keyHelp = [...]struct{ name, desc narrate.Key }{
-	{"ui.key.space", "ui.keydesc.space"},
-	{"ui.key.step", "ui.keydesc.step"},
-	{"ui.key.ends", "ui.keydesc.ends"},
-	{"ui.key.replay", "ui.keydesc.replay"},
-	{"ui.key.numbers", "ui.keydesc.numbers"},
-	{"ui.key.layer", "ui.keydesc.layer"},
-	{"ui.key.speed", "ui.keydesc.speed"},
-	{"ui.key.mouse", "ui.keydesc.mouse"},
-	{"ui.key.help", "ui.keydesc.help"},
-	{"ui.key.quit", "ui.keydesc.quit"},
+// trigger is one key press and what it does.
+type trigger struct {
+	key tcell.Key
+	r   rune // key == tcell.KeyRune: the rune
+	do  func(s *LadderScreen)
+}
+
+// binding is one line of the key help: the keys that trigger it, each
+// with its action, and its texts in the catalog: "ui.key.<id>" writes the
+// keys, "ui.keydesc.<id>" says what they do, and, when bar > 0,
+// "ui.bar.<id>" is its short form in the help bar. The help bar, the `?`
+// screen, the README's key table and HandleKey are all made from
+// ladderKeys, so they cannot drift apart.
+type binding struct {
+	id   string
+	keys []trigger // none: a mouse gesture, documented only
+	// bar is the help-bar priority: 1 is always shown, then 2, 3, … as
+	// long as they fit; 0 is never in the bar (only in the `?` screen).
+	bar int
+}
+
+func (b *binding) nameKey() narrate.Key { return narrate.Key("ui.key." + b.id) }
+func (b *binding) descKey() narrate.Key { return narrate.Key("ui.keydesc." + b.id) }
+func (b *binding) barKey() narrate.Key  { return narrate.Key("ui.bar." + b.id) }
+
+func runeKey1(r rune, do func(s *LadderScreen)) trigger {
+	return trigger{key: tcell.KeyRune, r: r, do: do}
+}
+
+func key1(k tcell.Key, do func(s *LadderScreen)) trigger { return trigger{key: k, do: do} }
+
+// ladderKeys are the bindings of the ladder screen, in help order. The
+// table is read only.
+var ladderKeys = [...]binding{
+	{id: "space", bar: 2, keys: []trigger{runeKey1(' ', (*LadderScreen).togglePlay)}},
+	{id: "step", bar: 3, keys: []trigger{
+		key1(tcell.KeyLeft, func(s *LadderScreen) { s.player.Step(-1) }),
+		key1(tcell.KeyRight, func(s *LadderScreen) { s.player.Step(1) }),
+	}},
+	{id: "ends", bar: 9, keys: []trigger{
+		key1(tcell.KeyHome, func(s *LadderScreen) { s.player.Home() }),
+		key1(tcell.KeyEnd, func(s *LadderScreen) { s.player.End() }),
+	}},
+	// The ladder's own scrolling. Until the ladder view scrolls by itself,
+	// scrollLadder moves the selection, which scrolls the ladder to it.
+	{id: "scroll", bar: 0, keys: []trigger{
+		key1(tcell.KeyUp, func(s *LadderScreen) { s.scrollLadder(-1) }),
+		key1(tcell.KeyDown, func(s *LadderScreen) { s.scrollLadder(1) }),
+		key1(tcell.KeyPgUp, func(s *LadderScreen) { s.scrollLadder(-s.ladderPage()) }),
+		key1(tcell.KeyPgDn, func(s *LadderScreen) { s.scrollLadder(s.ladderPage()) }),
+	}},
+	{id: "replay", bar: 10, keys: []trigger{runeKey1('r', func(s *LadderScreen) { s.player.Replay() })}},
+	{id: "numbers", bar: 6, keys: []trigger{runeKey1('n', func(s *LadderScreen) { s.raw = !s.raw })}},
+	{id: "time", bar: 0, keys: []trigger{runeKey1('t', (*LadderScreen).toggleTime)}},
+	{id: "layer", bar: 5, keys: []trigger{
+		key1(tcell.KeyTab, func(s *LadderScreen) { s.moveLayer(1) }),
+		key1(tcell.KeyBacktab, func(s *LadderScreen) { s.moveLayer(-1) }),
+	}},
+	{id: "headscroll", bar: 11, keys: []trigger{
+		runeKey1('[', func(s *LadderScreen) { s.headScroll.by(-1) }),
+		runeKey1(']', func(s *LadderScreen) { s.headScroll.by(1) }),
+	}},
+	{id: "hexscroll", bar: 0, keys: []trigger{
+		runeKey1('{', func(s *LadderScreen) { s.hexScroll.by(-1) }),
+		runeKey1('}', func(s *LadderScreen) { s.hexScroll.by(1) }),
+	}},
+	{id: "speed", bar: 8, keys: []trigger{
+		runeKey1('+', func(s *LadderScreen) { s.player.Faster() }),
+		runeKey1('=', func(s *LadderScreen) { s.player.Faster() }),
+		runeKey1('-', func(s *LadderScreen) { s.player.Slower() }),
+	}},
+	{id: "focus", bar: 4, keys: []trigger{runeKey1('f', func(s *LadderScreen) { s.focus = !s.focus })}},
+	{id: "expand", bar: 7, keys: []trigger{runeKey1('e', func(s *LadderScreen) { s.narrWide = !s.narrWide })}},
+	{id: "mouse", bar: 0},
+	{id: "wheel", bar: 0},
+	{id: "help", bar: 1, keys: []trigger{runeKey1('?', func(s *LadderScreen) { s.helpShown = true })}},
+	{id: "quit", bar: 1, keys: []trigger{
+		runeKey1('q', (*LadderScreen).quit),
+		key1(tcell.KeyCtrlC, (*LadderScreen).quit),
+	}},
+}
+
+// lookupKey returns the action of a key press, nil when no binding has it.
+func lookupKey(ev *tcell.EventKey) func(s *LadderScreen) {
+	for i := range ladderKeys {
+		for _, t := range ladderKeys[i].keys {
+			if t.key == ev.Key() && (t.key != tcell.KeyRune || t.r == ev.Rune()) {
+				return t.do
+			}
+		}
+	}
+	return nil
 }
 
 // HandleKey applies a key to the screen and reports whether it used it.
@@ -33,47 +113,113 @@ func (s *LadderScreen) HandleKey(ev *tcell.EventKey) bool {
 		s.helpShown = false
 		return true
 	}
-	p := s.player
-	switch ev.Key() {
-	case tcell.KeyRight:
-		p.Step(1)
-	case tcell.KeyLeft:
-		p.Step(-1)
-	case tcell.KeyHome:
-		p.Home()
-	case tcell.KeyEnd:
-		p.End()
-	case tcell.KeyTab, tcell.KeyDown:
-		s.moveLayer(1)
-	case tcell.KeyBacktab, tcell.KeyUp:
-		s.moveLayer(-1)
-	case tcell.KeyCtrlC:
-		s.quit()
-	case tcell.KeyRune:
-		switch ev.Rune() {
-		case ' ':
-			p.Toggle()
-		case 'r':
-			p.Replay()
-		case 'n':
-			s.raw = !s.raw
-		case '?':
-			s.helpShown = true
-		case '+', '=':
-			p.Faster()
-		case '-':
-			p.Slower()
-		case 'q':
-			s.quit()
-		default:
-			return false
-		}
-	default:
+	do := lookupKey(ev)
+	if do == nil {
 		return false
 	}
+	do(s)
 	s.sync()
 	s.idle.Store(false)
 	return true
+}
+
+// helpBar is the help bar for a width of w cells: the bindings with a bar
+// priority, in table order, keeping the most important ones that fit
+// ("? keys" and "q quit" always).
+func helpBar(lang narrate.Lang, w int) string {
+	const sep = " · "
+	type item struct {
+		idx, prio int
+		text      string
+	}
+	var items []item
+	for i := range ladderKeys {
+		if b := &ladderKeys[i]; b.bar > 0 {
+			items = append(items, item{i, b.bar, narrate.Text(lang, b.barKey())})
+		}
+	}
+	byPrio := slices.Clone(items)
+	slices.SortStableFunc(byPrio, func(a, b item) int { return a.prio - b.prio })
+	keep := make(map[int]bool)
+	used := -textWidth(sep)
+	for _, it := range byPrio {
+		need := textWidth(sep) + textWidth(it.text)
+		if it.prio > 1 && used+need > w {
+			continue
+		}
+		keep[it.idx] = true
+		used += need
+	}
+	var parts []string
+	for _, it := range items {
+		if keep[it.idx] {
+			parts = append(parts, it.text)
+		}
+	}
+	return strings.Join(parts, sep)
+}
+
+// helpLines are the lines of the `?` screen: each binding's keys and what
+// they do, in two aligned columns at most w cells wide (descriptions wrap).
+func helpLines(lang narrate.Lang, w int) []string {
+	nameW := 0
+	for i := range ladderKeys {
+		nameW = max(nameW, textWidth(narrate.Text(lang, ladderKeys[i].nameKey())))
+	}
+	const gap = 3
+	descW := max(10, w-nameW-gap)
+	lines := make([]string, 0, len(ladderKeys))
+	for i := range ladderKeys {
+		b := &ladderKeys[i]
+		name := narrate.Text(lang, b.nameKey())
+		for j, d := range wrap(narrate.Text(lang, b.descKey()), descW) {
+			if j > 0 {
+				name = ""
+			}
+			lines = append(lines, name+strings.Repeat(" ", nameW-textWidth(name)+gap)+d)
+		}
+	}
+	return lines
+}
+
+// KeysMarkdown is the key table of the ladder screen as a Markdown table in
+// lang, made from the same bindings as the help bar and the `?` screen
+// (the README's table is this one; a test keeps them equal).
+func KeysMarkdown(lang narrate.Lang) string {
+	var b strings.Builder
+	b.WriteString("| " + narrate.Text(lang, "ui.help.col.keys") + " | " + narrate.Text(lang, "ui.help.col.what") + " |\n| --- | --- |\n")
+	for i := range ladderKeys {
+		k := &ladderKeys[i]
+		name := strings.ReplaceAll(narrate.Text(lang, k.nameKey()), "|", `\|`)
+		b.WriteString("| " + name + " | " + narrate.Text(lang, k.descKey()) + " |\n")
+	}
+	return b.String()
+}
+
+// togglePlay pauses or resumes; it also ends a hold (--start-paused).
+func (s *LadderScreen) togglePlay() { s.player.Toggle() }
+
+// toggleTime switches the ladder's time column between absolute and
+// relative times (the integrator points it at the ladder view's own
+// toggle once the ladder has a time column; here it flips the choice the
+// screen keeps).
+func (s *LadderScreen) toggleTime() { s.absTime = !s.absTime }
+
+// scrollLadder moves through the ladder by d arrows. The ladder draws the
+// rows up to the selected arrow, so moving the selection scrolls it; a
+// ladder view that scrolls on its own takes these keys over.
+func (s *LadderScreen) scrollLadder(d int) {
+	if s.player.Len() == 0 {
+		return
+	}
+	s.player.Select(min(max(s.player.Selected()+d, 0), s.player.Len()-1))
+}
+
+// ladderPage is the number of arrows a page of the ladder holds (an
+// arrow takes two lines or more).
+func (s *LadderScreen) ladderPage() int {
+	_, _, _, h := s.ladder.GetInnerRect()
+	return max(1, (h-1)/2)
 }
 
 // quit runs the quit function: by default it stops the animation and the
@@ -93,21 +239,14 @@ func (s *LadderScreen) quit() {
 // the application). The function runs on the UI goroutine.
 func (s *LadderScreen) SetQuitFunc(f func()) { s.onQuit = f }
 
-// drawHelp draws the `?` modal listing every key, centred in the area.
+// drawHelp draws the `?` screen listing every binding, centred in the area.
 func (s *LadderScreen) drawHelp(screen tcell.Screen, x, y, w, h int) {
-	nameW := 0
-	for _, k := range keyHelp {
-		nameW = max(nameW, textWidth(narrate.Text(s.lang, k.name)))
-	}
-	lines := make([]string, 0, len(keyHelp)+2)
+	lines := helpLines(s.lang, w-5)
+	lines = append(lines, "", narrate.Text(s.lang, "ui.help.close"))
 	textW := 0
-	for _, k := range keyHelp {
-		name := narrate.Text(s.lang, k.name)
-		l := name + strings.Repeat(" ", nameW-textWidth(name)+3) + narrate.Text(s.lang, k.desc)
-		lines = append(lines, l)
+	for _, l := range lines {
 		textW = max(textW, textWidth(l))
 	}
-	lines = append(lines, "", narrate.Text(s.lang, "ui.help.close"))
 	bw := min(w, textW+4)
 	bh := min(h, len(lines)+2)
 	bx, by := x+(w-bw)/2, y+(h-bh)/2
