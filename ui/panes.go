@@ -345,8 +345,10 @@ func (s *LadderScreen) drawLines(screen tcell.Screen, box *tview.Box, lines []pa
 	if below := len(lines) - h - sc.top; below > 0 {
 		marks = append(marks, narrate.Text(s.lang, "ui.scroll.down", below))
 	}
-	hint := narrate.Text(s.lang, "ui.scroll.hint", strings.Join(marks, " "), narrate.Text(s.lang, keys))
-	hint = fitText(" "+hint+" ", w-2)
+	hint := " " + narrate.Text(s.lang, "ui.scroll.hint", strings.Join(marks, " "), narrate.Text(s.lang, keys)) + " "
+	if textWidth(hint) > w-2 {
+		hint = fitText(" "+strings.Join(marks, " ")+" ", w-2)
+	}
 	printAt(screen, x+w-1-textWidth(hint), y+h, textWidth(hint), hint, s.theme.Dim)
 }
 
@@ -390,19 +392,20 @@ func (s *LadderScreen) selectedRange() (start, end int) {
 	return 0, 0
 }
 
-// drawHex dumps the selected packet's bytes with the selected header's
+// drawHex draws the bytes pane: it dumps the selected packet's bytes with the selected header's
 // bytes highlighted; it opens scrolled to that header.
 func (s *LadderScreen) drawHex(screen tcell.Screen) {
 	_, _, w, h := s.hexBox.GetInnerRect()
 	data := s.sel.data
-	s.hexBox.SetTitle(" " + narrate.Text(s.lang, "ui.panel.hex") + " ")
+	start, end := s.selectedRange()
+	title := " " + narrate.Text(s.lang, "ui.panel.hex") + " "
+	if len(data) > 0 && end > start {
+		title += "· " + narrate.Text(s.lang, "ui.bytes.range", start, end-1, len(data)) + " "
+	}
+	s.hexBox.SetTitle(fitText(title, w))
+	s.hexBox.Draw(screen)
 	if len(data) == 0 || h < 1 {
 		return
-	}
-	start, end := s.selectedRange()
-	if end > start {
-		title := " " + narrate.Text(s.lang, "ui.panel.hex") + " · " + narrate.Text(s.lang, "ui.bytes.range", start, end-1, len(data)) + " "
-		s.hexBox.SetTitle(fitText(title, w-2))
 	}
 	bpl := hexBytesPerLine(w - 1)
 	n := (len(data) + bpl - 1) / bpl
@@ -447,7 +450,7 @@ func (s *LadderScreen) narrationLines(w int) []string {
 	return wrap(s.sel.note, w-2)
 }
 
-// drawNarration writes the plain-words explanation of the selected packet.
+// drawNarration draws the narration pane: the plain-words explanation of the selected packet.
 // When it is cut, the last line ends with "…" and the border says which
 // key shows it whole.
 func (s *LadderScreen) drawNarration(screen tcell.Screen) {
@@ -462,6 +465,7 @@ func (s *LadderScreen) drawNarration(screen tcell.Screen) {
 		title += narrate.Text(s.lang, "ui.narration.less", narrate.Text(s.lang, "ui.key.expand")) + " "
 	}
 	s.narrBox.SetTitle(fitText(title, w))
+	s.narrBox.Draw(screen)
 	for i, l := range lines {
 		printAt(screen, x+1, y+i, w-2, l, s.theme.Normal)
 	}

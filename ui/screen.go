@@ -442,7 +442,6 @@ func (v *screenView) Draw(screen tcell.Screen) {
 		s.headerBox.Draw(screen)
 		s.drawHeaders(screen)
 		s.hexBox.SetRect(x+ladderW, bodyY+stateH+headH, sideW, hexH)
-		s.hexBox.Draw(screen)
 		s.drawHex(screen)
 	} else {
 		for _, b := range []*tview.Box{s.stateBox, s.headerBox, s.hexBox} {
@@ -450,7 +449,6 @@ func (v *screenView) Draw(screen tcell.Screen) {
 		}
 	}
 	s.narrBox.SetRect(x, bodyY+bodyH, w, narrH)
-	s.narrBox.Draw(screen)
 	s.drawNarration(screen)
 	if s.helpShown {
 		s.drawHelp(screen, x, y, w, h)
