@@ -19,6 +19,9 @@ type BrowserOptions struct {
 	Speed float64 // playback speed of the ladders it opens
 	Raw   bool    // raw sequence numbers in the ladders
 	Title string  // shown at the top, e.g. the file name
+
+	PauseAt     PauseAt // the ladders stop at each phase or packet until space
+	StartPaused bool    // the ladders show nothing until space
 }
 
 // BrowserSource is what the browser lists: a capture being read in the

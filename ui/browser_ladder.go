@@ -56,6 +56,9 @@ func (b *browser) showLadder(tl *session.Timeline, store capture.FrameStore, f s
 		Stream:   f.Index,
 		Kind:     f.Kind,
 		Warnings: b.src.Warnings,
+
+		PauseAt:     b.opts.PauseAt,
+		StartPaused: b.opts.StartPaused,
 	})
 	b.pages.AddAndSwitchToPage(pageLadder, b.ladder.Primitive(), true)
 	b.app.SetFocus(b.ladder.Primitive())

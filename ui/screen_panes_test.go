@@ -1,12 +1,14 @@
 package ui
 
 import (
+	"fmt"
 	"net/netip"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gdamore/tcell/v2"
 	"github.com/gopacket/gopacket"
@@ -506,5 +508,51 @@ func TestReadmeKeyTableIsTheBindingsTable(t *testing.T) {
 	}
 	if got := readme[i:j]; got != want {
 		t.Errorf("README.md's key table differs from the bindings (go test ./ui -run %s -update rewrites it)\n--- README\n%s--- bindings\n%s", t.Name(), got, want)
+	}
+}
+
+// --pause-at phase on the recorded exchange stops after the SYN, the
+// first data segment and the first FIN: where its phase headers are.
+func TestScreenPauseAtPhaseStopsAtEachPhaseStart(t *testing.T) {
+	tl, store := recordedFixture(t)
+	opts := demoOpts
+	opts.PauseAt = PauseAtPhase
+	s, sim := newTestScreenWith(t, tl, store, opts)
+	c := newClock()
+	var stops []int
+	for range 100 {
+		s.refresh(c.after(DefaultInterval))
+		if s.player.AtEnd() {
+			break
+		}
+		if !s.player.Playing() {
+			stops = append(stops, s.player.Position())
+			if banner := strings.SplitN(render(s, sim), "\n", 2)[0]; !strings.Contains(banner, "space plays") {
+				t.Errorf("stopped at %d: the banner %q does not say space plays", s.player.Position(), banner)
+			}
+			s.HandleKey(runeKey(' '))
+		}
+	}
+	if want := []int{1, 4, 14}; fmt.Sprint(stops) != fmt.Sprint(want) {
+		t.Errorf("stopped after packets %v, want %v", stops, want)
+	}
+}
+
+// --start-paused shows nothing until space, then plays.
+func TestScreenStartPausedWaitsForSpace(t *testing.T) {
+	tl, store := recordedFixture(t)
+	opts := demoOpts
+	opts.StartPaused = true
+	s, _ := newTestScreenWith(t, tl, store, opts)
+	c := newClock()
+	s.refresh(c.after(DefaultInterval))
+	s.refresh(c.after(DefaultInterval))
+	if s.player.Position() != 0 {
+		t.Fatalf("start-paused screen shows %d packets before space", s.player.Position())
+	}
+	s.HandleKey(runeKey(' '))
+	s.refresh(c.after(time.Millisecond))
+	if s.player.Position() != 1 || !s.player.Playing() {
+		t.Errorf("after space: position %d playing %v, want 1 true", s.player.Position(), s.player.Playing())
 	}
 }
