@@ -124,13 +124,23 @@ func (t *streamTable) scroll() {
 	t.offset = max(0, min(t.offset, len(t.view)-h))
 }
 
-// layout returns the drawn width of each column for a table width w: the
-// address columns give way first, then columns on the right are dropped
-// (width 0).
+// dropOrder is the order in which columns give way on narrow terminals,
+// once every column has shrunk: the retransmissions, RTT and duration,
+// what the list is read for, go last.
+var dropOrder = [...]column{colClosedBy, colProto, colBytesSC, colBytesCS, colClose, colHandshake, colDuration, colRTT, colRetrans, colPackets, colServer}
+
+// minProtoWidth is the narrowest the Proto column gets ("TCP", "UDP").
+const minProtoWidth = 3
+
+// layout returns the drawn width of each column for a table width w.
+// Columns shrink first: the sort arrow's cell goes from unsorted columns,
+// the address columns are cut in the middle down to 12 cells, Proto to its
+// values; then columns are dropped (width 0) in dropOrder.
 func (t *streamTable) layout(w int) [numColumns]int {
 	ws := t.model.widths
+	head := func(c column) int { return cellsWidth(narrate.Text(t.lang, columnKeys[c])) }
 	for c := range numColumns {
-		ws[c] = max(ws[c], cellsWidth(narrate.Text(t.lang, columnKeys[c]))+1) // +1: the sort arrow
+		ws[c] = max(ws[c], head(c)+1) // +1: the sort arrow
 	}
 	total := func() int {
 		n := 0
@@ -141,6 +151,14 @@ func (t *streamTable) layout(w int) [numColumns]int {
 		}
 		return n - 1
 	}
+	if total() <= w {
+		return ws
+	}
+	for c := range numColumns {
+		if c != t.sortBy {
+			ws[c] = max(t.model.widths[c], head(c))
+		}
+	}
 	const minAddr = 12
 	for total() > w && (ws[colClient] > minAddr || ws[colServer] > minAddr) {
 		if ws[colClient] >= ws[colServer] {
@@ -149,7 +167,13 @@ func (t *streamTable) layout(w int) [numColumns]int {
 			ws[colServer]--
 		}
 	}
-	for c := numColumns - 1; total() > w && c > colIndex; c-- {
+	if total() > w && t.sortBy != colProto {
+		ws[colProto] = max(t.model.widths[colProto], minProtoWidth)
+	}
+	for _, c := range dropOrder {
+		if total() <= w {
+			break
+		}
 		ws[c] = 0
 	}
 	return ws

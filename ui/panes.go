@@ -244,9 +244,11 @@ func (s *LadderScreen) drawState(screen tcell.Screen) {
 			cx += printFit(screen, cx+1, y+i, x+w-cx-1, narrate.Text(s.lang, "ui.state.changed"), s.theme.Changed) + 1
 		}
 		if s.sel.info.Client.IsValid() {
-			aw := textWidth(e.addr)
-			if x+w-1-aw > cx+1 {
-				printAt(screen, x+w-1-aw, y+i, aw, e.addr, s.theme.Dim)
+			// A long address is cut in the middle, with "…", keeping the port.
+			if room := x + w - 1 - (cx + 2); room >= 10 {
+				addr := fitEndpoint(e.addr, room)
+				aw := textWidth(addr)
+				printAt(screen, x+w-1-aw, y+i, aw, addr, s.theme.Dim)
 			}
 		}
 	}
