@@ -121,7 +121,24 @@ func newBrowser(app *tview.Application, src BrowserSource, opts BrowserOptions) 
 	b.pages.AddPage(pageHelp, b.helpPage(), true, false)
 	app.SetRoot(b.pages, true).SetFocus(b.table)
 	app.SetInputCapture(b.capture)
+	app.SetBeforeDrawFunc(b.tooSmall)
 	return b
+}
+
+// tooSmall draws, on a terminal smaller than the screens need, a request
+// to enlarge it instead of the pages, and reports whether it did.
+func (b *browser) tooSmall(screen tcell.Screen) bool {
+	w, h := screen.Size()
+	if w >= minScreenW && h >= minScreenH {
+		return false
+	}
+	st := tcell.StyleDefault.Foreground(tcell.ColorRed).Bold(true)
+	lines := wrap(narrate.Text(b.opts.Lang, "ui.too_small", minScreenW, minScreenH, w, h), w)
+	top := max(0, (h-len(lines))/2)
+	for i, l := range lines {
+		centered(screen, 0, top+i, w, l, "", st, st)
+	}
+	return true
 }
 
 // run starts the watcher and the application and cleans up after them.
@@ -236,26 +253,8 @@ func (b *browser) capture(ev *tcell.EventKey) *tcell.EventKey {
 	if b.input.HasFocus() {
 		return ev
 	}
-	switch ev.Key() {
-	case tcell.KeyEscape:
-		b.input.SetText("") // also resets the table's filter
-		return nil
-	case tcell.KeyRune:
-		switch ev.Rune() {
-		case 'q':
-			b.quit()
-		case '/':
-			b.app.SetFocus(b.input)
-		case 's':
-			b.table.cycleSort()
-		case 'S':
-			b.table.reverseSort()
-		case '?':
-			b.pages.ShowPage(pageHelp)
-			b.switched(pageHelp)
-		default:
-			return ev
-		}
+	if do := browserAction(ev); do != nil {
+		do(b)
 		return nil
 	}
 	return ev

@@ -72,15 +72,15 @@ func (b *browser) drawBottom(screen tcell.Screen, x, y, w, h int) (int, int, int
 	}
 	putCells(screen, x, y, w, line, tcell.StyleDefault.Foreground(tcell.ColorYellow))
 	if h > 1 {
-		putCells(screen, x, y+1, w, narrate.Text(lang, "browser.hint"), tcell.StyleDefault.Dim(true))
+		putCells(screen, x, y+1, w, browserHint(lang, w), tcell.StyleDefault.Dim(true))
 	}
 	return x, y, w, h
 }
 
 // helpPage is the key help, drawn over the list.
 func (b *browser) helpPage() tview.Primitive {
-	body := narrate.Text(b.opts.Lang, "browser.help.body")
-	lines := strings.Split(body, "\n")
+	lines := append(browserHelpLines(b.opts.Lang, 76), "", narrate.Text(b.opts.Lang, "browser.help.close"))
+	body := strings.Join(lines, "\n")
 	width := 0
 	for _, l := range lines {
 		width = max(width, cellsWidth(l))

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"github.com/gdamore/tcell/v2"
 	"strings"
 	"testing"
 
@@ -30,6 +31,60 @@ func TestBrowserAt80ColumnsKeepsRetrRTTAndDuration(t *testing.T) {
 			if cellsWidth(l) > 80 {
 				t.Errorf("%s line %d is %d cells wide", tc.file, i, cellsWidth(l))
 			}
+		}
+	}
+}
+
+// Below the minimum size the stream list asks for a bigger terminal.
+func TestBrowserBelowTheMinimumAsksToEnlarge(t *testing.T) {
+	b, _ := listedBrowser(t, "zeek/wikipedia.pcap", narrate.Chinese)
+	sim := tcell.NewSimulationScreen("UTF-8")
+	if err := sim.Init(); err != nil {
+		t.Fatal(err)
+	}
+	defer sim.Fini()
+	sim.SetSize(50, 12)
+	if !b.tooSmall(sim) {
+		t.Fatal("a 50×12 terminal is not too small for the list")
+	}
+	sim.Show()
+	if got := simText(sim); !strings.Contains(got, "60×16") || !strings.Contains(got, "50×12") {
+		t.Errorf("50×12: no request to enlarge:\n%s", got)
+	}
+	sim.SetSize(80, 24)
+	if b.tooSmall(sim) {
+		t.Error("80×24 is called too small")
+	}
+}
+
+// The list's bindings have their texts in both languages and no key is
+// bound twice.
+func TestEveryBrowserBindingHasItsTexts(t *testing.T) {
+	seen := map[[2]int]string{}
+	for i := range browserKeys {
+		b := &browserKeys[i]
+		keys := []narrate.Key{b.nameKey(), b.descKey()}
+		if b.bar > 0 {
+			keys = append(keys, b.barKey())
+		}
+		for _, k := range keys {
+			for _, lang := range []narrate.Lang{narrate.English, narrate.Chinese} {
+				if !narrate.Has(lang, k) {
+					t.Errorf("browser binding %s: %s missing in %s", b.id, k, lang)
+				}
+			}
+		}
+		for _, tr := range b.keys {
+			k := [2]int{int(tr.key), int(tr.r)}
+			if other, dup := seen[k]; dup {
+				t.Errorf("key %v %q bound twice: %s and %s", tr.key, tr.r, other, b.id)
+			}
+			seen[k] = b.id
+		}
+	}
+	for _, w := range []int{40, 60, 80} {
+		if bar := browserHint(narrate.English, w); !strings.Contains(bar, "? keys") || !strings.Contains(bar, "q quit") {
+			t.Errorf("hint at %d cells %q lacks ? keys or q quit", w, bar)
 		}
 	}
 }

@@ -244,42 +244,6 @@ func (t *streamTable) drawLine(screen tcell.Screen, x, y, w int, ws [numColumns]
 	}
 }
 
-// InputHandler moves the selection and opens the selected stream.
-func (t *streamTable) InputHandler() func(event *tcell.EventKey, setFocus func(p tview.Primitive)) {
-	return t.WrapInputHandler(func(ev *tcell.EventKey, _ func(p tview.Primitive)) {
-		page := t.bodyHeight()
-		switch ev.Key() {
-		case tcell.KeyUp:
-			t.selectRow(t.sel - 1)
-		case tcell.KeyDown:
-			t.selectRow(t.sel + 1)
-		case tcell.KeyPgUp:
-			t.selectRow(t.sel - page)
-		case tcell.KeyPgDn:
-			t.selectRow(t.sel + page)
-		case tcell.KeyHome:
-			t.selectRow(0)
-		case tcell.KeyEnd:
-			t.selectRow(len(t.view) - 1)
-		case tcell.KeyEnter:
-			if r := t.selected(); r != nil && t.onOpen != nil {
-				t.onOpen(r)
-			}
-		case tcell.KeyRune:
-			switch ev.Rune() {
-			case 'j':
-				t.selectRow(t.sel + 1)
-			case 'k':
-				t.selectRow(t.sel - 1)
-			case 'g':
-				t.selectRow(0)
-			case 'G':
-				t.selectRow(len(t.view) - 1)
-			}
-		}
-	})
-}
-
 // MouseHandler selects a row on click, opens it on double click, sorts on
 // a header click and scrolls with the wheel.
 func (t *streamTable) MouseHandler() func(action tview.MouseAction, event *tcell.EventMouse, setFocus func(p tview.Primitive)) (bool, tview.Primitive) {

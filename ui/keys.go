@@ -127,32 +127,44 @@ func (s *LadderScreen) HandleKey(ev *tcell.EventKey) bool {
 // priority, in table order, keeping the most important ones that fit
 // ("? keys" and "q quit" always).
 func helpBar(lang narrate.Lang, w int) string {
-	const sep = " · "
-	type item struct {
-		idx, prio int
-		text      string
-	}
-	var items []item
+	items := make([]barItem, 0, len(ladderKeys))
 	for i := range ladderKeys {
 		if b := &ladderKeys[i]; b.bar > 0 {
-			items = append(items, item{i, b.bar, narrate.Text(lang, b.barKey())})
+			items = append(items, barItem{b.bar, narrate.Text(lang, b.barKey())})
 		}
 	}
-	byPrio := slices.Clone(items)
-	slices.SortStableFunc(byPrio, func(a, b item) int { return a.prio - b.prio })
-	keep := make(map[int]bool)
+	return fitBar(items, w)
+}
+
+// barItem is one binding of a help bar: its priority and text.
+type barItem struct {
+	prio int
+	text string
+}
+
+// fitBar joins the items in their order, leaving out, from the lowest
+// priority (highest number) up, those that do not fit in w cells;
+// priority 1 items always stay.
+func fitBar(items []barItem, w int) string {
+	const sep = " · "
+	order := make([]int, len(items))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return items[a].prio - items[b].prio })
+	keep := make([]bool, len(items))
 	used := -textWidth(sep)
-	for _, it := range byPrio {
-		need := textWidth(sep) + textWidth(it.text)
-		if it.prio > 1 && used+need > w {
+	for _, i := range order {
+		need := textWidth(sep) + textWidth(items[i].text)
+		if items[i].prio > 1 && used+need > w {
 			continue
 		}
-		keep[it.idx] = true
+		keep[i] = true
 		used += need
 	}
 	var parts []string
-	for _, it := range items {
-		if keep[it.idx] {
+	for i, it := range items {
+		if keep[i] {
 			parts = append(parts, it.text)
 		}
 	}
@@ -162,24 +174,11 @@ func helpBar(lang narrate.Lang, w int) string {
 // helpLines are the lines of the `?` screen: each binding's keys and what
 // they do, in two aligned columns at most w cells wide (descriptions wrap).
 func helpLines(lang narrate.Lang, w int) []string {
-	nameW := 0
+	rows := make([][2]string, len(ladderKeys))
 	for i := range ladderKeys {
-		nameW = max(nameW, textWidth(narrate.Text(lang, ladderKeys[i].nameKey())))
+		rows[i] = [2]string{narrate.Text(lang, ladderKeys[i].nameKey()), narrate.Text(lang, ladderKeys[i].descKey())}
 	}
-	const gap = 3
-	descW := max(10, w-nameW-gap)
-	lines := make([]string, 0, len(ladderKeys))
-	for i := range ladderKeys {
-		b := &ladderKeys[i]
-		name := narrate.Text(lang, b.nameKey())
-		for j, d := range wrap(narrate.Text(lang, b.descKey()), descW) {
-			if j > 0 {
-				name = ""
-			}
-			lines = append(lines, name+strings.Repeat(" ", nameW-textWidth(name)+gap)+d)
-		}
-	}
-	return lines
+	return twoColumns(rows, w)
 }
 
 // KeysMarkdown is the key table of the ladder screen as a Markdown table in

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -402,7 +403,7 @@ func TestBannerShowsThePhaseProgress(t *testing.T) {
 var hexDumpLine = regexp.MustCompile(`[0-9a-f]{4}  [0-9a-f]{2} `)
 
 // englishWord is a run of Latin letters on a Chinese screen.
-var englishWord = regexp.MustCompile(`[A-Za-z]+(?:-[A-Za-z0-9]+)*`)
+var englishWord = regexp.MustCompile(`\b[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*\b`)
 
 // allowedOnChineseScreens are the Latin words a Chinese screen may show:
 // protocol and field names of the RFCs, key names, states, the demo's own
@@ -554,5 +555,25 @@ func TestScreenStartPausedWaitsForSpace(t *testing.T) {
 	s.refresh(c.after(time.Millisecond))
 	if s.player.Position() != 1 || !s.player.Playing() {
 		t.Errorf("after space: position %d playing %v, want 1 true", s.player.Position(), s.player.Playing())
+	}
+}
+
+// The stream list in Chinese, with its help page: the only Latin words are
+// protocol names and the analyze --json names the filter matches.
+func TestChineseStreamListHasNoUntranslatedWords(t *testing.T) {
+	json := strings.Fields("complete incomplete refused simultaneous none open fin3 fin4 rst half-closed client server both tcp udp retrans")
+	ok := func(w string) bool { return allowedOnChineseScreens[w] || slices.Contains(json, w) || isHex(w) }
+	b, _ := listedBrowser(t, "zeek/wikipedia.pcap", narrate.Chinese)
+	screens := []string{screenText(t, b.pages, 120, 30), screenText(t, b.pages, 80, 24)}
+	press(b, char('?'))
+	screens = append(screens, screenText(t, b.pages, 120, 30))
+	for _, scr := range screens {
+		for _, line := range strings.Split(scr, "\n")[1:] { // the title is the file name
+			for _, w := range englishWord.FindAllString(line, -1) {
+				if len(w) > 1 && !ok(w) {
+					t.Errorf("untranslated %q in %q", w, line)
+				}
+			}
+		}
 	}
 }
