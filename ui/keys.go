@@ -247,6 +247,9 @@ func (s *LadderScreen) drawHelp(screen tcell.Screen, x, y, w, h int) {
 		textW = max(textW, textWidth(l))
 	}
 	bw := min(w, textW+4)
+	if w-bw < 4 {
+		bw = w // no sliver of the panes beside the box
+	}
 	bh := min(h, len(lines)+2)
 	bx, by := x+(w-bw)/2, y+(h-bh)/2
 	box := tview.NewBox().SetBorder(true).SetTitle(" " + narrate.Text(s.lang, "ui.help.title") + " ")

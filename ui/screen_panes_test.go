@@ -577,3 +577,13 @@ func TestChineseStreamListHasNoUntranslatedWords(t *testing.T) {
 		}
 	}
 }
+
+// The `?` screen at 80×24: every binding, none cut.
+func TestScreenGoldenHelpAt80x24(t *testing.T) {
+	tl, store := recordedFixture(t)
+	s, sim := sizedScreen(t, tl, store, demoOpts, 80, 24)
+	s.player.Select(0)
+	s.sync()
+	s.HandleKey(runeKey('?'))
+	golden(t, "screen_80x24_help.golden", render(s, sim))
+}
