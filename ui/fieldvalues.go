@@ -71,10 +71,9 @@ var bytesValue = regexp.MustCompile(`^(\d+) bytes$`)
 
 // valueCtx is what a field's value may depend on besides its bytes.
 type valueCtx struct {
-	lang  narrate.Lang
-	ev    *session.Event
-	raw   bool // raw sequence numbers
-	scale int  // the sender's window scale shift; -1 unknown, -2 not in use (no WS in a SYN)
+	lang narrate.Lang
+	ev   *session.Event // the selected packet: its window shift, its ACK
+	raw  bool           // raw sequence numbers
 }
 
 // fieldValue is the value the headers pane shows for field f of a header
@@ -110,17 +109,19 @@ func fieldValue(c valueCtx, l *capture.Layer, f *capture.Field, data []byte) str
 }
 
 // windowValue shows the calculated window as Wireshark does: the raw
-// field times the sender's scale factor, when the handshake told it.
+// field times the sender's scale factor (the Tracker's Event.WinShift).
 func windowValue(c valueCtx, w uint16) string {
-	switch {
-	case c.ev != nil && c.ev.Seg.Flags.Has(capture.SYN):
-		return strconv.Itoa(int(w)) // a SYN's window is never scaled (RFC 7323 §2.2)
-	case c.scale == -2 || c.scale == 0:
-		return strconv.Itoa(int(w))
-	case c.scale < 0:
-		return narrate.Text(c.lang, "ui.value.window.unknown", w)
+	shift := session.WinShiftNone
+	if c.ev != nil {
+		shift = c.ev.WinShift
 	}
-	f := 1 << c.scale
+	switch {
+	case shift == session.WinShiftUnknown:
+		return narrate.Text(c.lang, "ui.value.window.unknown", w)
+	case shift <= 0: // no scaling, a SYN, or a factor of 1
+		return strconv.Itoa(int(w))
+	}
+	f := 1 << min(shift, 14)
 	return fmt.Sprintf("%d × %d = %d", w, f, int(w)*f)
 }
 
@@ -170,40 +171,4 @@ func payloadText(b []byte, more bool) string {
 		sb.WriteString("…")
 	}
 	return sb.String()
-}
-
-// scaleKey identifies one direction of a connection.
-type scaleKey struct {
-	kind   session.EventKind
-	stream int
-	from   session.Dir
-}
-
-// windowScales remembers what the SYNs of each connection said about
-// window scaling, to calculate the windows of later segments.
-type windowScales map[scaleKey]int8
-
-// observe records the window scale a SYN announces (-1: none).
-func (w windowScales) observe(ev *session.Event) {
-	if ev.Kind != session.KindSegment || !ev.Seg.Flags.Has(capture.SYN) {
-		return
-	}
-	k := scaleKey{ev.Kind, ev.Stream, ev.From}
-	if _, seen := w[k]; !seen {
-		w[k] = ev.Seg.Options.WindowScale
-	}
-}
-
-// shift is the window scale shift of ev's sender: -1 when a SYN was not
-// captured, -2 when scaling is not in use (a SYN carried no WS option).
-func (w windowScales) shift(ev *session.Event) int {
-	mine, ok1 := w[scaleKey{ev.Kind, ev.Stream, ev.From}]
-	peer, ok2 := w[scaleKey{ev.Kind, ev.Stream, 1 - ev.From}]
-	switch {
-	case !ok1 || !ok2:
-		return -1
-	case mine < 0 || peer < 0:
-		return -2
-	}
-	return int(min(mine, 14))
 }

@@ -279,7 +279,7 @@ type linePiece struct {
 // beside its name goes on the lines below, wrapped; nothing is cut.
 func (s *LadderScreen) headerLines(w int) []paneLine {
 	var out []paneLine
-	ctx := valueCtx{lang: s.lang, ev: &s.sel.ev, raw: s.raw, scale: s.scales.shift(&s.sel.ev)}
+	ctx := valueCtx{lang: s.lang, ev: &s.sel.ev, raw: s.raw}
 	for i := range s.sel.layers {
 		l := &s.sel.layers[i]
 		gk := narrate.Key("ui.group.app")

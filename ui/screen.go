@@ -105,7 +105,6 @@ type LadderScreen struct {
 	absTime   bool // the ladder's times are absolute (else relative to the first packet)
 	sel       selection
 	layerPref int // index of the selected header, -1 = transport
-	scales    windowScales
 	// Scrolling of the headers and bytes panes; both start at the top when
 	// the selection changes (the bytes at the selected header: hexAuto).
 	headScroll, hexScroll paneScroll
@@ -139,7 +138,6 @@ func NewLadderScreen(app *tview.Application, tl *session.Timeline, store capture
 		theme: DefaultTheme(), now: time.Now,
 		layout: NewLayout(opts.Kind, opts.Stream), player: NewPlayer(0, opts.Speed),
 		raw: opts.Raw, layerPref: -1, sel: selection{arrow: -1},
-		scales: make(windowScales),
 		quitCh: make(chan struct{}),
 	}
 	switch opts.PauseAt {
@@ -259,9 +257,6 @@ func (s *LadderScreen) syncTimeline() {
 			info = list[ev.Stream]
 		}
 		s.layout.Add(s.consumed+i, ev, info)
-		if s.layout.Accepts(ev) {
-			s.scales.observe(ev)
-		}
 	}
 	s.consumed = n
 	s.player.SetLen(s.layout.Arrows())

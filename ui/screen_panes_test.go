@@ -236,12 +236,9 @@ func TestHeadersShowWholeIPv6AddressCalculatedWindowRelativeSACKAndUTF8(t *testi
 		t.Fatal(err)
 	}
 	data := buf.Bytes()
-	ev := session.Event{Kind: session.KindSegment, From: session.FromClient, RelSeq: 1, RelAck: 1,
+	ev := session.Event{Kind: session.KindSegment, From: session.FromClient, RelSeq: 1, RelAck: 1, WinShift: 10,
 		Seg: capture.Segment{Proto: capture.ProtoTCP, Flags: capture.ACK | capture.PSH, Seq: clientISN + 1, Ack: serverISN + 1, Window: 64}}
-	s := &LadderScreen{lang: narrate.English, theme: DefaultTheme(), scales: windowScales{
-		{session.KindSegment, 0, session.FromClient}: 10,
-		{session.KindSegment, 0, session.FromServer}: 7,
-	}}
+	s := &LadderScreen{lang: narrate.English, theme: DefaultTheme()}
 	s.sel = selection{arrow: 0, ev: ev, data: data, layers: capture.Detail(data, layers.LinkTypeRaw)}
 	width := 52 // the Headers pane of a 120-column terminal
 	text := func() string {
@@ -290,26 +287,20 @@ func TestHeadersShowWholeIPv6AddressCalculatedWindowRelativeSACKAndUTF8(t *testi
 	}
 }
 
-func TestWindowValueFollowsWhatTheHandshakeSaid(t *testing.T) {
-	syn := &session.Event{Seg: capture.Segment{Flags: capture.SYN}}
-	ack := &session.Event{Seg: capture.Segment{Flags: capture.ACK}}
+func TestWindowValueIsCalculatedFromTheTrackersShift(t *testing.T) {
 	for _, tc := range []struct {
-		ev    *session.Event
-		scale int
+		shift int8
+		w     uint16
 		want  string
 	}{
-		{syn, 7, "65495"}, // a SYN's window is never scaled
-		{ack, 7, "64 × 128 = 8192"},
-		{ack, -2, "64"}, // a SYN without WS: no scaling
-		{ack, 0, "64"},  // WS=0: factor 1
-		{ack, -1, "64 (scale unknown: the handshake was not captured)"},
+		{session.WinShiftNone, 65495, "65495"}, // a SYN, or no scaling negotiated
+		{7, 64, "64 × 128 = 8192"},
+		{0, 64, "64"}, // WS=0: factor 1
+		{session.WinShiftUnknown, 64, "64 (scale unknown: the handshake was not captured)"},
 	} {
-		w := uint16(64)
-		if tc.ev == syn {
-			w = 65495
-		}
-		if got := windowValue(valueCtx{lang: narrate.English, ev: tc.ev, scale: tc.scale}, w); got != tc.want {
-			t.Errorf("window %d scale %d: %q, want %q", w, tc.scale, got, tc.want)
+		ev := &session.Event{WinShift: tc.shift}
+		if got := windowValue(valueCtx{lang: narrate.English, ev: ev}, tc.w); got != tc.want {
+			t.Errorf("window %d shift %d: %q, want %q", tc.w, tc.shift, got, tc.want)
 		}
 	}
 }
