@@ -104,36 +104,56 @@ func (s *LadderScreen) drawBanner(screen tcell.Screen, x, y, w int) {
 	parts = append(parts, play)
 
 	right := x + w
-	warn := func(text string, keep int) {
-		text = fitText(" "+text+" ", max(0, right-x-keep))
+	// The warnings on the right take their full form if the left parts
+	// still fit in their short forms, else their short form; they are cut
+	// to leave room for the parts that always stay (the short position,
+	// the play state and a little of the title).
+	var shorts []string
+	for _, pt := range parts {
+		if pt.short != "" {
+			shorts = append(shorts, pt.short)
+		} else if pt.full != "" {
+			shorts = append(shorts, pt.full)
+		}
+	}
+	left := textWidth(strings.Join(shorts, " · ")) + 2
+	keep := 2 + bannerTitleMin + textWidth(" · ")*2 + textWidth(play.full) +
+		textWidth(narrate.Text(s.lang, "ui.banner.position.short", p.Position(), p.Len()))
+	warn := func(full, short string) {
+		text := " " + full + " "
+		if textWidth(text) > right-x-left {
+			text = " " + short + " "
+		}
+		text = fitText(text, max(0, right-x-keep))
 		if text == "" {
 			return
 		}
 		right = max(x, right-textWidth(text))
 		printAt(screen, right, y, x+w-right, text, s.theme.Warn.Reverse(true))
 	}
-	// The warnings leave room for the parts that always stay: the short
-	// position, the play state and a little of the title.
-	const titleRoom = 12
-	keep := 2 + titleRoom + textWidth(" · ")*2 + textWidth(play.full) +
-		textWidth(narrate.Text(s.lang, "ui.banner.position.short", p.Position(), p.Len()))
 	if s.opts.Drops != nil {
 		if d := s.opts.Drops(); d > 0 {
-			warn(narrate.Text(s.lang, "ui.banner.drops", d), keep)
+			warn(narrate.Text(s.lang, "ui.banner.drops", d), narrate.Text(s.lang, "ui.banner.drops.short", d))
 		}
 	}
 	if s.opts.Warnings != nil {
 		if ws := s.opts.Warnings(); len(ws) > 0 {
-			warn(narrate.Text(s.lang, "ui.banner.warning", ws[len(ws)-1]), keep)
+			text := narrate.Text(s.lang, "ui.banner.warning", ws[len(ws)-1])
+			warn(text, text)
 		}
 	}
 	line := fitBanner(parts, right-x-2)
 	printAt(screen, x+1, y, right-x-2, line, s.theme.Banner)
 }
 
+// bannerTitleMin is the narrowest the title is cut to before the phase
+// progress gives way.
+const bannerTitleMin = 12
+
 // fitBanner joins the parts in w cells: full forms if they fit, else
-// short forms, else without the parts that may go, else with the title
-// (the first part) cut.
+// short forms with the title (the first part) cut down to bannerTitleMin
+// cells; then the parts that may go leave in their drop order; then the
+// title is cut further.
 func fitBanner(parts []bannerPart, w int) string {
 	const sep = " · "
 	short := make([]bool, len(parts))
@@ -152,13 +172,30 @@ func fitBanner(parts []bannerPart, w int) string {
 		}
 		return strings.Join(out, sep)
 	}
+	// withTitleCut is the line with the title cut so that the rest fits
+	// in w, the title keeping at least min cells; ok reports whether it fits.
+	withTitleCut := func(minW int) (string, bool) {
+		line := text()
+		if textWidth(line) <= w || len(parts) < 2 || parts[0].full == "" {
+			return line, textWidth(line) <= w
+		}
+		rest := strings.TrimPrefix(line, parts[0].full)
+		room := w - textWidth(rest)
+		if room < minW {
+			return line, false
+		}
+		return fitText(parts[0].full, room) + rest, true
+	}
 	if textWidth(text()) <= w {
 		return text()
 	}
 	for i := range parts {
 		short[i] = true
 	}
-	for d := 1; textWidth(text()) > w; d++ {
+	for d := 1; ; d++ {
+		if line, ok := withTitleCut(min(bannerTitleMin, textWidth(parts[0].full))); ok {
+			return line
+		}
 		found := false
 		for i, p := range parts {
 			if p.drop == d {
@@ -169,11 +206,10 @@ func fitBanner(parts []bannerPart, w int) string {
 			break
 		}
 	}
-	if textWidth(text()) <= w || len(parts) < 2 {
-		return fitText(text(), w)
+	if line, ok := withTitleCut(1); ok {
+		return line
 	}
-	rest := strings.TrimPrefix(text(), parts[0].full)
-	return fitText(parts[0].full, max(1, w-textWidth(rest))) + rest
+	return fitText(text(), w)
 }
 
 // phaseProgress says where the selected arrow is in its phase, from the

@@ -48,7 +48,7 @@ func TestScreenGoldenAt80x24KeepsTheEssentials(t *testing.T) {
 	golden(t, "screen_80x24.golden", out)
 	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
 	banner, bar := lines[0], lines[len(lines)-1]
-	for _, want := range []string{"8/17", "▶ 1x", "⚠"} {
+	for _, want := range []string{"recorded", "8/17", "Data transfer 5/10", "▶ 1x", "⚠ 3 dropped"} {
 		if !strings.Contains(banner, want) {
 			t.Errorf("80×24 banner %q lacks %q", banner, want)
 		}
@@ -577,4 +577,28 @@ func TestScreenGoldenHelpAt80x24(t *testing.T) {
 	s.sync()
 	s.HandleKey(runeKey('?'))
 	golden(t, "screen_80x24_help.golden", render(s, sim))
+}
+
+// The banner gives way in order on narrow terminals: the position and the
+// play state with its speed always stay, and it never overflows.
+func TestBannerKeepsPositionAndSpeedAtEveryWidth(t *testing.T) {
+	parts := []bannerPart{
+		{full: "handshake-viz · /a/long/path/to/a/capture.pcapng · stream 3 · Esc: list"},
+		{full: "recorded exchange (sudo for a live one)", short: "recorded", drop: 2},
+		{full: "packet 12 of 340", short: "12/340"},
+		{full: "Four-way close 3/4", drop: 1},
+		{full: "▶ playing 2x", short: "▶ 2x"},
+	}
+	for w := 24; w <= 200; w++ {
+		got := fitBanner(parts, w)
+		if textWidth(got) > w {
+			t.Errorf("width %d: %q is %d cells", w, got, textWidth(got))
+		}
+		if !strings.Contains(got, "12/340") && !strings.Contains(got, "packet 12 of 340") || !strings.Contains(got, "2x") {
+			t.Errorf("width %d: %q lost the position or the speed", w, got)
+		}
+		if w >= 60 && !strings.Contains(got, "Four-way close 3/4") {
+			t.Errorf("width %d: %q dropped the phase while the title could be cut", w, got)
+		}
+	}
 }

@@ -119,6 +119,7 @@ var enUI = map[Key]string{
 
 	// Banner short forms (narrow terminals) and the teacher's controls.
 	"ui.banner.recorded.short": "recorded",
+	"ui.banner.drops.short":    "⚠ %[1]d dropped",
 	"ui.banner.position.short": "%[1]d/%[2]d",
 	"ui.banner.playing.short":  "▶ %[1]gx",
 	"ui.banner.held":           "⏸ paused · space plays",
@@ -269,6 +270,7 @@ var zhUI = map[Key]string{
 	"ui.bar.quit":       "q 退出",
 
 	"ui.banner.recorded.short": "录制",
+	"ui.banner.drops.short":    "⚠ 丢弃 %[1]d",
 	"ui.banner.position.short": "%[1]d/%[2]d",
 	"ui.banner.playing.short":  "▶ %[1]gx",
 	"ui.banner.held":           "⏸ 已暂停 · 空格继续",
