@@ -198,10 +198,9 @@ func KeysMarkdown(lang narrate.Lang) string {
 // togglePlay pauses or resumes; it also ends a hold (--start-paused).
 func (s *LadderScreen) togglePlay() { s.player.Toggle() }
 
-// toggleTime switches the ladder's time column between absolute and
-// relative times (the integrator points it at the ladder view's own
-// toggle once the ladder has a time column; here it flips the choice the
-// screen keeps).
+// toggleTime switches packet times between "since the first packet"
+// and the capture's clock: the state pane's border shows the selected
+// packet's (a ladder time column reads the same choice).
 func (s *LadderScreen) toggleTime() { s.absTime = !s.absTime }
 
 // scrollLadder moves through the ladder by d arrows. The ladder draws the

@@ -7,6 +7,7 @@ package ui
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/gdamore/tcell/v2"
 	"github.com/rivo/tview"
@@ -244,9 +245,47 @@ func (s *LadderScreen) phaseProgress() string {
 	return narrate.Text(s.lang, "ui.banner.phase", s.layout.HeaderText(s.lang, s.layout.Row(head)), pos, total)
 }
 
-// drawState writes the TCP state of both ends after the selected packet,
-// the end that changed highlighted.
+// packetTime is the selected packet's time for the state pane's title:
+// since the first packet of the ladder with the gap since the previous
+// one, or (t) the absolute capture time in UTC.
+func (s *LadderScreen) packetTime() (full, short string) {
+	k := s.sel.arrow
+	if k < 0 || k >= s.layout.Arrows() {
+		return "", ""
+	}
+	at := func(k int) int64 { return s.tl.At(s.layout.Row(s.layout.ArrowRow(k)).Event).Seg.TimeNS }
+	now := s.sel.ev.Seg.TimeNS
+	if s.absTime {
+		t := time.Unix(0, now).UTC()
+		return narrate.Text(s.lang, "ui.time.abs", t.Format("2006-01-02 15:04:05.000000")),
+			narrate.Text(s.lang, "ui.time.abs", t.Format("15:04:05.000000"))
+	}
+	var delta int64
+	if k > 0 {
+		delta = now - at(k-1)
+	}
+	return narrate.Text(s.lang, "ui.time.rel", seconds(now-at(0)), seconds(delta)),
+		narrate.Text(s.lang, "ui.time.rel.short", seconds(now-at(0)))
+}
+
+// seconds writes nanoseconds as seconds with microseconds: "0.000153".
+func seconds(ns int64) string { return fmt.Sprintf("%.6f", float64(ns)/1e9) }
+
+// drawState draws the state pane: the TCP state of both ends after the
+// selected packet, the end that changed highlighted; its border gives the
+// packet's time.
 func (s *LadderScreen) drawState(screen tcell.Screen) {
+	_, _, bw, _ := s.stateBox.GetInnerRect()
+	title := " " + narrate.Text(s.lang, "ui.panel.state") + " "
+	if full, short := s.packetTime(); full != "" {
+		if textWidth(title+"· "+full+" ") <= bw {
+			title += "· " + full + " "
+		} else {
+			title += "· " + short + " "
+		}
+	}
+	s.stateBox.SetTitle(fitText(title, bw))
+	s.stateBox.Draw(screen)
 	x, y, w, h := s.stateBox.GetInnerRect()
 	if s.sel.arrow < 0 || h < 1 {
 		return

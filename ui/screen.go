@@ -102,7 +102,7 @@ type LadderScreen struct {
 	helpShown bool
 	focus     bool // ladder only: the side panes hidden
 	narrWide  bool // the narration pane shows the whole explanation
-	absTime   bool // the ladder's times are absolute (else relative to the first packet)
+	absTime   bool // packet times on the capture clock (else since the first packet)
 	sel       selection
 	layerPref int // index of the selected header, -1 = transport
 	// Scrolling of the headers and bytes panes; both start at the top when
@@ -431,7 +431,6 @@ func (v *screenView) Draw(screen tcell.Screen) {
 			hexH, headH = rest, 0
 		}
 		s.stateBox.SetRect(x+ladderW, bodyY, sideW, stateH)
-		s.stateBox.Draw(screen)
 		s.drawState(screen)
 		s.headerBox.SetRect(x+ladderW, bodyY+stateH, sideW, headH)
 		s.headerBox.Draw(screen)

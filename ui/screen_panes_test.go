@@ -406,7 +406,7 @@ func init() {
 		MSS WS SACK SACK_PERM PERM TS TSval TSecr NOP TTL DF MF DSCP ECN VLAN ARPHRD RTT ISN MSL
 		Space Tab Shift-Tab Home End PgUp PgDn Ctrl-C Esc Enter pause-at
 		SYN-SENT SYN-RECEIVED LISTEN ESTABLISHED FIN-WAIT-1 FIN-WAIT-2 FIN-WAIT CLOSE-WAIT CLOSING LAST-ACK TIME-WAIT CLOSED
-		handshake-viz demo hello world x sudo`) {
+		handshake-viz demo hello world x sudo UTC`) {
 		allowedOnChineseScreens[w] = true
 	}
 }
@@ -600,5 +600,26 @@ func TestBannerKeepsPositionAndSpeedAtEveryWidth(t *testing.T) {
 		if w >= 60 && !strings.Contains(got, "Four-way close 3/4") {
 			t.Errorf("width %d: %q dropped the phase while the title could be cut", w, got)
 		}
+	}
+}
+
+// The state pane's border gives the selected packet's time: since the
+// first packet with the gap since the previous one; t switches to the
+// capture's clock.
+func TestTimeKeySwitchesBetweenRelativeAndAbsoluteTimes(t *testing.T) {
+	tl, store := recordedFixture(t)
+	s, sim := sizedScreen(t, tl, store, demoOpts, 120, 40)
+	s.player.Select(3)
+	s.sync()
+	first, fourth := tl.At(0).Seg.TimeNS, s.sel.ev.Seg.TimeNS
+	prev := tl.At(2).Seg.TimeNS
+	want := fmt.Sprintf("t=%s s (Δ %s s)", seconds(fourth-first), seconds(fourth-prev))
+	if out := render(s, sim); !strings.Contains(out, want) {
+		t.Errorf("relative time %q not on screen:\n%s", want, out)
+	}
+	s.HandleKey(runeKey('t'))
+	abs := time.Unix(0, fourth).UTC().Format("2006-01-02 15:04:05.000000") + " UTC"
+	if out := render(s, sim); !strings.Contains(out, abs) {
+		t.Errorf("after t, absolute time %q not on screen:\n%s", abs, out)
 	}
 }
