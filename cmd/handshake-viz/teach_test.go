@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -57,6 +58,23 @@ func TestTmuxDemoStartPausedWaitsForSpace(t *testing.T) {
 	}
 	s.keys("Space")
 	s.waitFor(10*time.Second, "SYN Seq=0", "playing")
+	s.keys("q")
+	if st := s.exitStatus(10 * time.Second); st != "0" {
+		t.Fatalf("exit status %s, want 0", st)
+	}
+}
+
+// In a real 80×24 terminal the help bar keeps "? keys" and "q quit" and
+// the banner the play state; ? opens the key help, any key closes it.
+func TestTmuxAt80x24KeepsTheHelpKeysAndTheKeyScreen(t *testing.T) {
+	s := startTmux(t, "demo", "--recorded", "--start-paused")
+	if out, err := exec.Command("tmux", "resize-window", "-t", s.name, "-x", "80", "-y", "24").CombinedOutput(); err != nil {
+		t.Skipf("this tmux cannot resize a window (tmux 2.9 or later can): %v: %s", err, out)
+	}
+	s.waitFor(10*time.Second, "? keys", "q quit", "0/17", "⏸")
+	s.keys("?")
+	s.waitFor(10*time.Second, "mouse wheel", "press any key to close")
+	s.keys("x")
 	s.keys("q")
 	if st := s.exitStatus(10 * time.Second); st != "0" {
 		t.Fatalf("exit status %s, want 0", st)
