@@ -485,6 +485,19 @@ func (v *screenView) MouseHandler() func(action tview.MouseAction, event *tcell.
 			return true, nil
 		}
 		consumed, _ := v.s.ladder.MouseHandler()(action, event, setFocus)
+		if !consumed && v.s.ladder.InRect(event.Position()) {
+			// The wheel over the ladder moves through it, as ↑/↓ do, unless
+			// the ladder view scrolls by itself.
+			switch action {
+			case tview.MouseScrollUp:
+				v.s.scrollLadder(-1)
+				consumed = true
+			case tview.MouseScrollDown:
+				v.s.scrollLadder(1)
+				consumed = true
+			}
+			v.s.sync()
+		}
 		if consumed {
 			v.s.idle.Store(false)
 		}

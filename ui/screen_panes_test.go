@@ -206,6 +206,12 @@ func TestMouseWheelScrollsThePaneUnderThePointer(t *testing.T) {
 	if s.headScroll.top != wheelLines || s.player.Selected() != 0 {
 		t.Errorf("wheel over Headers: scrolled to %d, selected %d; want %d and 0", s.headScroll.top, s.player.Selected(), wheelLines)
 	}
+	lx, ly, _, _ := s.ladder.GetInnerRect()
+	wheel = tcell.NewEventMouse(lx+10, ly+3, tcell.WheelDown, tcell.ModNone)
+	s.Primitive().MouseHandler()(tview.MouseScrollDown, wheel, func(tview.Primitive) {})
+	if s.player.Selected() != 1 || s.headScroll.top != 0 {
+		t.Errorf("wheel over the ladder: selected %d, headers at %d; want 1 and 0", s.player.Selected(), s.headScroll.top)
+	}
 }
 
 // A literal IPv6 segment with a scaled window, SACK blocks and a Chinese
