@@ -46,10 +46,19 @@ func (b *browser) kindWord(k session.EventKind) string {
 // starts it. UI goroutine.
 func (b *browser) showLadder(tl *session.Timeline, store capture.FrameStore, f streamFacts) {
 	b.stopLadder()
-	title := fmt.Sprintf("%s · %s %d · %s", b.opts.Title, b.kindWord(f.Kind), f.Index,
-		narrate.Text(b.opts.Lang, "browser.back"))
-	b.ladder = NewLadderScreen(b.app, tl, store, ScreenOptions{
-		Title:    title,
+	b.ladder = NewLadderScreen(b.app, tl, store, b.ladderOptions(f))
+	b.pages.AddAndSwitchToPage(pageLadder, b.ladder.Primitive(), true)
+	b.app.SetFocus(b.ladder.Primitive())
+	b.ladder.Start()
+	b.switched(pageLadder)
+}
+
+// ladderOptions are the options of the ladder of one stream: the
+// browser's language, speed, numbering and teacher's controls.
+func (b *browser) ladderOptions(f streamFacts) ScreenOptions {
+	return ScreenOptions{
+		Title: fmt.Sprintf("%s · %s %d · %s", b.opts.Title, b.kindWord(f.Kind), f.Index,
+			narrate.Text(b.opts.Lang, "browser.back")),
 		Lang:     b.opts.Lang,
 		Speed:    b.opts.Speed,
 		Raw:      b.opts.Raw,
@@ -59,11 +68,7 @@ func (b *browser) showLadder(tl *session.Timeline, store capture.FrameStore, f s
 
 		PauseAt:     b.opts.PauseAt,
 		StartPaused: b.opts.StartPaused,
-	})
-	b.pages.AddAndSwitchToPage(pageLadder, b.ladder.Primitive(), true)
-	b.app.SetFocus(b.ladder.Primitive())
-	b.ladder.Start()
-	b.switched(pageLadder)
+	}
 }
 
 // closeLadder stops the ladder and returns to the list. UI goroutine.

@@ -1,10 +1,13 @@
 package ui
 
 import (
-	"github.com/gdamore/tcell/v2"
 	"strings"
 	"testing"
 
+	"github.com/gdamore/tcell/v2"
+	"github.com/rivo/tview"
+
+	"github.com/handshake-viz/handshake-viz/session"
 	"github.com/handshake-viz/handshake-viz/session/narrate"
 )
 
@@ -86,5 +89,15 @@ func TestEveryBrowserBindingHasItsTexts(t *testing.T) {
 		if bar := browserHint(narrate.English, w); !strings.Contains(bar, "? keys") || !strings.Contains(bar, "q quit") {
 			t.Errorf("hint at %d cells %q lacks ? keys or q quit", w, bar)
 		}
+	}
+}
+
+// The ladders the list opens get the teacher's controls of `open`.
+func TestBrowserLaddersGetThePauseOptions(t *testing.T) {
+	src := newFakeCatalog(t, "zeek/wikipedia.pcap")
+	b := newBrowser(tview.NewApplication(), src, BrowserOptions{Lang: narrate.English, Speed: 2, PauseAt: PauseAtPhase, StartPaused: true})
+	o := b.ladderOptions(streamFacts{Kind: session.KindSegment, Index: 3})
+	if o.PauseAt != PauseAtPhase || !o.StartPaused || o.Speed != 2 || o.Stream != 3 {
+		t.Errorf("ladder options %+v lose the browser's", o)
 	}
 }
