@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"net/netip"
 	"os"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/handshake-viz/handshake-viz/capture"
 	"github.com/handshake-viz/handshake-viz/session"
+	"github.com/handshake-viz/handshake-viz/session/feed"
 	"github.com/handshake-viz/handshake-viz/session/narrate"
 )
 
@@ -627,5 +629,65 @@ func TestTimeKeySwitchesBetweenRelativeAndAbsoluteTimes(t *testing.T) {
 	abs := time.Unix(0, fourth).UTC().Format("2006-01-02 15:04:05.000000") + " UTC"
 	if out := render(s, sim); !strings.Contains(out, abs) {
 		t.Errorf("after t, absolute time %q not on screen:\n%s", abs, out)
+	}
+}
+
+// Header names and values of captures with every link type we decode, in
+// Chinese: no English word of ours (protocol names and values aside).
+func TestChineseHeaderNamesAndValuesOfEveryLinkType(t *testing.T) {
+	for _, name := range []string{
+		"tcpdump/tcp-handshake-nano.pcap",       // Linux SLL
+		"zeek/tls_openjdk-25.0.2-zeek.org.pcap", // SLL2
+		"tcpdump/tcp_rst_diag_payload.pcap",     // Null/Loop
+		"zeek/mixed-vlan-mpls.pcap",             // VLAN, MPLS
+		"zeek/ftp_ipv6.pcap",                    // IPv6
+		"tcpdump/mptcp-tcprst.pcap",             // raw IP, unknown TCP option kind
+		"tcpdump/tcp_rst_data-trunc.pcap",       // a header cut short by the snap length
+	} {
+		src, err := capture.OpenFile(corpusFile(t, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		tl, store := session.NewTimeline(), capture.NewMemoryStore()
+		_, err = feed.Run(context.Background(), src, feed.Options{Timeline: tl, Store: store})
+		src.Close()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for i := range min(tl.Len(), 12) {
+			ev := tl.At(i)
+			p, ok := store.Frame(ev.Seg.Frame)
+			if !ok {
+				continue
+			}
+			ctx := valueCtx{lang: narrate.Chinese, ev: &ev}
+			for _, l := range capture.Detail(p.Data, p.LinkType) {
+				texts := []string{layerName(narrate.Chinese, &l)}
+				for _, f := range l.Fields {
+					texts = append(texts, fieldName(narrate.Chinese, f.Name))
+					if f.Name != "Data" {
+						texts = append(texts, fieldValue(ctx, &l, &f, p.Data))
+					}
+				}
+				for _, text := range texts {
+					for _, w := range englishWord.FindAllString(text, -1) {
+						if len(w) > 1 && !allowedOnChineseScreens[w] && !isHex(w) && !protocolWords[w] {
+							t.Errorf("%s frame %d %s: untranslated %q in %q", name, ev.Seg.Frame, l.Name, w, text)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// protocolWords are names of protocols and their values that stay as
+// they are in Chinese (gopacket's names of ether types, IP protocols…).
+var protocolWords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`Linux SLL SLL2 v2 MPLS MPLSUnicast Null ICMPv4 ICMPv6 ARP DNS TLS HTTP FTP PPP PPPoE LLC SNAP
+		Dot1Q IPv6HopByHop IPv6Routing IPv6Destination IPv6Fragment TCPOptionKind`) {
+		protocolWords[w] = true
 	}
 }
