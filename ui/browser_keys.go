@@ -127,3 +127,23 @@ func twoColumns(rows [][2]string, w int) []string {
 	}
 	return lines
 }
+
+// BrowserKeysMarkdown is the stream list's key table as a Markdown table in
+// lang (the README's; a test keeps them equal).
+func BrowserKeysMarkdown(lang narrate.Lang) string {
+	rows := make([][2]string, len(browserKeys))
+	for i := range browserKeys {
+		rows[i] = [2]string{narrate.Text(lang, browserKeys[i].nameKey()), narrate.Text(lang, browserKeys[i].descKey())}
+	}
+	return markdownTable(lang, rows)
+}
+
+// markdownTable writes rows of keys and what they do as a Markdown table.
+func markdownTable(lang narrate.Lang, rows [][2]string) string {
+	var b strings.Builder
+	b.WriteString("| " + narrate.Text(lang, "ui.help.col.keys") + " | " + narrate.Text(lang, "ui.help.col.what") + " |\n| --- | --- |\n")
+	for _, r := range rows {
+		b.WriteString("| " + strings.ReplaceAll(r[0], "|", `\|`) + " | " + strings.ReplaceAll(r[1], "|", `\|`) + " |\n")
+	}
+	return b.String()
+}

@@ -185,14 +185,11 @@ func helpLines(lang narrate.Lang, w int) []string {
 // lang, made from the same bindings as the help bar and the `?` screen
 // (the README's table is this one; a test keeps them equal).
 func KeysMarkdown(lang narrate.Lang) string {
-	var b strings.Builder
-	b.WriteString("| " + narrate.Text(lang, "ui.help.col.keys") + " | " + narrate.Text(lang, "ui.help.col.what") + " |\n| --- | --- |\n")
+	rows := make([][2]string, len(ladderKeys))
 	for i := range ladderKeys {
-		k := &ladderKeys[i]
-		name := strings.ReplaceAll(narrate.Text(lang, k.nameKey()), "|", `\|`)
-		b.WriteString("| " + name + " | " + narrate.Text(lang, k.descKey()) + " |\n")
+		rows[i] = [2]string{narrate.Text(lang, ladderKeys[i].nameKey()), narrate.Text(lang, ladderKeys[i].descKey())}
 	}
-	return b.String()
+	return markdownTable(lang, rows)
 }
 
 // togglePlay pauses or resumes; it also ends a hold (--start-paused).

@@ -485,29 +485,36 @@ func isHex(w string) bool {
 	return true
 }
 
-// The README's key table is the bindings table (-update rewrites it).
-func TestReadmeKeyTableIsTheBindingsTable(t *testing.T) {
+// The README's key tables are the bindings tables (-update rewrites them).
+func TestReadmeKeyTablesAreTheBindingsTables(t *testing.T) {
 	path := filepath.Join("..", "README.md")
 	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	readme := string(b)
-	const begin, end = "<!-- keys:begin", "<!-- keys:end -->"
-	i, j := strings.Index(readme, begin), strings.Index(readme, end)
-	if i < 0 || j < i {
-		t.Fatalf("README.md has no %q … %q block for the key table", begin, end)
+	for _, tc := range []struct{ name, want string }{
+		{"keys", KeysMarkdown(narrate.English)},
+		{"browser-keys", BrowserKeysMarkdown(narrate.English)},
+	} {
+		begin, end := "<!-- "+tc.name+":begin", "<!-- "+tc.name+":end -->"
+		i, j := strings.Index(readme, begin), strings.Index(readme, end)
+		if i < 0 || j < i {
+			t.Fatalf("README.md has no %q … %q block for a key table", begin, end)
+		}
+		i += strings.Index(readme[i:], "-->") + len("-->\n")
+		if *update {
+			readme = readme[:i] + tc.want + readme[j:]
+			continue
+		}
+		if got := readme[i:j]; got != tc.want {
+			t.Errorf("README.md's %s table differs from the bindings (go test ./ui -run %s -update rewrites it)\n--- README\n%s--- bindings\n%s", tc.name, t.Name(), got, tc.want)
+		}
 	}
-	i += strings.Index(readme[i:], "-->") + len("-->\n")
-	want := KeysMarkdown(narrate.English)
 	if *update {
-		if err := os.WriteFile(path, []byte(readme[:i]+want+readme[j:]), 0o644); err != nil {
+		if err := os.WriteFile(path, []byte(readme), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		return
-	}
-	if got := readme[i:j]; got != want {
-		t.Errorf("README.md's key table differs from the bindings (go test ./ui -run %s -update rewrites it)\n--- README\n%s--- bindings\n%s", t.Name(), got, want)
 	}
 }
 
