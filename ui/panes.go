@@ -375,16 +375,20 @@ func (s *LadderScreen) headerLines(w int) []paneLine {
 		nameW = min(nameW, max(8, (w-indent)/2))
 		for j := range l.Fields {
 			f := &l.Fields[j]
-			name := fitText(fieldName(s.lang, f.Name), nameW)
+			name := fieldName(s.lang, f.Name)
 			value := fieldValue(ctx, l, f, s.sel.data)
 			vx := indent + nameW + 2
-			line := paneLine{pieces: []linePiece{{indent, name, s.theme.Dim}}}
-			if textWidth(value) <= w-vx {
+			line := paneLine{pieces: []linePiece{{indent, fitText(name, w-indent), s.theme.Dim}}}
+			// A name wider than the name column has its value below it.
+			if textWidth(name) <= nameW && textWidth(value) <= w-vx {
 				line.pieces = append(line.pieces, linePiece{vx, value, s.theme.Normal})
 				out = append(out, line)
 				continue
 			}
 			out = append(out, line)
+			if value == "" {
+				continue
+			}
 			for _, vl := range wrap(value, max(1, w-deeper)) {
 				out = append(out, paneLine{pieces: []linePiece{{deeper, fitText(vl, w-deeper), s.theme.Normal}}})
 			}
