@@ -698,3 +698,45 @@ func init() {
 		protocolWords[w] = true
 	}
 }
+
+// Every size, every mode, both languages: the screen draws without
+// panicking; from the minimum size up the help bar keeps "? keys" and
+// "q quit" and the banner the position; below it, the screen asks for it.
+func TestScreenDrawsEverySizeInEveryMode(t *testing.T) {
+	tl, store := recordedFixture(t)
+	for _, lang := range []narrate.Lang{narrate.English, narrate.Chinese} {
+		opts := demoOpts
+		opts.Lang, opts.Recorded = lang, true
+		opts.Warnings = func() []string { return []string{"frame 10: truncated record at byte 5974: unexpected EOF"} }
+		s, sim := sizedScreen(t, tl, store, opts, 10, 10)
+		s.player.Select(5)
+		s.sync()
+		help, quit := narrate.Text(lang, "ui.bar.help"), narrate.Text(lang, "ui.bar.quit")
+		pos := narrate.Text(lang, "ui.banner.position.short", 6, 17)
+		for _, keys := range []string{"", "f", "e", "]]]]}}}}"} {
+			for _, r := range keys {
+				s.HandleKey(runeKey(r))
+			}
+			for w := 1; w <= 130; w += 11 {
+				for h := 1; h <= 45; h += 6 {
+					sim.SetSize(w, h)
+					s.Primitive().SetRect(0, 0, w, h)
+					out := render(s, sim)
+					lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
+					if w < minScreenW || h < minScreenH {
+						if w >= 20 && h >= 3 && !strings.Contains(strings.Join(strings.Fields(out), ""), fmt.Sprintf("%d×%d", minScreenW, minScreenH)) {
+							t.Errorf("%s %d×%d: no request to enlarge:\n%s", lang, w, h, out)
+						}
+						continue
+					}
+					if bar := lines[len(lines)-1]; !strings.Contains(bar, help) || !strings.Contains(bar, quit) {
+						t.Errorf("%s %d×%d keys %q: help bar %q", lang, w, h, keys, bar)
+					}
+					if b := lines[0]; !strings.Contains(b, pos) && !strings.Contains(b, narrate.Text(lang, "ui.banner.position", 6, 17)) {
+						t.Errorf("%s %d×%d keys %q: banner %q lacks the position", lang, w, h, keys, b)
+					}
+				}
+			}
+		}
+	}
+}
