@@ -29,6 +29,9 @@ type binding struct {
 	// bar is the help-bar priority: 1 is always shown, then 2, 3, … as
 	// long as they fit; 0 is never in the bar (only in the `?` screen).
 	bar int
+	// useful, when set, says whether the binding does anything on the
+	// screen as it is (the bar leaves it out otherwise).
+	useful func(s *LadderScreen) bool
 }
 
 func (b *binding) nameKey() narrate.Key { return narrate.Key("ui.key." + b.id) }
@@ -64,11 +67,11 @@ var ladderKeys = [...]binding{
 	{id: "replay", bar: 10, keys: []trigger{runeKey1('r', func(s *LadderScreen) { s.player.Replay() })}},
 	{id: "numbers", bar: 6, keys: []trigger{runeKey1('n', func(s *LadderScreen) { s.raw = !s.raw })}},
 	{id: "time", bar: 0, keys: []trigger{runeKey1('t', (*LadderScreen).toggleTime)}},
-	{id: "layer", bar: 5, keys: []trigger{
+	{id: "layer", bar: 5, useful: func(s *LadderScreen) bool { return !s.focus && len(s.sel.layers) > 1 }, keys: []trigger{
 		key1(tcell.KeyTab, func(s *LadderScreen) { s.moveLayer(1) }),
 		key1(tcell.KeyBacktab, func(s *LadderScreen) { s.moveLayer(-1) }),
 	}},
-	{id: "headscroll", bar: 11, keys: []trigger{
+	{id: "headscroll", bar: 11, useful: func(s *LadderScreen) bool { return !s.focus && s.headScroll.max > 0 }, keys: []trigger{
 		runeKey1('[', func(s *LadderScreen) { s.headScroll.by(-1) }),
 		runeKey1(']', func(s *LadderScreen) { s.headScroll.by(1) }),
 	}},
@@ -82,7 +85,9 @@ var ladderKeys = [...]binding{
 		runeKey1('-', func(s *LadderScreen) { s.player.Slower() }),
 	}},
 	{id: "focus", bar: 4, keys: []trigger{runeKey1('f', func(s *LadderScreen) { s.focus = !s.focus })}},
-	{id: "expand", bar: 7, keys: []trigger{runeKey1('e', func(s *LadderScreen) { s.narrWide = !s.narrWide })}},
+	{id: "expand", bar: 7, useful: func(s *LadderScreen) bool { return s.narrWide || s.narrCut }, keys: []trigger{
+		runeKey1('e', func(s *LadderScreen) { s.narrWide = !s.narrWide }),
+	}},
 	{id: "mouse", bar: 0},
 	{id: "wheel", bar: 0},
 	{id: "help", bar: 1, keys: []trigger{runeKey1('?', func(s *LadderScreen) { s.helpShown = true })}},
@@ -124,12 +129,12 @@ func (s *LadderScreen) HandleKey(ev *tcell.EventKey) bool {
 }
 
 // helpBar is the help bar for a width of w cells: the bindings with a bar
-// priority, in table order, keeping the most important ones that fit
-// ("? keys" and "q quit" always).
-func helpBar(lang narrate.Lang, w int) string {
+// priority that are useful now (s nil: all of them), in table order,
+// keeping the most important ones that fit ("? keys" and "q quit" always).
+func helpBar(lang narrate.Lang, w int, s *LadderScreen) string {
 	items := make([]barItem, 0, len(ladderKeys))
 	for i := range ladderKeys {
-		if b := &ladderKeys[i]; b.bar > 0 {
+		if b := &ladderKeys[i]; b.bar > 0 && (s == nil || b.useful == nil || b.useful(s)) {
 			items = append(items, barItem{b.bar, narrate.Text(lang, b.barKey())})
 		}
 	}

@@ -538,6 +538,7 @@ func (s *LadderScreen) drawNarration(screen tcell.Screen) {
 	x, y, w, h := s.narrBox.GetInnerRect()
 	title := " " + narrate.Text(s.lang, "ui.panel.narration") + " "
 	lines := s.narrationLines(w)
+	s.narrCut = len(lines) > h
 	if len(lines) > h && h > 0 {
 		lines = lines[:h]
 		lines[h-1] = fitText(lines[h-1]+"…", w-2)

@@ -102,6 +102,7 @@ type LadderScreen struct {
 	helpShown bool
 	focus     bool // ladder only: the side panes hidden
 	narrWide  bool // the narration pane shows the whole explanation
+	narrCut   bool // the narration did not fit in its pane at the last draw
 	absTime   bool // packet times on the capture clock (else since the first packet)
 	sel       selection
 	layerPref int // index of the selected header, -1 = transport
@@ -409,7 +410,6 @@ func (v *screenView) Draw(screen tcell.Screen) {
 		return
 	}
 	s.drawBanner(screen, x, y, w)
-	printAt(screen, x, y+h-1, w, helpBar(s.lang, w), s.theme.HelpBar)
 	narrH := s.narrationHeight(w, h)
 	bodyY, bodyH := y+1, h-2-narrH
 	ladderW := w * 11 / 20
@@ -444,6 +444,9 @@ func (v *screenView) Draw(screen tcell.Screen) {
 	}
 	s.narrBox.SetRect(x, bodyY+bodyH, w, narrH)
 	s.drawNarration(screen)
+	// The bar comes last: it shows the keys that are useful on what was
+	// just drawn (a pane that scrolls, a narration that was cut).
+	printAt(screen, x, y+h-1, w, helpBar(s.lang, w, s), s.theme.HelpBar)
 	if s.helpShown {
 		s.drawHelp(screen, x, y, w, h)
 	}

@@ -71,7 +71,7 @@ func TestHelpBarKeepsKeysAndQuitAtEveryWidth(t *testing.T) {
 	prev := 0
 	for w := 20; w <= 200; w += 4 {
 		for _, lang := range []narrate.Lang{narrate.English, narrate.Chinese} {
-			bar := helpBar(lang, w)
+			bar := helpBar(lang, w, nil)
 			for _, id := range []string{"help", "quit"} {
 				b := ladderKeys[slicesIndex(id)]
 				if !strings.Contains(bar, narrate.Text(lang, b.barKey())) {
@@ -90,7 +90,7 @@ func TestHelpBarKeepsKeysAndQuitAtEveryWidth(t *testing.T) {
 			}
 		}
 	}
-	if got := helpBar(narrate.English, 200); strings.Count(got, " · ")+1 != barBindings() {
+	if got := helpBar(narrate.English, 200, nil); strings.Count(got, " · ")+1 != barBindings() {
 		t.Errorf("a wide terminal's bar %q leaves bindings out", got)
 	}
 }
@@ -370,9 +370,17 @@ func TestExpandShowsTheWholeNarration(t *testing.T) {
 	s.player.Select(1)
 	s.sync()
 	note := strings.Join(strings.Fields(s.sel.note), " ")
-	if out := render(s, sim); !strings.Contains(out, "e: all of it") {
-		t.Fatalf("a cut narration does not say e shows all of it:\n%s", out)
+	if out := render(s, sim); !strings.Contains(out, "e: all of it") || !strings.Contains(out, "e explain") {
+		t.Fatalf("a cut narration does not say e shows all of it (border and help bar):\n%s", out)
 	}
+	s.player.Select(4) // a short note: e is of no use, the bar leaves it out
+	s.sync()
+	if out := render(s, sim); strings.Contains(out, "e explain") {
+		t.Errorf("a narration that fits keeps e in the help bar:\n%s", out)
+	}
+	s.player.Select(1)
+	s.sync()
+	render(s, sim)
 	s.HandleKey(runeKey('e'))
 	out := render(s, sim)
 	flat := strings.Join(strings.Fields(strings.NewReplacer("│", " ").Replace(out)), " ")
