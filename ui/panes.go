@@ -151,15 +151,19 @@ func (s *LadderScreen) drawBanner(screen tcell.Screen, x, y, w int) {
 // progress gives way.
 const bannerTitleMin = 12
 
-// fitBanner joins the parts in w cells: full forms if they fit, else
-// short forms with the title (the first part) cut down to bannerTitleMin
-// cells; then the parts that may go leave in their drop order; then the
-// title is cut further.
+// fitBanner joins the parts in w cells, giving way step by step until
+// they fit: the middle parts take their short forms (the recorded label,
+// then the position), the title (the first part) is cut down to
+// bannerTitleMin cells, the last part (the play state) takes its short
+// form, the parts that may go leave in their drop order, and the title is
+// cut further.
 func fitBanner(parts []bannerPart, w int) string {
 	const sep = " · "
-	short := make([]bool, len(parts))
-	gone := make([]bool, len(parts))
-	text := func() string {
+	n := len(parts)
+	short := make([]bool, n)
+	gone := make([]bool, n)
+	titleMin := -1 // -1: the title is not cut
+	line := func() (string, bool) {
 		var out []string
 		for i, p := range parts {
 			t := p.full
@@ -171,46 +175,50 @@ func fitBanner(parts []bannerPart, w int) string {
 			}
 			out = append(out, t)
 		}
-		return strings.Join(out, sep)
-	}
-	// withTitleCut is the line with the title cut so that the rest fits
-	// in w, the title keeping at least min cells; ok reports whether it fits.
-	withTitleCut := func(minW int) (string, bool) {
-		line := text()
-		if textWidth(line) <= w || len(parts) < 2 || parts[0].full == "" {
-			return line, textWidth(line) <= w
+		text := strings.Join(out, sep)
+		if textWidth(text) <= w {
+			return text, true
 		}
-		rest := strings.TrimPrefix(line, parts[0].full)
-		room := w - textWidth(rest)
-		if room < minW {
-			return line, false
+		if titleMin < 0 || n < 2 || parts[0].full == "" {
+			return text, false
 		}
-		return fitText(parts[0].full, room) + rest, true
-	}
-	if textWidth(text()) <= w {
-		return text()
-	}
-	for i := range parts {
-		short[i] = true
-	}
-	for d := 1; ; d++ {
-		if line, ok := withTitleCut(min(bannerTitleMin, textWidth(parts[0].full))); ok {
-			return line
+		rest := strings.TrimPrefix(text, parts[0].full)
+		if room := w - textWidth(rest); room >= min(titleMin, textWidth(parts[0].full)) && room > 0 {
+			return fitText(parts[0].full, room) + rest, true
 		}
-		found := false
-		for i, p := range parts {
-			if p.drop == d {
-				gone[i], found = true, true
+		return text, false
+	}
+	steps := []func(){
+		func() {},
+	}
+	// The middle parts' short forms, the recorded label's before the
+	// position's (in drop order, those that never go last).
+	for _, d := range []int{2, 1, 0} {
+		for i := 1; i < n-1; i++ {
+			if parts[i].drop == d && parts[i].short != "" {
+				steps = append(steps, func() { short[i] = true })
 			}
 		}
-		if !found {
-			break
+	}
+	steps = append(steps, func() { titleMin = bannerTitleMin }, func() { short[n-1] = true })
+	for d := 1; d <= 2; d++ {
+		steps = append(steps, func() {
+			for i := range parts {
+				if parts[i].drop == d {
+					gone[i] = true
+				}
+			}
+		})
+	}
+	steps = append(steps, func() { titleMin = 1 })
+	for _, step := range steps {
+		step()
+		if text, ok := line(); ok {
+			return text
 		}
 	}
-	if line, ok := withTitleCut(1); ok {
-		return line
-	}
-	return fitText(text(), w)
+	text, _ := line()
+	return fitText(text, w)
 }
 
 // phaseProgress says where the selected arrow is in its phase, from the
