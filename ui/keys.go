@@ -115,7 +115,21 @@ func lookupKey(ev *tcell.EventKey) func(s *LadderScreen) {
 // never draws nor queues updates: tview redraws after the handler returns.
 func (s *LadderScreen) HandleKey(ev *tcell.EventKey) bool {
 	if s.helpShown {
-		s.helpShown = false
+		// ↑/↓ and PgUp/PgDn scroll a help taller than the terminal; any
+		// other key closes it.
+		switch ev.Key() {
+		case tcell.KeyUp:
+			s.helpScroll.by(-1)
+		case tcell.KeyDown:
+			s.helpScroll.by(1)
+		case tcell.KeyPgUp:
+			s.helpScroll.by(-s.helpScroll.page)
+		case tcell.KeyPgDn:
+			s.helpScroll.by(s.helpScroll.page)
+		default:
+			s.helpShown = false
+			s.helpScroll.top = 0
+		}
 		return true
 	}
 	do := lookupKey(ev)
@@ -243,6 +257,9 @@ func (s *LadderScreen) SetQuitFunc(f func()) { s.onQuit = f }
 func (s *LadderScreen) drawHelp(screen tcell.Screen, x, y, w, h int) {
 	lines := helpLines(s.lang, w-5)
 	lines = append(lines, "", narrate.Text(s.lang, "ui.help.close"))
+	if len(lines)+2 > h {
+		lines[len(lines)-1] = narrate.Text(s.lang, "ui.help.close.scroll")
+	}
 	textW := 0
 	for _, l := range lines {
 		textW = max(textW, textWidth(l))
@@ -256,15 +273,15 @@ func (s *LadderScreen) drawHelp(screen tcell.Screen, x, y, w, h int) {
 	box := tview.NewBox().SetBorder(true).SetTitle(" " + narrate.Text(s.lang, "ui.help.title") + " ")
 	box.SetRect(bx, by, bw, bh)
 	box.Draw(screen)
-	ix, iy, iw, ih := box.GetInnerRect()
+	pl := make([]paneLine, len(lines))
 	for i, l := range lines {
-		if i >= ih {
-			break
-		}
 		st := s.theme.Normal
 		if i == len(lines)-1 {
 			st = s.theme.Dim
 		}
-		printAt(screen, ix+1, iy+i, iw-1, l, st)
+		pl[i] = paneLine{pieces: []linePiece{{1, l, st}}}
 	}
+	_, _, _, ih := box.GetInnerRect()
+	s.helpScroll.page = max(1, ih-1)
+	s.drawLines(screen, box, pl, &s.helpScroll.paneScroll, "ui.key.scroll")
 }

@@ -110,6 +110,10 @@ type LadderScreen struct {
 	// the selection changes (the bytes at the selected header: hexAuto).
 	headScroll, hexScroll paneScroll
 	hexAuto               bool
+	helpScroll            struct {
+		paneScroll
+		page int // lines of a page of the help at the last draw
+	}
 
 	view                        *screenView
 	ladder                      *ladderView

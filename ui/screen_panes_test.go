@@ -748,3 +748,26 @@ func TestScreenDrawsEverySizeInEveryMode(t *testing.T) {
 		}
 	}
 }
+
+// On the smallest terminal the `?` screen scrolls: every binding can be
+// reached, and a key other than the scrolling ones closes it.
+func TestHelpScreenScrollsOnTheSmallestTerminal(t *testing.T) {
+	tl, store := recordedFixture(t)
+	s, sim := sizedScreen(t, tl, store, demoOpts, minScreenW, minScreenH)
+	s.HandleKey(runeKey('?'))
+	out := render(s, sim)
+	if !strings.Contains(out, "▼") || strings.Contains(out, "q, Ctrl-C") {
+		t.Fatalf("a help taller than the terminal does not say more is below:\n%s", out)
+	}
+	for range 5 {
+		s.HandleKey(keyEv(tcell.KeyPgDn))
+		out = render(s, sim)
+	}
+	if !strings.Contains(out, "q, Ctrl-C") || !s.helpShown {
+		t.Errorf("PgDn does not reach the last binding:\n%s", out)
+	}
+	s.HandleKey(runeKey('x'))
+	if s.helpShown {
+		t.Error("x does not close the help")
+	}
+}

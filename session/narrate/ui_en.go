@@ -63,10 +63,11 @@ var enUI = map[Key]string{
 	// Help bar, the `?` screen and the README's key table: one entry per
 	// binding of ui's key table (ui.key: the keys, ui.keydesc: what they
 	// do, ui.bar: the help-bar form).
-	"ui.help.title":    "Keys",
-	"ui.help.close":    "press any key to close",
-	"ui.help.col.keys": "keys",
-	"ui.help.col.what": "what they do",
+	"ui.help.title":        "Keys",
+	"ui.help.close":        "press any key to close",
+	"ui.help.close.scroll": "↑/↓ PgUp/PgDn scroll · any other key closes",
+	"ui.help.col.keys":     "keys",
+	"ui.help.col.what":     "what they do",
 
 	"ui.key.space":      "Space",
 	"ui.key.step":       "← / →",
@@ -221,10 +222,11 @@ var zhUI = map[Key]string{
 	"ui.bytes.range":     "第 %[1]d–%[2]d 字节，共 %[3]d 字节",
 	"ui.ladder.waiting":  "等待数据包…",
 
-	"ui.help.title":    "按键",
-	"ui.help.close":    "按任意键关闭",
-	"ui.help.col.keys": "按键",
-	"ui.help.col.what": "作用",
+	"ui.help.title":        "按键",
+	"ui.help.close":        "按任意键关闭",
+	"ui.help.close.scroll": "↑/↓ PgUp/PgDn 滚动 · 其他任意键关闭",
+	"ui.help.col.keys":     "按键",
+	"ui.help.col.what":     "作用",
 
 	"ui.key.space":      "空格",
 	"ui.key.step":       "← / →",
