@@ -88,7 +88,11 @@ func fieldValue(c valueCtx, l *capture.Layer, f *capture.Field, data []byte) str
 	switch {
 	case l.Group == capture.GroupApplication || f.Name == "Data":
 		if f.Name == "Data" && f.Start >= 0 && l.End <= len(data) && f.Start < l.End {
-			return payloadText(data[f.Start:min(l.End, f.Start+payloadTextMax)], l.End-f.Start > payloadTextMax)
+			b := data[f.Start:l.End]
+			if !mostlyText(b) {
+				return narrate.Text(c.lang, "ui.value.binary", len(b))
+			}
+			return payloadText(b[:min(len(b), payloadTextMax)], len(b) > payloadTextMax)
 		}
 	case tcp && f.Name == "Window" && len(b) == 2:
 		return windowValue(c, binary.BigEndian.Uint16(b))
@@ -171,4 +175,20 @@ func payloadText(b []byte, more bool) string {
 		sb.WriteString("…")
 	}
 	return sb.String()
+}
+
+// mostlyText reports whether at least half of the first bytes of b are
+// printable UTF-8 text (a payload worth showing as text, not as dots).
+func mostlyText(b []byte) bool {
+	b = b[:min(len(b), payloadTextMax)]
+	text, all := 0, 0
+	for len(b) > 0 {
+		r, n := utf8.DecodeRune(b)
+		all += n
+		if !(r == utf8.RuneError && n <= 1) && (unicode.IsPrint(r) || unicode.IsSpace(r)) {
+			text += n
+		}
+		b = b[n:]
+	}
+	return all == 0 || 2*text >= all
 }

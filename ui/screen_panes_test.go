@@ -324,6 +324,16 @@ func TestPayloadTextKeepsUTF8AndDotsTheRest(t *testing.T) {
 			t.Errorf("payloadText(%q) = %q, want %q", in, got, want)
 		}
 	}
+	for in, want := range map[string]bool{
+		"GET / HTTP/1.1\r\nHost: x\r\n\r\n":            true,
+		"你好，世界":                                        true,
+		"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03": false, // a TLS ClientHello
+		"": true,
+	} {
+		if got := mostlyText([]byte(in)); got != want {
+			t.Errorf("mostlyText(%q) = %v, want %v", in, got, want)
+		}
+	}
 }
 
 // Below the minimum size the screen asks for a bigger terminal, in the

@@ -143,6 +143,7 @@ var enUI = map[Key]string{
 
 	// Values the headers pane works out.
 	"ui.value.bytes":          "%[1]d bytes",
+	"ui.value.binary":         "%[1]d bytes, not text (see Bytes)",
 	"ui.value.none":           "none",
 	"ui.value.true":           "yes",
 	"ui.value.false":          "no",
@@ -299,6 +300,7 @@ var zhUI = map[Key]string{
 	"layer.unknown_link": "未知链路类型 %[1]s",
 
 	"ui.value.bytes":          "%[1]d 字节",
+	"ui.value.binary":         "%[1]d 字节，不是文本（见字节窗格）",
 	"ui.value.none":           "无",
 	"ui.value.true":           "是",
 	"ui.value.false":          "否",
