@@ -73,7 +73,7 @@ func TestHelpBarKeepsKeysAndQuitAtEveryWidth(t *testing.T) {
 		for _, lang := range []narrate.Lang{narrate.English, narrate.Chinese} {
 			bar := helpBar(lang, w, nil)
 			for _, id := range []string{"help", "quit"} {
-				b := ladderKeys[slicesIndex(id)]
+				b := ladderKeys[bindingIndex(id)]
 				if !strings.Contains(bar, narrate.Text(lang, b.barKey())) {
 					t.Errorf("%s width %d: bar %q lacks %q", lang, w, bar, narrate.Text(lang, b.barKey()))
 				}
@@ -95,7 +95,7 @@ func TestHelpBarKeepsKeysAndQuitAtEveryWidth(t *testing.T) {
 	}
 }
 
-func slicesIndex(id string) int {
+func bindingIndex(id string) int {
 	for i := range ladderKeys {
 		if ladderKeys[i].id == id {
 			return i
