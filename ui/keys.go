@@ -38,62 +38,62 @@ func (b *binding) nameKey() narrate.Key { return narrate.Key("ui.key." + b.id) }
 func (b *binding) descKey() narrate.Key { return narrate.Key("ui.keydesc." + b.id) }
 func (b *binding) barKey() narrate.Key  { return narrate.Key("ui.bar." + b.id) }
 
-func runeKey1(r rune, do func(s *LadderScreen)) trigger {
+func onRune(r rune, do func(s *LadderScreen)) trigger {
 	return trigger{key: tcell.KeyRune, r: r, do: do}
 }
 
-func key1(k tcell.Key, do func(s *LadderScreen)) trigger { return trigger{key: k, do: do} }
+func onKey(k tcell.Key, do func(s *LadderScreen)) trigger { return trigger{key: k, do: do} }
 
 // ladderKeys are the bindings of the ladder screen, in help order. The
 // table is read only.
 var ladderKeys = [...]binding{
-	{id: "space", bar: 2, keys: []trigger{runeKey1(' ', (*LadderScreen).togglePlay)}},
+	{id: "space", bar: 2, keys: []trigger{onRune(' ', (*LadderScreen).togglePlay)}},
 	{id: "step", bar: 3, keys: []trigger{
-		key1(tcell.KeyLeft, func(s *LadderScreen) { s.player.Step(-1) }),
-		key1(tcell.KeyRight, func(s *LadderScreen) { s.player.Step(1) }),
+		onKey(tcell.KeyLeft, func(s *LadderScreen) { s.player.Step(-1) }),
+		onKey(tcell.KeyRight, func(s *LadderScreen) { s.player.Step(1) }),
 	}},
 	{id: "ends", bar: 9, keys: []trigger{
-		key1(tcell.KeyHome, func(s *LadderScreen) { s.player.Home() }),
-		key1(tcell.KeyEnd, func(s *LadderScreen) { s.player.End() }),
+		onKey(tcell.KeyHome, func(s *LadderScreen) { s.player.Home() }),
+		onKey(tcell.KeyEnd, func(s *LadderScreen) { s.player.End() }),
 	}},
 	// The ladder's own scrolling. Until the ladder view scrolls by itself,
 	// scrollLadder moves the selection, which scrolls the ladder to it.
 	{id: "scroll", bar: 0, keys: []trigger{
-		key1(tcell.KeyUp, func(s *LadderScreen) { s.scrollLadder(-1) }),
-		key1(tcell.KeyDown, func(s *LadderScreen) { s.scrollLadder(1) }),
-		key1(tcell.KeyPgUp, func(s *LadderScreen) { s.scrollLadder(-s.ladderPage()) }),
-		key1(tcell.KeyPgDn, func(s *LadderScreen) { s.scrollLadder(s.ladderPage()) }),
+		onKey(tcell.KeyUp, func(s *LadderScreen) { s.scrollLadder(-1) }),
+		onKey(tcell.KeyDown, func(s *LadderScreen) { s.scrollLadder(1) }),
+		onKey(tcell.KeyPgUp, func(s *LadderScreen) { s.scrollLadder(-s.ladderPage()) }),
+		onKey(tcell.KeyPgDn, func(s *LadderScreen) { s.scrollLadder(s.ladderPage()) }),
 	}},
-	{id: "replay", bar: 10, keys: []trigger{runeKey1('r', func(s *LadderScreen) { s.player.Replay() })}},
-	{id: "numbers", bar: 6, keys: []trigger{runeKey1('n', func(s *LadderScreen) { s.raw = !s.raw })}},
-	{id: "time", bar: 0, keys: []trigger{runeKey1('t', (*LadderScreen).toggleTime)}},
+	{id: "replay", bar: 10, keys: []trigger{onRune('r', func(s *LadderScreen) { s.player.Replay() })}},
+	{id: "numbers", bar: 6, keys: []trigger{onRune('n', func(s *LadderScreen) { s.raw = !s.raw })}},
+	{id: "time", bar: 0, keys: []trigger{onRune('t', (*LadderScreen).toggleTime)}},
 	{id: "layer", bar: 5, useful: func(s *LadderScreen) bool { return !s.focus && len(s.sel.layers) > 1 }, keys: []trigger{
-		key1(tcell.KeyTab, func(s *LadderScreen) { s.moveLayer(1) }),
-		key1(tcell.KeyBacktab, func(s *LadderScreen) { s.moveLayer(-1) }),
+		onKey(tcell.KeyTab, func(s *LadderScreen) { s.moveLayer(1) }),
+		onKey(tcell.KeyBacktab, func(s *LadderScreen) { s.moveLayer(-1) }),
 	}},
 	{id: "headscroll", bar: 11, useful: func(s *LadderScreen) bool { return !s.focus && s.headScroll.max > 0 }, keys: []trigger{
-		runeKey1('[', func(s *LadderScreen) { s.headScroll.by(-1) }),
-		runeKey1(']', func(s *LadderScreen) { s.headScroll.by(1) }),
+		onRune('[', func(s *LadderScreen) { s.headScroll.by(-1) }),
+		onRune(']', func(s *LadderScreen) { s.headScroll.by(1) }),
 	}},
 	{id: "hexscroll", bar: 0, keys: []trigger{
-		runeKey1('{', func(s *LadderScreen) { s.hexScroll.by(-1) }),
-		runeKey1('}', func(s *LadderScreen) { s.hexScroll.by(1) }),
+		onRune('{', func(s *LadderScreen) { s.hexScroll.by(-1) }),
+		onRune('}', func(s *LadderScreen) { s.hexScroll.by(1) }),
 	}},
 	{id: "speed", bar: 8, keys: []trigger{
-		runeKey1('+', func(s *LadderScreen) { s.player.Faster() }),
-		runeKey1('=', func(s *LadderScreen) { s.player.Faster() }),
-		runeKey1('-', func(s *LadderScreen) { s.player.Slower() }),
+		onRune('+', func(s *LadderScreen) { s.player.Faster() }),
+		onRune('=', func(s *LadderScreen) { s.player.Faster() }),
+		onRune('-', func(s *LadderScreen) { s.player.Slower() }),
 	}},
-	{id: "focus", bar: 4, keys: []trigger{runeKey1('f', func(s *LadderScreen) { s.focus = !s.focus })}},
+	{id: "focus", bar: 4, keys: []trigger{onRune('f', func(s *LadderScreen) { s.focus = !s.focus })}},
 	{id: "expand", bar: 7, useful: func(s *LadderScreen) bool { return s.narrWide || s.narrCut }, keys: []trigger{
-		runeKey1('e', func(s *LadderScreen) { s.narrWide = !s.narrWide }),
+		onRune('e', func(s *LadderScreen) { s.narrWide = !s.narrWide }),
 	}},
 	{id: "mouse", bar: 0},
 	{id: "wheel", bar: 0},
-	{id: "help", bar: 1, keys: []trigger{runeKey1('?', func(s *LadderScreen) { s.helpShown = true })}},
+	{id: "help", bar: 1, keys: []trigger{onRune('?', func(s *LadderScreen) { s.helpShown = true })}},
 	{id: "quit", bar: 1, keys: []trigger{
-		runeKey1('q', (*LadderScreen).quit),
-		key1(tcell.KeyCtrlC, (*LadderScreen).quit),
+		onRune('q', (*LadderScreen).quit),
+		onKey(tcell.KeyCtrlC, (*LadderScreen).quit),
 	}},
 }
 
