@@ -80,8 +80,11 @@ type browser struct {
 	opened  bool // a ladder was opened once (auto-open only happens before)
 	ladder  *LadderScreen
 	cancel  context.CancelFunc
-	wg      sync.WaitGroup
-	failure chan error // a panic of a browser goroutine
+	// The help page's scrolling and its page length at the last draw.
+	helpScroll  paneScroll
+	helpPageLen int
+	wg          sync.WaitGroup
+	failure     chan error // a panic of a browser goroutine
 
 	// notify, when set (tests), is called on the UI goroutine after every
 	// page switch ("page:"+name) and every new list shown ("apply").
@@ -236,8 +239,20 @@ func (b *browser) capture(ev *tcell.EventKey) *tcell.EventKey {
 	page, _ := b.pages.GetFrontPage()
 	switch page {
 	case pageHelp:
-		b.pages.HidePage(pageHelp)
-		b.switched(pageList)
+		switch ev.Key() {
+		case tcell.KeyUp:
+			b.helpScroll.by(-1)
+		case tcell.KeyDown:
+			b.helpScroll.by(1)
+		case tcell.KeyPgUp:
+			b.helpScroll.by(-b.helpPageLen)
+		case tcell.KeyPgDn:
+			b.helpScroll.by(b.helpPageLen)
+		default:
+			b.pages.HidePage(pageHelp)
+			b.helpScroll.top = 0
+			b.switched(pageList)
+		}
 		return nil
 	case pageLadder:
 		switch {

@@ -101,3 +101,25 @@ func TestBrowserLaddersGetThePauseOptions(t *testing.T) {
 		t.Errorf("ladder options %+v lose the browser's", o)
 	}
 }
+
+// On the smallest terminal the list's help scrolls to its last line, and
+// a key other than the scrolling ones closes it.
+func TestBrowserHelpScrollsOnTheSmallestTerminal(t *testing.T) {
+	b, _ := listedBrowser(t, "zeek/wikipedia.pcap", narrate.English)
+	press(b, char('?'))
+	out := screenText(t, b.pages, minScreenW, minScreenH)
+	if !strings.Contains(out, "▼") || strings.Contains(out, "quit") {
+		t.Fatalf("a help taller than the terminal does not say more is below:\n%s", out)
+	}
+	for range 4 {
+		press(b, tcell.NewEventKey(tcell.KeyPgDn, 0, tcell.ModNone))
+		out = screenText(t, b.pages, minScreenW, minScreenH)
+	}
+	if !strings.Contains(out, "quit") {
+		t.Errorf("PgDn does not reach the last binding:\n%s", out)
+	}
+	press(b, char('x'))
+	if page, _ := b.pages.GetFrontPage(); page != pageList {
+		t.Errorf("front page %q after x on the help", page)
+	}
+}

@@ -408,6 +408,13 @@ func (s *LadderScreen) headerLines(w int) []paneLine {
 // drawLines draws lines[top:] into a box's inner rectangle and, when they
 // do not all fit, a scroll hint on its bottom border.
 func (s *LadderScreen) drawLines(screen tcell.Screen, box *tview.Box, lines []paneLine, sc *paneScroll, keys narrate.Key) {
+	drawScrolled(screen, box, lines, sc, s.lang, keys, &s.theme)
+}
+
+// drawScrolled draws lines[sc.top:] into a box's inner rectangle and, when
+// they do not all fit, says on its bottom border how many lines are above
+// and below and which keys (the catalog's keys) scroll.
+func drawScrolled(screen tcell.Screen, box *tview.Box, lines []paneLine, sc *paneScroll, lang narrate.Lang, keys narrate.Key, theme *Theme) {
 	x, y, w, h := box.GetInnerRect()
 	if h <= 0 || w <= 0 {
 		return
@@ -416,7 +423,7 @@ func (s *LadderScreen) drawLines(screen tcell.Screen, box *tview.Box, lines []pa
 	for i := 0; i < h && sc.top+i < len(lines); i++ {
 		l := lines[sc.top+i]
 		if l.highlight {
-			fill(screen, x, y+i, w, " ", s.theme.Highlight)
+			fill(screen, x, y+i, w, " ", theme.Highlight)
 		}
 		for _, p := range l.pieces {
 			if p.x < w {
@@ -429,16 +436,16 @@ func (s *LadderScreen) drawLines(screen tcell.Screen, box *tview.Box, lines []pa
 	}
 	var marks []string
 	if sc.top > 0 {
-		marks = append(marks, narrate.Text(s.lang, "ui.scroll.up", sc.top))
+		marks = append(marks, narrate.Text(lang, "ui.scroll.up", sc.top))
 	}
 	if below := len(lines) - h - sc.top; below > 0 {
-		marks = append(marks, narrate.Text(s.lang, "ui.scroll.down", below))
+		marks = append(marks, narrate.Text(lang, "ui.scroll.down", below))
 	}
-	hint := " " + narrate.Text(s.lang, "ui.scroll.hint", strings.Join(marks, " "), narrate.Text(s.lang, keys)) + " "
+	hint := " " + narrate.Text(lang, "ui.scroll.hint", strings.Join(marks, " "), narrate.Text(lang, keys)) + " "
 	if textWidth(hint) > w-2 {
 		hint = fitText(" "+strings.Join(marks, " ")+" ", w-2)
 	}
-	printAt(screen, x+w-1-textWidth(hint), y+h, textWidth(hint), hint, s.theme.Dim)
+	printAt(screen, x+w-1-textWidth(hint), y+h, textWidth(hint), hint, theme.Dim)
 }
 
 // drawHeaders lists the layers of the selected packet, the selected one
