@@ -79,11 +79,18 @@ func (b *browser) drawBottom(screen tcell.Screen, x, y, w, h int) (int, int, int
 
 // helpPage is the key help, drawn over the list, centred; on a short
 // terminal it scrolls (↑/↓ PgUp/PgDn, see capture).
-func (b *browser) helpPage() tview.Primitive {
-	return tview.NewBox().SetDrawFunc(func(screen tcell.Screen, x, y, w, h int) (int, int, int, int) {
-		b.drawHelp(screen, x, y, w, h)
-		return x, y, w, h
-	})
+func (b *browser) helpPage() tview.Primitive { return &helpOverlay{Box: tview.NewBox(), b: b} }
+
+// helpOverlay draws the help box only: the list stays visible around it.
+type helpOverlay struct {
+	*tview.Box
+	b *browser
+}
+
+// Draw draws the help box centred in the overlay's rectangle.
+func (o *helpOverlay) Draw(screen tcell.Screen) {
+	x, y, w, h := o.GetRect()
+	o.b.drawHelp(screen, x, y, w, h)
 }
 
 // drawHelp draws the key help box in the area.
