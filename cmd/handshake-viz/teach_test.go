@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/handshake-viz/handshake-viz/ui"
 )
@@ -71,7 +72,12 @@ func TestTmuxAt80x24KeepsTheHelpKeysAndTheKeyScreen(t *testing.T) {
 	if out, err := exec.Command("tmux", "resize-window", "-t", s.name, "-x", "80", "-y", "24").CombinedOutput(); err != nil {
 		t.Skipf("this tmux cannot resize a window (tmux 2.9 or later can): %v: %s", err, out)
 	}
-	s.waitFor(10*time.Second, "? keys", "q quit", "0/17", "⏸")
+	s.waitFor(10*time.Second, "? keys", "q quit", "⏸ paused")
+	for _, l := range strings.Split(s.screen(), "\n") {
+		if n := utf8.RuneCountInString(strings.TrimRight(l, " ")); n > 80 {
+			t.Fatalf("a %d-cell line on an 80-column terminal: the window was not resized:\n%s", n, s.screen())
+		}
+	}
 	s.keys("?")
 	s.waitFor(10*time.Second, "mouse wheel", "press any key to close")
 	s.keys("x")
