@@ -425,17 +425,11 @@ var englishWord = regexp.MustCompile(`\b[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*\b
 // allowedOnChineseScreens are the Latin words a Chinese screen may show:
 // protocol and field names of the RFCs, key names, states, the demo's own
 // messages and title, hex digits.
-var allowedOnChineseScreens = map[string]bool{}
-
-func init() {
-	for _, w := range strings.Fields(`TCP UDP IP IPv IPv4 IPv6 OSI Ethernet II SYN ACK FIN PSH RST URG ECE CWR Seq Ack Len
+var allowedOnChineseScreens = wordSet(`TCP UDP IP IPv IPv4 IPv6 OSI Ethernet II SYN ACK FIN PSH RST URG ECE CWR Seq Ack Len
 		MSS WS SACK SACK_PERM PERM TS TSval TSecr NOP TTL DF MF DSCP ECN VLAN ARPHRD RTT ISN MSL
 		Space Tab Shift-Tab Home End PgUp PgDn Ctrl-C Esc Enter pause-at
 		SYN-SENT SYN-RECEIVED LISTEN ESTABLISHED FIN-WAIT-1 FIN-WAIT-2 FIN-WAIT CLOSE-WAIT CLOSING LAST-ACK TIME-WAIT CLOSED
-		handshake-viz demo hello world x sudo UTC`) {
-		allowedOnChineseScreens[w] = true
-	}
-}
+		handshake-viz demo hello world x sudo UTC`)
 
 // Chinese screens use the catalog for every word of the interface: a
 // Latin word that is not a protocol name, a key or data fails the test.
@@ -708,13 +702,16 @@ func TestChineseHeaderNamesAndValuesOfEveryLinkType(t *testing.T) {
 
 // protocolWords are names of protocols and their values that stay as
 // they are in Chinese (gopacket's names of ether types, IP protocols…).
-var protocolWords = map[string]bool{}
+var protocolWords = wordSet(`Linux SLL SLL2 v2 MPLS MPLSUnicast Null ICMPv4 ICMPv6 ARP DNS TLS HTTP FTP PPP PPPoE LLC SNAP
+		Dot1Q IPv6HopByHop IPv6Routing IPv6Destination IPv6Fragment TCPOptionKind`)
 
-func init() {
-	for _, w := range strings.Fields(`Linux SLL SLL2 v2 MPLS MPLSUnicast Null ICMPv4 ICMPv6 ARP DNS TLS HTTP FTP PPP PPPoE LLC SNAP
-		Dot1Q IPv6HopByHop IPv6Routing IPv6Destination IPv6Fragment TCPOptionKind`) {
-		protocolWords[w] = true
+// wordSet is the set of the words of s.
+func wordSet(s string) map[string]bool {
+	m := make(map[string]bool)
+	for _, w := range strings.Fields(s) {
+		m[w] = true
 	}
+	return m
 }
 
 // Every size, every mode, both languages: the screen draws without
