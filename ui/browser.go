@@ -19,6 +19,9 @@ type BrowserOptions struct {
 	Speed float64 // playback speed of the ladders it opens
 	Raw   bool    // raw sequence numbers in the ladders
 	Title string  // shown at the top, e.g. the file name
+
+	PauseAt     PauseAt // the ladders stop at each phase or packet until space
+	StartPaused bool    // the ladders show nothing until space
 }
 
 // BrowserSource is what the browser lists: a capture being read in the
@@ -77,8 +80,11 @@ type browser struct {
 	opened  bool // a ladder was opened once (auto-open only happens before)
 	ladder  *LadderScreen
 	cancel  context.CancelFunc
-	wg      sync.WaitGroup
-	failure chan error // a panic of a browser goroutine
+	// The help page's scrolling and its page length at the last draw.
+	helpScroll  paneScroll
+	helpPageLen int
+	wg          sync.WaitGroup
+	failure     chan error // a panic of a browser goroutine
 
 	// notify, when set (tests), is called on the UI goroutine after every
 	// page switch ("page:"+name) and every new list shown ("apply").
@@ -118,7 +124,24 @@ func newBrowser(app *tview.Application, src BrowserSource, opts BrowserOptions) 
 	b.pages.AddPage(pageHelp, b.helpPage(), true, false)
 	app.SetRoot(b.pages, true).SetFocus(b.table)
 	app.SetInputCapture(b.capture)
+	app.SetBeforeDrawFunc(b.tooSmall)
 	return b
+}
+
+// tooSmall draws, on a terminal smaller than the screens need, a request
+// to enlarge it instead of the pages, and reports whether it did.
+func (b *browser) tooSmall(screen tcell.Screen) bool {
+	w, h := screen.Size()
+	if w >= minScreenW && h >= minScreenH {
+		return false
+	}
+	st := tcell.StyleDefault.Foreground(tcell.ColorRed).Bold(true)
+	lines := wrap(narrate.Text(b.opts.Lang, "ui.too_small", minScreenW, minScreenH, w, h), w)
+	top := max(0, (h-len(lines))/2)
+	for i, l := range lines {
+		centered(screen, 0, top+i, w, l, "", st, st)
+	}
+	return true
 }
 
 // run starts the watcher and the application and cleans up after them.
@@ -216,8 +239,20 @@ func (b *browser) capture(ev *tcell.EventKey) *tcell.EventKey {
 	page, _ := b.pages.GetFrontPage()
 	switch page {
 	case pageHelp:
-		b.pages.HidePage(pageHelp)
-		b.switched(pageList)
+		switch ev.Key() {
+		case tcell.KeyUp:
+			b.helpScroll.by(-1)
+		case tcell.KeyDown:
+			b.helpScroll.by(1)
+		case tcell.KeyPgUp:
+			b.helpScroll.by(-b.helpPageLen)
+		case tcell.KeyPgDn:
+			b.helpScroll.by(b.helpPageLen)
+		default:
+			b.pages.HidePage(pageHelp)
+			b.helpScroll.top = 0
+			b.switched(pageList)
+		}
 		return nil
 	case pageLadder:
 		switch {
@@ -233,26 +268,8 @@ func (b *browser) capture(ev *tcell.EventKey) *tcell.EventKey {
 	if b.input.HasFocus() {
 		return ev
 	}
-	switch ev.Key() {
-	case tcell.KeyEscape:
-		b.input.SetText("") // also resets the table's filter
-		return nil
-	case tcell.KeyRune:
-		switch ev.Rune() {
-		case 'q':
-			b.quit()
-		case '/':
-			b.app.SetFocus(b.input)
-		case 's':
-			b.table.cycleSort()
-		case 'S':
-			b.table.reverseSort()
-		case '?':
-			b.pages.ShowPage(pageHelp)
-			b.switched(pageHelp)
-		default:
-			return ev
-		}
+	if do := browserAction(ev); do != nil {
+		do(b)
 		return nil
 	}
 	return ev

@@ -72,23 +72,48 @@ func (b *browser) drawBottom(screen tcell.Screen, x, y, w, h int) (int, int, int
 	}
 	putCells(screen, x, y, w, line, tcell.StyleDefault.Foreground(tcell.ColorYellow))
 	if h > 1 {
-		putCells(screen, x, y+1, w, narrate.Text(lang, "browser.hint"), tcell.StyleDefault.Dim(true))
+		putCells(screen, x, y+1, w, browserHint(lang, w), tcell.StyleDefault.Dim(true))
 	}
 	return x, y, w, h
 }
 
-// helpPage is the key help, drawn over the list.
-func (b *browser) helpPage() tview.Primitive {
-	body := narrate.Text(b.opts.Lang, "browser.help.body")
-	lines := strings.Split(body, "\n")
+// helpPage is the key help, drawn over the list, centred; on a short
+// terminal it scrolls (↑/↓ PgUp/PgDn, see capture).
+func (b *browser) helpPage() tview.Primitive { return &helpOverlay{Box: tview.NewBox(), b: b} }
+
+// helpOverlay draws the help box only: the list stays visible around it.
+type helpOverlay struct {
+	*tview.Box
+	b *browser
+}
+
+// Draw draws the help box centred in the overlay's rectangle.
+func (o *helpOverlay) Draw(screen tcell.Screen) {
+	x, y, w, h := o.GetRect()
+	o.b.drawHelp(screen, x, y, w, h)
+}
+
+// drawHelp draws the key help box in the area.
+func (b *browser) drawHelp(screen tcell.Screen, x, y, w, h int) {
+	lang := b.opts.Lang
+	lines := append(browserHelpLines(lang, min(76, w-4)), "", narrate.Text(lang, "browser.help.close"))
+	if len(lines)+2 > h {
+		lines[len(lines)-1] = narrate.Text(lang, "ui.help.close.scroll")
+	}
 	width := 0
 	for _, l := range lines {
 		width = max(width, cellsWidth(l))
 	}
-	tv := tview.NewTextView().SetText(body).SetDynamicColors(false)
-	tv.SetBorder(true).SetTitle(narrate.Text(b.opts.Lang, "browser.help.title"))
-	return tview.NewGrid().
-		SetColumns(0, width+4, 0).
-		SetRows(0, len(lines)+2, 0).
-		AddItem(tv, 1, 1, 1, 1, 0, 0, false)
+	bw, bh := min(w, width+2), min(h, len(lines)+2)
+	box := tview.NewBox().SetBorder(true).SetTitle(narrate.Text(lang, "browser.help.title"))
+	box.SetRect(x+(w-bw)/2, y+(h-bh)/2, bw, bh)
+	box.Draw(screen)
+	pl := make([]paneLine, len(lines))
+	for i, l := range lines {
+		pl[i] = paneLine{pieces: []linePiece{{0, l, tcell.StyleDefault}}}
+	}
+	theme := DefaultTheme()
+	_, _, _, ih := box.GetInnerRect()
+	b.helpPageLen = max(1, ih-1)
+	drawScrolled(screen, box, pl, &b.helpScroll, lang, "ui.key.scroll", &theme)
 }

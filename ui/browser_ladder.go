@@ -46,21 +46,29 @@ func (b *browser) kindWord(k session.EventKind) string {
 // starts it. UI goroutine.
 func (b *browser) showLadder(tl *session.Timeline, store capture.FrameStore, f streamFacts) {
 	b.stopLadder()
-	title := fmt.Sprintf("%s · %s %d · %s", b.opts.Title, b.kindWord(f.Kind), f.Index,
-		narrate.Text(b.opts.Lang, "browser.back"))
-	b.ladder = NewLadderScreen(b.app, tl, store, ScreenOptions{
-		Title:    title,
+	b.ladder = NewLadderScreen(b.app, tl, store, b.ladderOptions(f))
+	b.pages.AddAndSwitchToPage(pageLadder, b.ladder.Primitive(), true)
+	b.app.SetFocus(b.ladder.Primitive())
+	b.ladder.Start()
+	b.switched(pageLadder)
+}
+
+// ladderOptions are the options of the ladder of one stream: the
+// browser's language, speed, numbering and teacher's controls.
+func (b *browser) ladderOptions(f streamFacts) ScreenOptions {
+	return ScreenOptions{
+		Title: fmt.Sprintf("%s · %s %d · %s", b.opts.Title, b.kindWord(f.Kind), f.Index,
+			narrate.Text(b.opts.Lang, "browser.back")),
 		Lang:     b.opts.Lang,
 		Speed:    b.opts.Speed,
 		Raw:      b.opts.Raw,
 		Stream:   f.Index,
 		Kind:     f.Kind,
 		Warnings: b.src.Warnings,
-	})
-	b.pages.AddAndSwitchToPage(pageLadder, b.ladder.Primitive(), true)
-	b.app.SetFocus(b.ladder.Primitive())
-	b.ladder.Start()
-	b.switched(pageLadder)
+
+		PauseAt:     b.opts.PauseAt,
+		StartPaused: b.opts.StartPaused,
+	}
 }
 
 // closeLadder stops the ladder and returns to the list. UI goroutine.

@@ -124,13 +124,23 @@ func (t *streamTable) scroll() {
 	t.offset = max(0, min(t.offset, len(t.view)-h))
 }
 
-// layout returns the drawn width of each column for a table width w: the
-// address columns give way first, then columns on the right are dropped
-// (width 0).
+// dropOrder is the order in which columns give way on narrow terminals,
+// once every column has shrunk: the retransmissions, RTT and duration,
+// what the list is read for, go last.
+var dropOrder = [...]column{colClosedBy, colProto, colBytesSC, colBytesCS, colClose, colHandshake, colDuration, colRTT, colRetrans, colPackets, colServer}
+
+// minProtoWidth is the narrowest the Proto column gets ("TCP", "UDP").
+const minProtoWidth = 3
+
+// layout returns the drawn width of each column for a table width w.
+// Columns shrink first: the sort arrow's cell goes from unsorted columns,
+// the address columns are cut in the middle down to 12 cells, Proto to its
+// values; then columns are dropped (width 0) in dropOrder.
 func (t *streamTable) layout(w int) [numColumns]int {
 	ws := t.model.widths
+	head := func(c column) int { return cellsWidth(narrate.Text(t.lang, columnKeys[c])) }
 	for c := range numColumns {
-		ws[c] = max(ws[c], cellsWidth(narrate.Text(t.lang, columnKeys[c]))+1) // +1: the sort arrow
+		ws[c] = max(ws[c], head(c)+1) // +1: the sort arrow
 	}
 	total := func() int {
 		n := 0
@@ -141,6 +151,14 @@ func (t *streamTable) layout(w int) [numColumns]int {
 		}
 		return n - 1
 	}
+	if total() <= w {
+		return ws
+	}
+	for c := range numColumns {
+		if c != t.sortBy {
+			ws[c] = max(t.model.widths[c], head(c))
+		}
+	}
 	const minAddr = 12
 	for total() > w && (ws[colClient] > minAddr || ws[colServer] > minAddr) {
 		if ws[colClient] >= ws[colServer] {
@@ -149,7 +167,13 @@ func (t *streamTable) layout(w int) [numColumns]int {
 			ws[colServer]--
 		}
 	}
-	for c := numColumns - 1; total() > w && c > colIndex; c-- {
+	if total() > w && t.sortBy != colProto {
+		ws[colProto] = max(t.model.widths[colProto], minProtoWidth)
+	}
+	for _, c := range dropOrder {
+		if total() <= w {
+			break
+		}
 		ws[c] = 0
 	}
 	return ws
@@ -218,42 +242,6 @@ func (t *streamTable) drawLine(screen tcell.Screen, x, y, w int, ws [numColumns]
 		putCells(screen, cx+pad, y, ws[c]-pad, s, style)
 		cx += ws[c] + 1
 	}
-}
-
-// InputHandler moves the selection and opens the selected stream.
-func (t *streamTable) InputHandler() func(event *tcell.EventKey, setFocus func(p tview.Primitive)) {
-	return t.WrapInputHandler(func(ev *tcell.EventKey, _ func(p tview.Primitive)) {
-		page := t.bodyHeight()
-		switch ev.Key() {
-		case tcell.KeyUp:
-			t.selectRow(t.sel - 1)
-		case tcell.KeyDown:
-			t.selectRow(t.sel + 1)
-		case tcell.KeyPgUp:
-			t.selectRow(t.sel - page)
-		case tcell.KeyPgDn:
-			t.selectRow(t.sel + page)
-		case tcell.KeyHome:
-			t.selectRow(0)
-		case tcell.KeyEnd:
-			t.selectRow(len(t.view) - 1)
-		case tcell.KeyEnter:
-			if r := t.selected(); r != nil && t.onOpen != nil {
-				t.onOpen(r)
-			}
-		case tcell.KeyRune:
-			switch ev.Rune() {
-			case 'j':
-				t.selectRow(t.sel + 1)
-			case 'k':
-				t.selectRow(t.sel - 1)
-			case 'g':
-				t.selectRow(0)
-			case 'G':
-				t.selectRow(len(t.view) - 1)
-			}
-		}
-	})
 }
 
 // MouseHandler selects a row on click, opens it on double click, sorts on

@@ -8,7 +8,13 @@
 // TextLadder and the TUI ladder both render a Layout.
 //
 // Player is a pure cursor over the packets of a ladder (position, play,
-// pause, speed, step, seek, follow-live); time enters only through Tick.
+// pause, speed, step, seek, follow-live, stops for --pause-at, hold for
+// --start-paused); time enters only through Tick.
+//
+// Keys are data: ladderKeys (the ladder screen) and browserKeys (the
+// stream list) hold every binding with its action, its catalog texts and
+// its help-bar priority; key handling, the help bars, the `?` screens and
+// the README's key table are all made from them.
 //
 // LadderScreen is the full-screen ladder of one timeline (ladder, TCP
 // states, headers by layer, bytes, narration, help) and a reusable

@@ -32,6 +32,11 @@ type Player struct {
 	// pendingAnim: the newest arrow appeared between Ticks (followed live)
 	// and starts growing at the next Tick.
 	pendingAnim bool
+	// stops, when set, says after which packets playback pauses on its
+	// own (--pause-at); held: paused before the first packet, not
+	// following new ones, until Play (--start-paused).
+	stops func(i int) bool
+	held  bool
 }
 
 // NewPlayer returns a playing Player at position 0 over n packets.
@@ -50,6 +55,22 @@ func (p *Player) Selected() int { return p.pos - 1 }
 
 // Len is the number of packets the cursor runs over.
 func (p *Player) Len() int { return p.n }
+
+// SetStops makes playback pause on its own after showing each packet i
+// for which stop(i) is true; nil removes the stops. Stepping and seeking
+// are not affected.
+func (p *Player) SetStops(stop func(i int) bool) { p.stops = stop }
+
+// Hold pauses before the first packet: nothing is shown, and packets that
+// arrive are not followed, until Play. A stop (SetStops) holds likewise
+// where it stopped.
+func (p *Player) Hold() {
+	p.Seek(0)
+	p.playing, p.held = false, true
+}
+
+// Held reports whether the player waits, holding, for Play.
+func (p *Player) Held() bool { return p.held }
 
 // Playing reports whether the player advances on its own.
 func (p *Player) Playing() bool { return p.playing }
@@ -87,7 +108,7 @@ func (p *Player) SetLen(n int) {
 	if n < 0 {
 		n = 0
 	}
-	follow := !p.playing && p.pos == p.n && n > p.n
+	follow := !p.playing && !p.held && p.pos == p.n && n > p.n
 	p.n = n
 	if p.pos > n {
 		p.pos = n
@@ -98,12 +119,13 @@ func (p *Player) SetLen(n int) {
 	}
 }
 
-// Play resumes playback; at the end it starts over.
+// Play resumes playback; at the end it starts over, unless it was held
+// there (a stop, or Hold), where it goes on with the packets to come.
 func (p *Player) Play() {
-	if p.AtEnd() && p.n > 0 {
+	if p.AtEnd() && p.n > 0 && !p.held {
 		p.pos = 0
 	}
-	p.playing = true
+	p.playing, p.held = true, false
 	p.next = time.Time{}
 }
 
@@ -127,6 +149,7 @@ func (p *Player) Step(delta int) {
 
 // Seek shows the first pos packets (clamped); the newest is drawn whole.
 func (p *Player) Seek(pos int) {
+	p.held = false
 	p.pos = min(max(pos, 0), p.n)
 	p.animFrom = time.Time{}
 	p.pendingAnim = false
@@ -170,6 +193,11 @@ func (p *Player) Tick(now time.Time) bool {
 		p.animFrom = now
 		p.next = now.Add(p.Interval())
 		changed = true
+		if p.stops != nil && p.stops(p.pos-1) {
+			// Held: new packets are not followed past the stop. The arrow
+			// still grows to its end.
+			p.playing, p.held = false, true
+		}
 	}
 	return changed || wasAnimating || p.Animating()
 }

@@ -206,3 +206,86 @@ func TestPlayerIdleOnlyWhenNothingMoves(t *testing.T) {
 		t.Error("paused player with nothing growing is not idle")
 	}
 }
+
+func TestPlayerPausingAtEveryPacketWaitsForPlayAfterEach(t *testing.T) {
+	c := newClock()
+	p := NewPlayer(3, 1)
+	p.SetStops(func(int) bool { return true })
+	p.Tick(c.t)
+	if p.Position() != 1 || p.Playing() {
+		t.Fatalf("first tick: position %d playing %v, want 1 false (stopped after the packet)", p.Position(), p.Playing())
+	}
+	for range 5 {
+		p.Tick(c.after(DefaultInterval))
+	}
+	if p.Position() != 1 {
+		t.Fatalf("stopped player moved on to %d", p.Position())
+	}
+	p.Play()
+	p.Tick(c.after(time.Millisecond))
+	if p.Position() != 2 || p.Playing() {
+		t.Errorf("after play: position %d playing %v, want 2 false", p.Position(), p.Playing())
+	}
+	p.Step(1)
+	if p.Position() != 3 {
+		t.Errorf("stepping past a stop: position %d, want 3", p.Position())
+	}
+}
+
+func TestPlayerPausingAtPhasesStopsOnlyAtTheirFirstPackets(t *testing.T) {
+	c := newClock()
+	p := NewPlayer(7, 1)
+	firsts := map[int]bool{0: true, 3: true, 5: true} // handshake 0-2, data 3-4, close 5-6
+	p.SetStops(func(i int) bool { return firsts[i] })
+	var stoppedAt []int
+	for range 40 {
+		p.Tick(c.after(DefaultInterval))
+		if !p.Playing() {
+			stoppedAt = append(stoppedAt, p.Position())
+			if p.AtEnd() {
+				break
+			}
+			p.Play()
+		}
+	}
+	want := []int{1, 4, 6}
+	if len(stoppedAt) < len(want) || stoppedAt[0] != 1 || stoppedAt[1] != 4 || stoppedAt[2] != 6 {
+		t.Errorf("stopped after packets %v, want %v", stoppedAt, want)
+	}
+	if !p.AtEnd() {
+		t.Errorf("never reached the end: position %d", p.Position())
+	}
+}
+
+func TestPlayerStoppedAtTheEndDoesNotFollowNewPacketsUntilPlay(t *testing.T) {
+	c := newClock()
+	p := NewPlayer(1, 1)
+	p.SetStops(func(int) bool { return true })
+	p.Tick(c.t)
+	p.SetLen(3) // live packets arrive while stopped after the first
+	if p.Position() != 1 {
+		t.Fatalf("stopped player followed new packets to %d", p.Position())
+	}
+	p.Play()
+	p.Tick(c.after(time.Millisecond))
+	if p.Position() != 2 {
+		t.Errorf("play after a stop at the end: position %d, want 2 (goes on, does not start over)", p.Position())
+	}
+}
+
+func TestPlayerHoldShowsNothingUntilPlay(t *testing.T) {
+	c := newClock()
+	p := NewPlayer(0, 1)
+	p.Hold()
+	p.SetLen(4)
+	p.Tick(c.t)
+	p.Tick(c.after(DefaultInterval))
+	if p.Position() != 0 || p.Playing() || !p.Held() {
+		t.Fatalf("held player: position %d playing %v held %v, want 0 false true", p.Position(), p.Playing(), p.Held())
+	}
+	p.Toggle()
+	p.Tick(c.after(time.Millisecond))
+	if p.Position() != 1 || !p.Playing() || p.Held() {
+		t.Errorf("after space: position %d playing %v held %v, want 1 true false", p.Position(), p.Playing(), p.Held())
+	}
+}

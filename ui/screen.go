@@ -32,7 +32,51 @@ type ScreenOptions struct {
 	Warnings func() []string   // damage found in the input so far (the banner shows the last); nil = none
 	Stream   int               // -1 = every stream of the timeline on one ladder; else that stream only
 	Kind     session.EventKind // with Stream >= 0: KindSegment (TCP stream) or KindDatagram (UDP flow)
+
+	// A teacher's controls.
+	PauseAt     PauseAt // stop at each phase's first packet or at each packet until space
+	StartPaused bool    // show nothing until space
 }
+
+// PauseAt says where playback stops on its own until space is pressed.
+type PauseAt uint8
+
+// Where playback stops.
+const (
+	PauseNever    PauseAt = iota
+	PauseAtPhase          // after the first packet of every phase (handshake, data, close…)
+	PauseAtPacket         // after every packet
+)
+
+// String returns "never", "phase" or "packet" (the --pause-at values).
+func (p PauseAt) String() string {
+	switch p {
+	case PauseAtPhase:
+		return "phase"
+	case PauseAtPacket:
+		return "packet"
+	}
+	return "never"
+}
+
+// ParsePauseAt parses a --pause-at value: "phase", "packet" or "never" ("" too).
+func ParsePauseAt(s string) (PauseAt, error) {
+	switch s {
+	case "", "never", "none":
+		return PauseNever, nil
+	case "phase":
+		return PauseAtPhase, nil
+	case "packet":
+		return PauseAtPacket, nil
+	}
+	return PauseNever, fmt.Errorf("unknown pause point %q: use phase or packet", s)
+}
+
+// The smallest terminal the ladder screen draws on; below it, it asks for more.
+const (
+	minScreenW = 60
+	minScreenH = 16
+)
 
 // LadderScreen is the full ladder screen of one timeline: banner, ladder,
 // TCP states, headers by layer, bytes, narration and help bar. It is a
@@ -56,8 +100,20 @@ type LadderScreen struct {
 	player    *Player
 	raw       bool
 	helpShown bool
+	focus     bool // ladder only: the side panes hidden
+	narrWide  bool // the narration pane shows the whole explanation
+	narrCut   bool // the narration did not fit in its pane at the last draw
+	absTime   bool // packet times on the capture clock (else since the first packet)
 	sel       selection
 	layerPref int // index of the selected header, -1 = transport
+	// Scrolling of the headers and bytes panes; both start at the top when
+	// the selection changes (the bytes at the selected header: hexAuto).
+	headScroll, hexScroll paneScroll
+	hexAuto               bool
+	helpScroll            struct {
+		paneScroll
+		page int // lines of a page of the help at the last draw
+	}
 
 	view                        *screenView
 	ladder                      *ladderView
@@ -88,6 +144,15 @@ func NewLadderScreen(app *tview.Application, tl *session.Timeline, store capture
 		layout: NewLayout(opts.Kind, opts.Stream), player: NewPlayer(0, opts.Speed),
 		raw: opts.Raw, layerPref: -1, sel: selection{arrow: -1},
 		quitCh: make(chan struct{}),
+	}
+	switch opts.PauseAt {
+	case PauseAtPacket:
+		s.player.SetStops(func(int) bool { return true })
+	case PauseAtPhase:
+		s.player.SetStops(s.phaseStart)
+	}
+	if opts.StartPaused {
+		s.player.Hold()
 	}
 	s.ladder = newLadderView(s.lang, &s.theme, s.layout, tl.At)
 	s.ladder.onSelect = func(k int) { s.player.Select(k); s.sync() }
@@ -213,6 +278,7 @@ func (s *LadderScreen) sync() {
 		return
 	}
 	s.sel = selection{arrow: k}
+	s.headScroll.top, s.hexAuto = 0, true
 	if k < 0 {
 		return
 	}
@@ -253,6 +319,17 @@ func (s *LadderScreen) moveLayer(d int) {
 	}
 	s.sel.layer = ((s.sel.layer+d)%n + n) % n
 	s.layerPref = s.sel.layer
+	s.headScroll.top, s.hexAuto = 0, true
+}
+
+// phaseStart reports whether arrow k is the first of a phase of the
+// layout (its row follows a phase header).
+func (s *LadderScreen) phaseStart(k int) bool {
+	if k < 0 || k >= s.layout.Arrows() {
+		return false
+	}
+	ri := s.layout.ArrowRow(k)
+	return ri > 0 && s.layout.Row(ri-1).Kind == RowPhase
 }
 
 // RunLadder runs a tview application on the terminal showing one
@@ -308,15 +385,20 @@ type screenView struct {
 }
 
 // narrationHeight is the height of the narration pane with its border:
-// four lines of text, two on short terminals.
-func narrationHeight(screenH int) int {
+// four lines of text, three or two on short terminals; expanded, what the
+// text needs, up to half the screen.
+func (s *LadderScreen) narrationHeight(screenW, screenH int) int {
+	h := 4
 	switch {
 	case screenH >= 30:
-		return 6
+		h = 6
 	case screenH >= 22:
-		return 5 // three lines: most sentences fit in 80 columns
+		h = 5 // three lines: most sentences fit in 80 columns
 	}
-	return 4
+	if s.narrWide {
+		h = max(h, min(len(s.narrationLines(screenW-2))+2, screenH/2))
+	}
+	return h
 }
 
 // Draw lays the panes out in the view's rectangle and draws them.
@@ -327,40 +409,62 @@ func (v *screenView) Draw(screen tcell.Screen) {
 	if w <= 0 || h <= 0 {
 		return
 	}
-	s.drawBanner(screen, x, y, w)
-	printAt(screen, x, y+h-1, w, narrate.Text(s.lang, "ui.help.bar"), s.theme.HelpBar)
-	narrH := narrationHeight(h)
-	bodyY, bodyH := y+1, h-2-narrH
-	if bodyH < 3 {
+	if w < minScreenW || h < minScreenH {
+		s.drawTooSmall(screen, x, y, w, h)
 		return
 	}
+	s.drawBanner(screen, x, y, w)
+	narrH := s.narrationHeight(w, h)
+	bodyY, bodyH := y+1, h-2-narrH
 	ladderW := w * 11 / 20
-	sideW := w - ladderW
-	// The side column stacks states, headers and bytes; on short terminals
-	// the headers give way first, then the bytes, never overlapping.
-	stateH := min(4, bodyH)
-	rest := bodyH - stateH
-	hexH := min(max(5, rest/2), s.hexLines(sideW-2)+2, rest)
-	headH := rest - hexH
-	if headH < 3 {
-		hexH, headH = rest, 0
+	if s.focus {
+		ladderW = w
 	}
+	sideW := w - ladderW
 	s.ladder.SetRect(x, bodyY, ladderW, bodyH)
 	s.ladder.Draw(screen)
-	s.stateBox.SetRect(x+ladderW, bodyY, sideW, stateH)
-	s.stateBox.Draw(screen)
-	s.drawState(screen)
-	s.headerBox.SetRect(x+ladderW, bodyY+stateH, sideW, headH)
-	s.headerBox.Draw(screen)
-	s.drawHeaders(screen)
-	s.hexBox.SetRect(x+ladderW, bodyY+stateH+headH, sideW, hexH)
-	s.hexBox.Draw(screen)
-	s.drawHex(screen)
+	if !s.focus {
+		// The side column stacks states, headers and bytes; on short
+		// terminals the headers give way first, then the bytes, never
+		// overlapping. Both scroll.
+		stateH := min(4, bodyH)
+		rest := bodyH - stateH
+		hexH := min(max(5, rest/2), s.hexLines(sideW-2)+2, rest)
+		headH := rest - hexH
+		if headH < 3 {
+			hexH, headH = rest, 0
+		}
+		s.stateBox.SetRect(x+ladderW, bodyY, sideW, stateH)
+		s.drawState(screen)
+		s.headerBox.SetRect(x+ladderW, bodyY+stateH, sideW, headH)
+		s.headerBox.Draw(screen)
+		s.drawHeaders(screen)
+		s.hexBox.SetRect(x+ladderW, bodyY+stateH+headH, sideW, hexH)
+		s.drawHex(screen)
+	} else {
+		for _, b := range []*tview.Box{s.stateBox, s.headerBox, s.hexBox} {
+			b.SetRect(0, 0, 0, 0) // no mouse lands on a hidden pane
+		}
+	}
 	s.narrBox.SetRect(x, bodyY+bodyH, w, narrH)
-	s.narrBox.Draw(screen)
 	s.drawNarration(screen)
+	// The bar comes last: it shows the keys that are useful on what was
+	// just drawn (a pane that scrolls, a narration that was cut).
+	printAt(screen, x, y+h-1, w, helpBar(s.lang, w, s), s.theme.HelpBar)
 	if s.helpShown {
 		s.drawHelp(screen, x, y, w, h)
+	}
+}
+
+// drawTooSmall asks for a bigger terminal (q still quits).
+func (s *LadderScreen) drawTooSmall(screen tcell.Screen, x, y, w, h int) {
+	lines := wrap(narrate.Text(s.lang, "ui.too_small", minScreenW, minScreenH, w, h), w)
+	top := y + max(0, (h-len(lines))/2)
+	for i, l := range lines {
+		if top+i >= y+h {
+			break
+		}
+		centered(screen, x, top+i, w, l, "", s.theme.Warn, s.theme.Warn)
 	}
 }
 
@@ -383,10 +487,56 @@ func (v *screenView) MouseHandler() func(action tview.MouseAction, event *tcell.
 		if v.s.helpShown {
 			return true, nil
 		}
+		if v.s.scrollPane(action, event) {
+			v.s.idle.Store(false)
+			return true, nil
+		}
 		consumed, _ := v.s.ladder.MouseHandler()(action, event, setFocus)
+		if !consumed && v.s.ladder.InRect(event.Position()) {
+			// The wheel over the ladder moves through it, as ↑/↓ do, unless
+			// the ladder view scrolls by itself.
+			switch action {
+			case tview.MouseScrollUp:
+				v.s.scrollLadder(-1)
+				consumed = true
+			case tview.MouseScrollDown:
+				v.s.scrollLadder(1)
+				consumed = true
+			}
+			v.s.sync()
+		}
 		if consumed {
 			v.s.idle.Store(false)
 		}
 		return consumed, nil
 	})
+}
+
+// wheelLines is how far one turn of the mouse wheel scrolls a pane.
+const wheelLines = 3
+
+// scrollPane scrolls the headers or bytes pane under the mouse wheel and
+// reports whether it did.
+func (s *LadderScreen) scrollPane(action tview.MouseAction, event *tcell.EventMouse) bool {
+	d := 0
+	switch action {
+	case tview.MouseScrollUp:
+		d = -wheelLines
+	case tview.MouseScrollDown:
+		d = wheelLines
+	default:
+		return false
+	}
+	mx, my := event.Position()
+	switch {
+	case s.focus:
+		return false
+	case s.headerBox.InRect(mx, my):
+		s.headScroll.by(d)
+	case s.hexBox.InRect(mx, my):
+		s.hexScroll.by(d)
+	default:
+		return false
+	}
+	return true
 }

@@ -149,7 +149,7 @@ func TestScreenTabMovesTheSelectedHeaderAndKeepsIt(t *testing.T) {
 	s.player.Select(3)
 	s.sync()
 	if len(s.sel.layers) < 3 {
-		t.Skipf("capture.Detail gave %d layers for an Ethernet/IPv4/TCP frame; needs the detail decoder", len(s.sel.layers))
+		t.Fatalf("capture.Detail gave %d layers for an Ethernet/IPv4/TCP frame, want Ethernet, IPv4, TCP and the payload", len(s.sel.layers))
 	}
 	if g := s.sel.layers[s.sel.layer].Group.String(); g != "transport" {
 		t.Errorf("initial header group = %s, want transport", g)

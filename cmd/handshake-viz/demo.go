@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/handshake-viz/handshake-viz/session/narrate"
+	"github.com/handshake-viz/handshake-viz/ui"
 )
 
 // demoOptions are the flags of `handshake-viz demo`.
@@ -21,6 +22,7 @@ type demoOptions struct {
 	raw      bool
 	lang     string
 	recorded bool
+	teach    teachOptions
 
 	language narrate.Lang // parsed from lang
 }
@@ -61,6 +63,7 @@ a recorded exchange that ships inside the binary.`,
 	f.BoolVar(&o.raw, "raw", false, "show raw sequence numbers instead of relative ones")
 	f.StringVar(&o.lang, "lang", "en", "language of the explanations: en or zh")
 	f.BoolVar(&o.recorded, "recorded", false, "play the recorded exchange shipped in the binary instead of capturing")
+	o.teach.addFlags(cmd)
 	return cmd
 }
 
@@ -88,6 +91,9 @@ func (o *demoOptions) validate() error {
 		return fmt.Errorf("--lang: %w", err)
 	}
 	o.language = lang
+	if err := o.teach.validate(o.noTUI || o.json); err != nil {
+		return err
+	}
 	if o.recorded && (o.port != 0 || o.clients != 1 || len(o.messages) > 0 || o.write != "") {
 		return fmt.Errorf("--recorded plays the shipped exchange: it takes no --port, --clients, --message or --write")
 	}
@@ -104,4 +110,31 @@ func (o *demoOptions) exchangeMessages() []string {
 		msgs = append(append([]string(nil), msgs...), "##")
 	}
 	return msgs
+}
+
+// teachOptions are a teacher's controls of the terminal UI (demo and open).
+type teachOptions struct {
+	pauseAt     string
+	startPaused bool
+
+	pause ui.PauseAt // parsed from pauseAt
+}
+
+func (t *teachOptions) addFlags(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.StringVar(&t.pauseAt, "pause-at", "", "stop playback until space: phase (at the first packet of each phase) or packet (after every packet)")
+	f.BoolVar(&t.startPaused, "start-paused", false, "show nothing until space is pressed")
+}
+
+// validate parses --pause-at; noUI: the output is not the terminal UI.
+func (t *teachOptions) validate(noUI bool) error {
+	p, err := ui.ParsePauseAt(t.pauseAt)
+	if err != nil {
+		return fmt.Errorf("--pause-at: %w", err)
+	}
+	if noUI && (p != ui.PauseNever || t.startPaused) {
+		return fmt.Errorf("--pause-at and --start-paused pause the terminal UI: drop them, or --no-tui / --json")
+	}
+	t.pause = p
+	return nil
 }

@@ -245,6 +245,9 @@ func present(ctx context.Context, cancel context.CancelFunc, ios streams, o *dem
 			Recorded: run.recorded,
 			Drops:    run.drops,
 			Stream:   -1,
+
+			PauseAt:     o.teach.pause,
+			StartPaused: o.teach.startPaused,
 		})
 		cancel()
 		<-run.done

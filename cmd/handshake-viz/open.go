@@ -15,6 +15,7 @@ type openOptions struct {
 	speed float64
 	raw   bool
 	lang  string
+	teach teachOptions
 }
 
 func newOpenCmd(ios streams, o *openOptions) *cobra.Command {
@@ -40,6 +41,9 @@ A capture with a single TCP stream opens straight on its ladder.
 			if err != nil {
 				return fmt.Errorf("--lang: %w", err)
 			}
+			if err := o.teach.validate(false); err != nil {
+				return err
+			}
 			cat, err := feed.OpenCatalog(cmd.Context(), args[0])
 			if err != nil {
 				return err
@@ -49,6 +53,9 @@ A capture with a single TCP stream opens straight on its ladder.
 				Speed: o.speed,
 				Raw:   o.raw,
 				Title: narrate.Text(lang, "open.title", args[0]),
+
+				PauseAt:     o.teach.pause,
+				StartPaused: o.teach.startPaused,
 			})
 		},
 	}
@@ -56,5 +63,6 @@ A capture with a single TCP stream opens straight on its ladder.
 	f.Float64Var(&o.speed, "speed", 1, "animation speed: 1 is about one arrow per 0.8 s, 2 twice as fast")
 	f.BoolVar(&o.raw, "raw", false, "show raw sequence numbers instead of relative ones")
 	f.StringVar(&o.lang, "lang", "en", "language of the explanations: en or zh")
+	o.teach.addFlags(cmd)
 	return cmd
 }

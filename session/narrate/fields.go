@@ -42,4 +42,5 @@ var zhFields = map[Key]string{
 	"field.Address length":        "地址长度",
 	"field.Family":                "协议族",
 	"field.Interface index":       "接口索引",
+	"field.ARPHRD type":           "ARPHRD 类型",
 }

@@ -32,20 +32,42 @@ var enBrowser = map[Key]string{
 	"browser.open_err":  "⚠ cannot open %[1]s %[2]d: %[3]v",
 	"browser.tcp":       "stream",
 	"browser.udp":       "UDP flow",
-	"browser.hint":      "Enter open · / filter · s sort · S reverse · ? keys · q quit",
 	"browser.back":      "Esc: list",
 
+	// The list's key table (ui's browserKeys): keys, what they do, hint line.
 	"browser.help.title": " Keys ",
-	"browser.help.body": `↑ ↓ PgUp PgDn Home End    move in the list (or the mouse wheel)
-Enter                     open the stream's ladder
-Esc                       back from the ladder to the list; clear the filter
-/                         filter: type words, all must match —
-                          an address, a port, tcp, udp, rst, fin3, fin4,
-                          incomplete, refused, half-closed, retrans, …
-s                         sort by the next column (or click a header)
-S                         reverse the sort
-?                         this help (any key closes it)
-q                         quit`,
+	"browser.help.close": "press any key to close",
+
+	"browser.key.move":    "↑ ↓, j k",
+	"browser.key.page":    "PgUp PgDn",
+	"browser.key.ends":    "Home End, g G",
+	"browser.key.open":    "Enter",
+	"browser.key.back":    "Esc",
+	"browser.key.filter":  "/",
+	"browser.key.sort":    "s",
+	"browser.key.reverse": "S",
+	"browser.key.mouse":   "mouse",
+	"browser.key.help":    "?",
+	"browser.key.quit":    "q",
+
+	"browser.keydesc.move":    "move in the list",
+	"browser.keydesc.page":    "move a page up or down",
+	"browser.keydesc.ends":    "go to the first or the last row",
+	"browser.keydesc.open":    "open the stream's ladder",
+	"browser.keydesc.back":    "back from the ladder to the list; clear the filter",
+	"browser.keydesc.filter":  "filter: type words, all must match — an address, a port, tcp, udp, rst, fin3, fin4, incomplete, refused, half-closed, retrans, …",
+	"browser.keydesc.sort":    "sort by the next column",
+	"browser.keydesc.reverse": "reverse the sort",
+	"browser.keydesc.mouse":   "click selects, double click opens, a click on a header sorts, the wheel scrolls",
+	"browser.keydesc.help":    "this help",
+	"browser.keydesc.quit":    "quit",
+
+	"browser.bar.open":    "Enter open",
+	"browser.bar.filter":  "/ filter",
+	"browser.bar.sort":    "s sort",
+	"browser.bar.reverse": "S reverse",
+	"browser.bar.help":    "? keys",
+	"browser.bar.quit":    "q quit",
 }
 
 // zhBrowser holds the Chinese texts of the stream-list browser (`open`).
@@ -80,18 +102,39 @@ var zhBrowser = map[Key]string{
 	"browser.open_err":  "⚠ 无法打开%[1]s %[2]d：%[3]v",
 	"browser.tcp":       "TCP 流",
 	"browser.udp":       "UDP 流",
-	"browser.hint":      "Enter 打开 · / 过滤 · s 排序 · S 反向 · ? 按键 · q 退出",
 	"browser.back":      "Esc：列表",
 
 	"browser.help.title": " 按键 ",
-	"browser.help.body": `↑ ↓ PgUp PgDn Home End    在列表中移动（或滚动鼠标）
-Enter                     打开该流的时序图
-Esc                       从时序图返回列表；清除过滤
-/                         过滤：输入词语，须全部匹配——
-                          地址、端口、tcp、udp、rst、fin3、fin4、
-                          incomplete、refused、half-closed、retrans……
-s                         按下一列排序（或点击表头）
-S                         反向排序
-?                         本帮助（按任意键关闭）
-q                         退出`,
+	"browser.help.close": "按任意键关闭",
+
+	"browser.key.move":    "↑ ↓, j k",
+	"browser.key.page":    "PgUp PgDn",
+	"browser.key.ends":    "Home End, g G",
+	"browser.key.open":    "Enter",
+	"browser.key.back":    "Esc",
+	"browser.key.filter":  "/",
+	"browser.key.sort":    "s",
+	"browser.key.reverse": "S",
+	"browser.key.mouse":   "鼠标",
+	"browser.key.help":    "?",
+	"browser.key.quit":    "q",
+
+	"browser.keydesc.move":    "在列表中移动",
+	"browser.keydesc.page":    "向上或向下翻一页",
+	"browser.keydesc.ends":    "跳到第一行或最后一行",
+	"browser.keydesc.open":    "打开该流的时序图",
+	"browser.keydesc.back":    "从时序图返回列表；清除过滤",
+	"browser.keydesc.filter":  "过滤：输入词语，须全部匹配——地址、端口、tcp、udp、rst、fin3、fin4、incomplete、refused、half-closed、retrans……",
+	"browser.keydesc.sort":    "按下一列排序",
+	"browser.keydesc.reverse": "反向排序",
+	"browser.keydesc.mouse":   "单击选择，双击打开，点击表头排序，滚轮滚动",
+	"browser.keydesc.help":    "本帮助",
+	"browser.keydesc.quit":    "退出",
+
+	"browser.bar.open":    "Enter 打开",
+	"browser.bar.filter":  "/ 过滤",
+	"browser.bar.sort":    "s 排序",
+	"browser.bar.reverse": "S 反向",
+	"browser.bar.help":    "? 按键",
+	"browser.bar.quit":    "q 退出",
 }
