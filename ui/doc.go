@@ -1,11 +1,7 @@
-// Package ui draws timelines: the pure ladder layout shared by every
-// output, the text ladder for --no-tui, the Player cursor and the tview
-// screens.
-//
-// Layout turns events into rows (connection headers, phase headers with the
-// close named from what happened, arrows) without tview; Label, OptionsLine
-// and Marks write arrow labels as Wireshark does ("SYN, ACK Seq=0 Ack=1").
-// TextLadder and the TUI ladder both render a Layout.
+// Package ui draws timelines on the terminal: the Player cursor and the
+// tview screens. The pure ladder layout they draw (rows, labels, marks,
+// lifeline states) is package ui/ladder, shared with --no-tui and the
+// exporters; ui only has tview widgets over it.
 //
 // Player is a pure cursor over the packets of a ladder (position, play,
 // pause, speed, step, seek, follow-live, stops for --pause-at, hold for
@@ -21,7 +17,7 @@
 // component for other screens. RunLadder runs it alone on the terminal.
 //
 // Contracts:
-//   - Layout, Player, TextLadder are used from one goroutine.
+//   - A Player is used from one goroutine.
 //   - A LadderScreen's state belongs to the tview UI goroutine. Its one
 //     animation goroutine (Start) changes it only inside
 //     app.QueueUpdateDraw; input handlers never draw nor queue updates.
@@ -30,6 +26,6 @@
 //     same for 10 or 100,000 packets.
 //   - Every text comes from the narrate catalog; widgets build no sentences.
 //
-// ui imports session (and capture for the bytes of the selected packet);
-// nothing imports ui but cmd.
+// ui imports session, ui/ladder (and capture for the bytes of the
+// selected packet); nothing imports ui but cmd.
 package ui

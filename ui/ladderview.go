@@ -9,6 +9,7 @@ import (
 
 	"github.com/handshake-viz/handshake-viz/session"
 	"github.com/handshake-viz/handshake-viz/session/narrate"
+	"github.com/handshake-viz/handshake-viz/ui/ladder"
 )
 
 // Ladder geometry, in cells.
@@ -26,7 +27,7 @@ type ladderView struct {
 	*tview.Box
 	lang     narrate.Lang
 	theme    *Theme
-	layout   *Layout
+	layout   *ladder.Layout
 	event    func(i int) session.Event // timeline index -> event
 	shown    int                       // arrows shown (Player.Position)
 	progress float64                   // growth of the newest arrow, 0..1
@@ -37,7 +38,7 @@ type ladderView struct {
 	bodyY int // screen row of that line
 }
 
-func newLadderView(lang narrate.Lang, theme *Theme, layout *Layout, event func(int) session.Event) *ladderView {
+func newLadderView(lang narrate.Lang, theme *Theme, layout *ladder.Layout, event func(int) session.Event) *ladderView {
 	v := &ladderView{Box: tview.NewBox(), lang: lang, theme: theme, layout: layout, event: event}
 	v.SetBorder(true)
 	return v
@@ -115,13 +116,13 @@ func (v *ladderView) lifelines(screen tcell.Screen, y, cx, sx int) {
 }
 
 // drawLine draws sub-line sub of row r at screen row y.
-func (v *ladderView) drawLine(screen tcell.Screen, x, y, w, cx, sx, ri int, r *Row, sub int) {
+func (v *ladderView) drawLine(screen tcell.Screen, x, y, w, cx, sx, ri int, r *ladder.Row, sub int) {
 	span := sx - cx - 1
 	switch r.Kind {
-	case RowConnection:
+	case ladder.RowConnection:
 		centered(screen, x, y, w, " "+v.layout.HeaderText(v.lang, r)+" ", "━", v.theme.ConnHeader, v.theme.ConnHeader)
 		return
-	case RowPhase:
+	case ladder.RowPhase:
 		v.lifelines(screen, y, cx, sx)
 		centered(screen, cx+1, y, span, " "+v.layout.HeaderText(v.lang, r)+" ", "┄", v.theme.PhaseHeader, v.theme.Dim)
 		return
@@ -136,7 +137,7 @@ func (v *ladderView) drawLine(screen tcell.Screen, x, y, w, cx, sx, ri int, r *R
 	}
 	switch sub {
 	case 0:
-		centered(screen, cx+1, y, span, Label(&ev, v.raw), "", labelSt, labelSt)
+		centered(screen, cx+1, y, span, ladder.Label(&ev, v.raw), "", labelSt, labelSt)
 	case 1:
 		num := strconv.FormatUint(ev.Seg.Frame, 10)
 		printAt(screen, cx-1-textWidth(num), y, frameColWidth-1, num, v.theme.Dim)
@@ -154,15 +155,15 @@ func (v *ladderView) drawLine(screen tcell.Screen, x, y, w, cx, sx, ri int, r *R
 // extraLine returns the n-th line under an arrow: the SYN options first,
 // then the analysis marks.
 func (v *ladderView) extraLine(ev *session.Event, n int) string {
-	opts, _ := ArrowExtras(ev)
+	opts, _ := ladder.ArrowExtras(ev)
 	if opts {
 		if n == 0 {
-			return OptionsLine(ev.Seg.Options)
+			return ladder.OptionsLine(ev.Seg.Options)
 		}
 		n--
 	}
 	if n == 0 {
-		return Marks(v.lang, ev.Analysis)
+		return ladder.Marks(v.lang, ev.Analysis)
 	}
 	return ""
 }
@@ -198,7 +199,7 @@ func (v *ladderView) arrowAt(y int) int {
 		return -1
 	}
 	ri := v.layout.RowAtLine(line)
-	if ri < 0 || v.layout.Row(ri).Kind != RowArrow {
+	if ri < 0 || v.layout.Row(ri).Kind != ladder.RowArrow {
 		return -1
 	}
 	return v.layout.ArrowOfRow(ri)

@@ -10,6 +10,7 @@ import (
 	"github.com/handshake-viz/handshake-viz/capture"
 	"github.com/handshake-viz/handshake-viz/session"
 	"github.com/handshake-viz/handshake-viz/session/narrate"
+	"github.com/handshake-viz/handshake-viz/ui/ladder"
 )
 
 // bigTimeline is one stream: the handshake, then n segments (data and
@@ -42,8 +43,8 @@ func bigFixture(tb testing.TB, n int) (*session.Timeline, *capture.MemoryStore) 
 	return tl, store
 }
 
-func newView(tl *session.Timeline) (*ladderView, *Layout) {
-	l := NewLayout(session.KindSegment, -1)
+func newView(tl *session.Timeline) (*ladderView, *ladder.Layout) {
+	l := ladder.NewLayout(session.KindSegment, -1)
 	evs := tl.Slice(0, tl.Len())
 	for i := range evs {
 		l.Add(i, &evs[i], streamInfo(evs[i].Stream))

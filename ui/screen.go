@@ -13,6 +13,7 @@ import (
 	"github.com/handshake-viz/handshake-viz/capture"
 	"github.com/handshake-viz/handshake-viz/session"
 	"github.com/handshake-viz/handshake-viz/session/narrate"
+	"github.com/handshake-viz/handshake-viz/ui/ladder"
 )
 
 // frameInterval is the animation frame period.
@@ -95,7 +96,7 @@ type LadderScreen struct {
 	now    func() time.Time
 	onQuit func()
 
-	layout    *Layout
+	layout    *ladder.Layout
 	consumed  int // timeline events laid out
 	player    *Player
 	raw       bool
@@ -141,7 +142,7 @@ func NewLadderScreen(app *tview.Application, tl *session.Timeline, store capture
 	s := &LadderScreen{
 		app: app, tl: tl, store: store, opts: opts, lang: opts.Lang,
 		theme: DefaultTheme(), now: time.Now,
-		layout: NewLayout(opts.Kind, opts.Stream), player: NewPlayer(0, opts.Speed),
+		layout: ladder.NewLayout(opts.Kind, opts.Stream), player: NewPlayer(0, opts.Speed),
 		raw: opts.Raw, layerPref: -1, sel: selection{arrow: -1},
 		quitCh: make(chan struct{}),
 	}

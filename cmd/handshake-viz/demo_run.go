@@ -17,6 +17,7 @@ import (
 	"github.com/handshake-viz/handshake-viz/session/feed"
 	"github.com/handshake-viz/handshake-viz/session/narrate"
 	"github.com/handshake-viz/handshake-viz/ui"
+	"github.com/handshake-viz/handshake-viz/ui/ladder"
 )
 
 // recordedExchange is a real `demo --write` capture (one client, hello,
@@ -207,7 +208,7 @@ func present(ctx context.Context, cancel context.CancelFunc, ios streams, o *dem
 			jw = ui.NewJSONWriter(ios.out, o.language, o.raw)
 			write = func(ev session.Event) error { return jw.WriteEvent(ev, streamOf(run.tl, ev)) }
 		} else {
-			tw := ui.NewTextLadder(ios.out, o.language, o.raw)
+			tw := ladder.NewTextWriter(ios.out, o.language, o.raw)
 			write = func(ev session.Event) error { return tw.Write(ev, streamOf(run.tl, ev)) }
 		}
 		if err := run.tl.Follow(ctx, write); err != nil {

@@ -1,4 +1,4 @@
-package ui
+package ladder
 
 import (
 	"fmt"
@@ -12,10 +12,10 @@ import (
 // textArrowWidth is the length of the arrows of the text ladder.
 const textArrowWidth = 16
 
-// TextLadder writes the ladder as plain text for --no-tui, one line per
+// TextWriter writes the ladder as plain text for --no-tui, one line per
 // packet plus connection and phase header lines, as events arrive. It uses
 // the same Layout and labels as the TUI. Not safe for concurrent use.
-type TextLadder struct {
+type TextWriter struct {
 	w       io.Writer
 	lang    narrate.Lang
 	raw     bool
@@ -27,10 +27,10 @@ type TextLadder struct {
 	written bool
 }
 
-// NewTextLadder writes to w in lang; raw selects raw sequence numbers.
-func NewTextLadder(w io.Writer, lang narrate.Lang, raw bool) *TextLadder {
+// NewTextWriter writes to w in lang; raw selects raw sequence numbers.
+func NewTextWriter(w io.Writer, lang narrate.Lang, raw bool) *TextWriter {
 	dash := strings.Repeat("-", textArrowWidth-1)
-	return &TextLadder{
+	return &TextWriter{
 		w: w, lang: lang, raw: raw, layout: NewLayout(session.KindSegment, -1),
 		right: dash + ">", left: "<" + dash,
 	}
@@ -39,7 +39,7 @@ func NewTextLadder(w io.Writer, lang narrate.Lang, raw bool) *TextLadder {
 // Write writes the lines of one event: the headers it opens and its arrow.
 // When the event names a close that an earlier header left open
 // ("Connection close"), a line under the arrow says which close it was.
-func (t *TextLadder) Write(ev session.Event, info session.StreamInfo) error {
+func (t *TextWriter) Write(ev session.Event, info session.StreamInfo) error {
 	if t.n == 0 {
 		t.t0 = ev.Seg.TimeNS
 	}
@@ -62,7 +62,7 @@ func (t *TextLadder) Write(ev session.Event, info session.StreamInfo) error {
 	return nil
 }
 
-func (t *TextLadder) writeRow(b *strings.Builder, r *Row, ev *session.Event) {
+func (t *TextWriter) writeRow(b *strings.Builder, r *Row, ev *session.Event) {
 	switch r.Kind {
 	case RowConnection:
 		if t.written {

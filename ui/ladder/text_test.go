@@ -1,4 +1,4 @@
-package ui
+package ladder
 
 import (
 	"strings"
@@ -11,7 +11,7 @@ import (
 func textOf(t *testing.T, raw bool, evs []session.Event) string {
 	t.Helper()
 	var b strings.Builder
-	tl := NewTextLadder(&b, narrate.English, raw)
+	tl := NewTextWriter(&b, narrate.English, raw)
 	for _, ev := range evs {
 		if err := tl.Write(ev, streamInfo(ev.Stream)); err != nil {
 			t.Fatal(err)
@@ -20,13 +20,13 @@ func textOf(t *testing.T, raw bool, evs []session.Event) string {
 	return b.String()
 }
 
-func TestTextLadderGolden(t *testing.T) {
+func TestTextWriterGolden(t *testing.T) {
 	evs := events(0, 1, exchange())
 	evs = append(evs, events(1, 12, exchange()[:3])...)
 	golden(t, "text.golden", textOf(t, false, evs))
 }
 
-func TestTextLadderWritesOneLinePerPacketPlusHeaders(t *testing.T) {
+func TestTextWriterWritesOneLinePerPacketPlusHeaders(t *testing.T) {
 	out := textOf(t, false, events(0, 1, exchange()))
 	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
 	// 11 packets, 1 connection header, 3 phase headers, 1 line naming the close.
@@ -41,9 +41,9 @@ func TestTextLadderWritesOneLinePerPacketPlusHeaders(t *testing.T) {
 	}
 }
 
-func TestTextLadderWritesEachLineAsItsEventArrives(t *testing.T) {
+func TestTextWriterWritesEachLineAsItsEventArrives(t *testing.T) {
 	var b strings.Builder
-	tl := NewTextLadder(&b, narrate.English, false)
+	tl := NewTextWriter(&b, narrate.English, false)
 	evs := events(0, 1, exchange())
 	if err := tl.Write(evs[0], streamInfo(0)); err != nil {
 		t.Fatal(err)
@@ -53,7 +53,7 @@ func TestTextLadderWritesEachLineAsItsEventArrives(t *testing.T) {
 	}
 }
 
-func TestTextLadderRawNumbersAndMarks(t *testing.T) {
+func TestTextWriterRawNumbersAndMarks(t *testing.T) {
 	evs := events(0, 1, exchange()[:4])
 	evs[3].Analysis = session.Retransmission
 	out := textOf(t, true, evs)
@@ -67,7 +67,7 @@ func TestTextLadderRawNumbersAndMarks(t *testing.T) {
 	}
 }
 
-func TestTextLadderServerArrowsPointLeft(t *testing.T) {
+func TestTextWriterServerArrowsPointLeft(t *testing.T) {
 	ev := events(0, 1, exchange()[:2])
 	out := textOf(t, false, ev)
 	lines := strings.Split(out, "\n")
