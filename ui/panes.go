@@ -15,6 +15,7 @@ import (
 	"github.com/handshake-viz/handshake-viz/capture"
 	"github.com/handshake-viz/handshake-viz/session"
 	"github.com/handshake-viz/handshake-viz/session/narrate"
+	"github.com/handshake-viz/handshake-viz/ui/ladder"
 )
 
 // paneScroll is the first line a scrollable pane shows.
@@ -234,11 +235,11 @@ func (s *LadderScreen) phaseProgress() string {
 	pos := 0
 	for i := ri; i >= 0; i-- {
 		r := s.layout.Row(i)
-		if r.Kind == RowArrow {
+		if r.Kind == ladder.RowArrow {
 			pos++
 			continue
 		}
-		if r.Kind == RowPhase {
+		if r.Kind == ladder.RowPhase {
 			head = i
 		}
 		break
@@ -247,7 +248,7 @@ func (s *LadderScreen) phaseProgress() string {
 		return ""
 	}
 	total := pos
-	for i := ri + 1; i < s.layout.Len() && s.layout.Row(i).Kind == RowArrow; i++ {
+	for i := ri + 1; i < s.layout.Len() && s.layout.Row(i).Kind == ladder.RowArrow; i++ {
 		total++
 	}
 	return narrate.Text(s.lang, "ui.banner.phase", s.layout.HeaderText(s.lang, s.layout.Row(head)), pos, total)

@@ -330,7 +330,7 @@ func (s *LadderScreen) phaseStart(k int) bool {
 		return false
 	}
 	ri := s.layout.ArrowRow(k)
-	return ri > 0 && s.layout.Row(ri-1).Kind == RowPhase
+	return ri > 0 && s.layout.Row(ri-1).Kind == ladder.RowPhase
 }
 
 // RunLadder runs a tview application on the terminal showing one

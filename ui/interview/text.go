@@ -11,7 +11,7 @@ import (
 	"github.com/handshake-viz/handshake-viz/session"
 	"github.com/handshake-viz/handshake-viz/session/explain"
 	"github.com/handshake-viz/handshake-viz/session/narrate"
-	"github.com/handshake-viz/handshake-viz/ui"
+	"github.com/handshake-viz/handshake-viz/ui/ladder"
 )
 
 // textWidth is the width of --no-tui paragraphs, in cells: notes pasted
@@ -128,7 +128,7 @@ func writeLadder(w io.Writer, lang narrate.Lang, t explain.Topic, evs []session.
 	for _, m := range marks {
 		at[m.Event] = m
 	}
-	tw := ui.NewTextLadder(w, lang, false)
+	tw := ladder.NewTextWriter(w, lang, false)
 	for i := range evs {
 		if err := tw.Write(evs[i], tl.StreamInfo(evs[i].Kind, evs[i].Stream)); err != nil {
 			return err
