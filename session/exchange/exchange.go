@@ -6,11 +6,12 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/handshake-viz/handshake-viz/session"
 )
 
 // End is the message that ends a client's turn: the server does not echo
@@ -33,12 +34,25 @@ const lingerSeconds = 10
 // pastDeadline is a deadline already passed: setting it unblocks I/O.
 func pastDeadline() time.Time { return time.Unix(1, 0) }
 
+// CallSink receives the socket calls of an exchange's client and server
+// (feed.Calls merges them into the timeline by time). Record is called
+// from the exchange's goroutines. A call whose TimeNS is 0 is stamped by
+// the sink with time.Now().UnixNano() (under its own lock, so that calls
+// and packets order by one clock); remote is invalid while a socket has no
+// peer yet (accept before it returns). kernel is the kernel's view of both
+// ends right after the call returned, where it was read.
+type CallSink interface {
+	Record(c session.Call, local, remote netip.AddrPort, kernel session.KernelView)
+}
+
 // Options configure an Exchange.
 type Options struct {
-	Host     string   // loopback address to serve on; default "127.0.0.1"
-	Port     int      // 0 picks a free port
-	Messages []string // what each client sends; default hello, world, ## ("##" is appended if missing)
-	Clients  int      // clients served one after another; default 1
+	Scenario *Scenario // what the two ends do; nil is "loop"
+	Network  Network   // where the ends live; nil is Loopback on Host
+	Host     string    // loopback address to serve on; default the scenario's, else "127.0.0.1"
+	Port     int       // 0 picks a free port
+	Messages []string  // what each client sends; default hello, world, ## ("##" is appended if missing)
+	Clients  int       // clients; default 1 (a scenario may fix its own number)
 
 	// KernelACKs leaves the timing of the ACKs of data to the kernel: a
 	// delayed ACK may then ride on the echo. By default each data segment
@@ -46,10 +60,16 @@ type Options struct {
 	// run. The close is a four-way close either way.
 	KernelACKs bool
 
+	// Calls receives the socket calls; nil records none.
+	Calls CallSink
+	// Trace is the timeline the capture of this exchange feeds; scenarios
+	// that wait on the trace (a retransmission, a zero window) need it.
+	Trace *session.Timeline
+
 	Hooks Hooks // observation points for tests and the demo
 }
 
-// Hooks observe an exchange. They are called from Run's goroutine, once
+// Hooks observe an exchange. They are called from Run's goroutines, once
 // per client; nil hooks are skipped.
 type Hooks struct {
 	// Established is called when connect and accept have both returned:
@@ -61,44 +81,58 @@ type Hooks struct {
 	Closed func(client, server KernelState)
 }
 
-// Exchange is a loopback echo server and the clients that talk to it.
+// Exchange is a scenario's server sockets and the clients that talk to it.
 type Exchange struct {
 	opts    Options
-	ln      *net.TCPListener
+	sc      *Scenario
+	net     Network
+	ln      *net.TCPListener // nil when the scenario serves no TCP
+	udp     *net.UDPConn     // the UDP server socket, when the scenario uses UDP
+	reserve int              // a bound, not listening TCP socket holding the port (refused), or -1
 	addr    netip.AddrPort
 	running atomic.Bool
 }
 
-// New checks opts, fills in the defaults and binds the listener, so the port
-// is known before a capture is armed.
+// New checks opts, fills in the defaults and opens the server's sockets,
+// so the port is known before a capture is armed.
 func New(opts Options) (*Exchange, error) {
 	opts, err := normalize(opts)
 	if err != nil {
 		return nil, err
 	}
-	lc := net.ListenConfig{KeepAlive: -1}
-	hostPort := net.JoinHostPort(opts.Host, strconv.Itoa(opts.Port))
-	l, err := lc.Listen(context.Background(), "tcp", hostPort)
-	if err != nil {
-		return nil, fmt.Errorf("exchange: listen on %s: %w (choose another port, or 0 for a free one)", hostPort, err)
+	e := &Exchange{opts: opts, sc: opts.Scenario, net: opts.Network, reserve: -1}
+	if err := e.open(); err != nil {
+		e.Close()
+		return nil, err
 	}
-	ln := l.(*net.TCPListener)
-	return &Exchange{opts: opts, ln: ln, addr: ln.Addr().(*net.TCPAddr).AddrPort()}, nil
+	return e, nil
 }
 
 func normalize(o Options) (Options, error) {
+	if o.Scenario == nil {
+		o.Scenario = mustLookup(ScenarioLoop)
+	}
+	if o.Host == "" {
+		o.Host = o.Scenario.Host
+	}
 	if o.Host == "" {
 		o.Host = DefaultHost
 	}
-	host, err := netip.ParseAddr(o.Host)
-	if err != nil || !host.IsLoopback() {
-		return o, fmt.Errorf("exchange: host %q is not a loopback address: use 127.0.0.1 or ::1", o.Host)
+	if o.Network == nil {
+		host, err := netip.ParseAddr(o.Host)
+		if err != nil || !host.IsLoopback() {
+			return o, fmt.Errorf("exchange: host %q is not a loopback address: use 127.0.0.1 or ::1", o.Host)
+		}
+		o.Network = Loopback{Host: host}
 	}
 	if o.Port < 0 || o.Port > 65535 {
 		return o, fmt.Errorf("exchange: port %d out of range: use 1-65535, or 0 for a free port", o.Port)
 	}
 	if o.Clients < 0 {
 		return o, fmt.Errorf("exchange: %d clients: use 1 or more", o.Clients)
+	}
+	if o.Scenario.Clients > 0 {
+		o.Clients = o.Scenario.Clients
 	}
 	if o.Clients == 0 {
 		o.Clients = 1
@@ -119,6 +153,9 @@ func normalize(o Options) (Options, error) {
 	return o, nil
 }
 
+// Scenario returns the scenario this exchange plays.
+func (e *Exchange) Scenario() *Scenario { return e.sc }
+
 // Port returns the server's port.
 func (e *Exchange) Port() int { return int(e.addr.Port()) }
 
@@ -128,30 +165,35 @@ func (e *Exchange) Addr() netip.AddrPort { return e.addr }
 // Messages returns what each client sends, "##" last.
 func (e *Exchange) Messages() []string { return append([]string(nil), e.opts.Messages...) }
 
-// Close closes the listener. Run must have returned.
+// Clients returns how many clients the scenario runs.
+func (e *Exchange) Clients() int { return e.opts.Clients }
+
+// Close closes the server's sockets. Run must have returned.
 func (e *Exchange) Close() error {
-	if err := e.ln.Close(); err != nil {
-		return fmt.Errorf("exchange: close listener: %w", err)
+	var errs []error
+	if e.ln != nil {
+		if err := e.ln.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("exchange: close listener: %w", err))
+		}
+		e.ln = nil
 	}
-	return nil
+	if e.udp != nil {
+		if err := e.udp.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("exchange: close UDP socket: %w", err))
+		}
+		e.udp = nil
+	}
+	if e.reserve >= 0 {
+		closeFD(e.reserve)
+		e.reserve = -1
+	}
+	return errors.Join(errs...)
 }
 
-// turn carries one client's rendezvous with the server.
-type turn struct {
-	accepted chan KernelState // the server's end after accept
-	endRead  chan struct{}    // the server read "##" (and acknowledged it)
-	closed   chan struct{}    // the server's close returned: its FIN was acknowledged
-}
-
-func newTurn() turn {
-	return turn{accepted: make(chan KernelState, 1), endRead: make(chan struct{}, 1), closed: make(chan struct{}, 1)}
-}
-
-// Run serves the clients one after another and returns when the last one's
-// connection is closed on both ends, or at the first error. Cancelling ctx
-// aborts it (a server close already waiting for the ACK of its FIN still
-// waits, at most lingerSeconds). Run may be called again after it
-// returned; not concurrently.
+// Run plays the scenario and returns when both ends are done (for the
+// loop: every connection closed on both ends), or at the first error.
+// Cancelling ctx aborts it. Run may be called again after it returned;
+// not concurrently.
 func (e *Exchange) Run(ctx context.Context) error {
 	if !e.running.CompareAndSwap(false, true) {
 		return errors.New("exchange: Run is already running")
@@ -160,34 +202,54 @@ func (e *Exchange) Run(ctx context.Context) error {
 
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	stopUnblock := context.AfterFunc(ctx, func() { e.ln.SetDeadline(pastDeadline()) })
-	defer func() {
-		if !stopUnblock() {
-			e.ln.SetDeadline(time.Time{}) // undo, so Run can be called again
-		}
-	}()
-
-	turns := make([]turn, e.opts.Clients)
-	for i := range turns {
-		turns[i] = newTurn()
+	if e.ln != nil {
+		stopUnblock := context.AfterFunc(ctx, func() { e.ln.SetDeadline(pastDeadline()) })
+		defer func() {
+			if !stopUnblock() {
+				e.ln.SetDeadline(time.Time{}) // undo, so Run can be called again
+			}
+		}()
 	}
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		if err := e.serve(ctx, turns); err != nil {
-			cancel(err)
-		}
-	})
-	for i := range turns {
-		if err := e.client(ctx, i, turns[i]); err != nil {
-			cancel(err)
-			break
-		}
+	if e.udp != nil {
+		stopUnblock := context.AfterFunc(ctx, func() { e.udp.SetDeadline(pastDeadline()) })
+		defer func() {
+			if !stopUnblock() {
+				e.udp.SetDeadline(time.Time{})
+			}
+		}()
 	}
-	wg.Wait()
-	if err := context.Cause(ctx); err != nil {
-		return err
+	r := &Run{ex: e}
+	err := e.sc.Play(ctx, r)
+	r.wg.Wait()
+	if cerr := context.Cause(ctx); cerr != nil && (err == nil || ctx.Err() != nil) {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("scenario %s: %w", e.sc.Name, err)
 	}
 	return nil
+}
+
+// both runs the server and client halves of a scenario at once and
+// returns the first error; the other half is cancelled then.
+func both(ctx context.Context, server, client func(ctx context.Context) error) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	var wg sync.WaitGroup
+	var first error
+	var once sync.Once
+	run := func(f func(context.Context) error) {
+		defer wg.Done()
+		if err := f(ctx); err != nil {
+			once.Do(func() { first = err })
+			cancel(err)
+		}
+	}
+	wg.Add(2)
+	go run(server)
+	go run(client)
+	wg.Wait()
+	return first
 }
 
 // recv waits for a signal from the other side, or the end of the run.
@@ -199,12 +261,6 @@ func recv[T any](ctx context.Context, ch <-chan T) (T, error) {
 		var zero T
 		return zero, context.Cause(ctx)
 	}
-}
-
-// unblockOnDone makes conn's blocked I/O fail when ctx ends; call the
-// returned func when done with conn.
-func unblockOnDone(ctx context.Context, conn *net.TCPConn) func() bool {
-	return context.AfterFunc(ctx, func() { conn.SetDeadline(pastDeadline()) })
 }
 
 // endState is a socket's state from the kernel's table, found by its local
@@ -232,6 +288,14 @@ func connState(conn *net.TCPConn) (KernelState, error) {
 }
 
 func unmapped(a net.Addr) netip.AddrPort {
-	ap := a.(*net.TCPAddr).AddrPort()
+	var ap netip.AddrPort
+	switch a := a.(type) {
+	case *net.TCPAddr:
+		ap = a.AddrPort()
+	case *net.UDPAddr:
+		ap = a.AddrPort()
+	default:
+		return netip.AddrPort{}
+	}
 	return netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port())
 }

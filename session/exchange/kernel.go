@@ -3,12 +3,18 @@ package exchange
 import (
 	"fmt"
 	"net/netip"
+	"time"
+
+	"github.com/handshake-viz/handshake-viz/session"
 )
 
 // KernelState is one TCP socket as the kernel sees it.
 type KernelState struct {
 	Local, Remote netip.AddrPort
 	State         string // RFC 9293 name: "ESTABLISHED", "TIME-WAIT", "CLOSED", …
+	// TimeWaitLeft is the time left before a TIME-WAIT socket goes
+	// (sock_diag only; 0 otherwise).
+	TimeWaitLeft time.Duration
 }
 
 // String returns "local -> remote STATE".
@@ -63,4 +69,20 @@ func stateName(code uint8) string {
 		return "CLOSING"
 	}
 	return fmt.Sprintf("UNKNOWN(%d)", code)
+}
+
+// sessionStates maps RFC 9293 names to the tracker's states.
+var sessionStates = map[string]session.State{
+	"CLOSED": session.Closed, "LISTEN": session.Listen, "SYN-SENT": session.SynSent,
+	"SYN-RECEIVED": session.SynReceived, "ESTABLISHED": session.Established,
+	"FIN-WAIT-1": session.FinWait1, "FIN-WAIT-2": session.FinWait2,
+	"CLOSE-WAIT": session.CloseWait, "CLOSING": session.Closing,
+	"LAST-ACK": session.LastAck, "TIME-WAIT": session.TimeWait,
+}
+
+// SessionState returns the kernel state as the tracker's State; ok is
+// false for a name the tracker has no state for.
+func (k KernelState) SessionState() (session.State, bool) {
+	s, ok := sessionStates[k.State]
+	return s, ok
 }

@@ -18,3 +18,6 @@ func TCPInfoState(conn *net.TCPConn) (string, error) { return "", errNoKernelVie
 
 // quickACK does nothing outside Linux: ACK timing is left to the kernel.
 func quickACK(conn *net.TCPConn) error { return nil }
+
+// DiagStates is not available outside Linux.
+func DiagStates(port int) ([]KernelState, error) { return nil, errNoKernelView }

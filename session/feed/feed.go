@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
+	"time"
 
 	"github.com/handshake-viz/handshake-viz/capture"
 	"github.com/handshake-viz/handshake-viz/session"
@@ -30,6 +32,12 @@ type Options struct {
 	// OpenStream uses it to stop re-reading a file after the last packet
 	// of a stream whose size is known.
 	Limit uint64
+
+	// Calls, when set, merges the socket calls recorded there into the
+	// Timeline by time (the live demo of an exchange). The source is then
+	// read ahead in a goroutine of its own, so calls are published while
+	// no packet comes.
+	Calls *Calls
 
 	// tick, when set, is called every tickEvery frames (default
 	// defaultTickEvery) from the reading goroutine; the Catalog publishes
@@ -70,7 +78,18 @@ func (r *runner) run(ctx context.Context, src capture.Source) (Result, error) {
 	if r.opts.Timeline != nil {
 		defer r.opts.Timeline.Finish()
 	}
+	if r.opts.Calls != nil && r.opts.Timeline != nil {
+		r.merge = newCallMerge(r.opts.Calls)
+		p := newPump(ctx, src)
+		p.wake = r.opts.Calls.wake
+		p.idle = r.idleCalls
+		defer p.stop()
+		src = p
+	}
 	err := r.loop(ctx, src)
+	if r.merge != nil {
+		r.opts.Timeline.Append(r.tr, r.merge.take(r.tr, math.MaxInt64)...)
+	}
 	return Result{Tracker: r.tr, Packets: r.packets, Warnings: r.warnings}, err
 }
 
@@ -85,6 +104,15 @@ type runner struct {
 	nKept    uint64
 	packets  uint64
 	warnings []string
+	merge    *callMerge // Options.Calls: the merge of socket calls
+}
+
+// idleCalls publishes the calls that are due while no packet comes and
+// says when to look again.
+func (r *runner) idleCalls() time.Duration {
+	due := time.Now().Add(-callHold).UnixNano()
+	r.opts.Timeline.Append(r.tr, r.merge.take(r.tr, due)...)
+	return r.merge.due()
 }
 
 func (r *runner) loop(ctx context.Context, src capture.Source) error {
@@ -158,6 +186,15 @@ func (r *runner) frame(p *capture.RawPacket) error {
 		r.opts.Store.Add(p)
 	}
 	if r.opts.Timeline != nil {
+		if m := r.merge; m != nil {
+			for i := range evs {
+				m.register(r.tr, &evs[i])
+			}
+			r.opts.Timeline.Append(r.tr, m.take(r.tr, r.seg.TimeNS)...)
+			for i := range evs {
+				m.saw(&evs[i])
+			}
+		}
 		r.opts.Timeline.Append(r.tr, evs...)
 	}
 	return nil

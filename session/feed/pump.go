@@ -32,6 +32,7 @@ type pump struct {
 	ch   chan pumped
 	quit chan struct{}
 	idle func() time.Duration // publish if due; else how long until due
+	wake <-chan struct{}      // nil, or signalled when idle may have work (a call was recorded)
 	read int64                // BytesRead as of the last frame returned
 	info capture.SourceInfo   // Info as of the last frame returned
 }
@@ -88,6 +89,11 @@ func (p *pump) Next() (capture.RawPacket, error) {
 		case <-p.ctx.Done():
 			return capture.RawPacket{}, p.ctx.Err()
 		case <-fired:
+			wait = p.idle()
+		case <-p.wake:
+			if timer != nil {
+				timer.Stop()
+			}
 			wait = p.idle()
 		}
 	}

@@ -1,0 +1,192 @@
+package feed
+
+import (
+	"net/netip"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/handshake-viz/handshake-viz/capture"
+	"github.com/handshake-viz/handshake-viz/session"
+)
+
+// callHold is how long a recorded call waits for packets captured before it
+// that may still be on their way to the capture socket; loopback delivers
+// them within microseconds.
+const callHold = 2 * time.Millisecond
+
+// Calls merges the socket calls of the program's own client and server
+// (exchange.CallSink) into a Run's timeline by time, each as a
+// session.Event of Kind KindCall on the stream of its socket's 4-tuple. Its
+// Record is safe for use from any goroutine; Run (Options.Calls) drains it.
+type Calls struct {
+	mu      sync.Mutex
+	pending []pendingCall // in time order
+	wake    chan struct{} // a call was recorded (capacity 1)
+}
+
+type pendingCall struct {
+	call          session.Call
+	local, remote netip.AddrPort
+	kernel        session.KernelView
+}
+
+// NewCalls returns an empty call queue.
+func NewCalls() *Calls { return &Calls{wake: make(chan struct{}, 1)} }
+
+// Record queues one call. A zero TimeNS is stamped now, under the queue's
+// lock. remote is invalid for a call without a peer yet (accept).
+func (q *Calls) Record(c session.Call, local, remote netip.AddrPort, kernel session.KernelView) {
+	q.mu.Lock()
+	if c.TimeNS == 0 {
+		c.TimeNS = time.Now().UnixNano()
+	}
+	p := pendingCall{call: c, local: local, remote: remote, kernel: kernel}
+	i, _ := slices.BinarySearchFunc(q.pending, c.TimeNS, func(p pendingCall, t int64) int {
+		if p.call.TimeNS <= t {
+			return -1
+		}
+		return 1
+	})
+	q.pending = slices.Insert(q.pending, i, p)
+	q.mu.Unlock()
+	select {
+	case q.wake <- struct{}{}:
+	default:
+	}
+}
+
+// callMerge is a Run's side of the merge: which stream each 4-tuple is and
+// what the tracker inferred last for it.
+type callMerge struct {
+	q        *Calls
+	latest   map[[2]netip.AddrPort]int // (client, server) -> newest stream
+	last     map[int][2]session.State  // stream -> client, server state after its latest segment
+	servers  []netip.AddrPort          // stream -> server address
+	accepted map[int]bool              // streams whose accept returned
+	out      []session.Event
+}
+
+func newCallMerge(q *Calls) *callMerge {
+	return &callMerge{q: q, latest: map[[2]netip.AddrPort]int{}, last: map[int][2]session.State{}, accepted: map[int]bool{}}
+}
+
+// register notes the stream of a segment event about to be appended, so
+// that calls made before it can find it.
+func (m *callMerge) register(tr *session.Tracker, ev *session.Event) {
+	if ev.Kind != session.KindSegment {
+		return
+	}
+	for len(m.servers) <= ev.Stream {
+		m.servers = append(m.servers, netip.AddrPort{})
+	}
+	if !m.servers[ev.Stream].IsValid() {
+		info := tr.StreamInfo(session.KindSegment, ev.Stream)
+		m.servers[ev.Stream] = info.Server
+		m.latest[[2]netip.AddrPort{info.Client, info.Server}] = ev.Stream
+		m.last[ev.Stream] = [2]session.State{session.Closed, session.Listen}
+	}
+}
+
+// saw notes the states after a segment event.
+func (m *callMerge) saw(ev *session.Event) {
+	if ev.Kind == session.KindSegment {
+		m.last[ev.Stream] = [2]session.State{ev.Client, ev.Server}
+	}
+}
+
+// resolve finds the stream of a call: by its 4-tuple, or for an accept
+// still waiting, the oldest connection to that server not yet accepted.
+func (m *callMerge) resolve(p *pendingCall) (int, bool) {
+	if p.remote.IsValid() {
+		key := [2]netip.AddrPort{p.local, p.remote}
+		if p.call.Side == session.FromServer {
+			key = [2]netip.AddrPort{p.remote, p.local}
+		}
+		i, ok := m.latest[key]
+		if ok && p.call.Call == session.CallAccept && p.call.Phase == session.CallReturn {
+			m.accepted[i] = true
+		}
+		return i, ok
+	}
+	if p.call.Side != session.FromServer || p.call.Call != session.CallAccept {
+		return 0, false
+	}
+	for i, srv := range m.servers {
+		if srv == p.local && !m.accepted[i] {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// take returns the call events due before time t (calls recorded before
+// it whose stream is known), in order; the rest stay queued.
+func (m *callMerge) take(tr *session.Tracker, before int64) []session.Event {
+	m.out = m.out[:0]
+	q := m.q
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	keep := q.pending[:0]
+	for _, p := range q.pending {
+		if p.call.TimeNS >= before {
+			keep = append(keep, p)
+			continue
+		}
+		idx, ok := m.resolve(&p)
+		if !ok {
+			keep = append(keep, p)
+			continue
+		}
+		st := m.last[idx]
+		m.out = append(m.out, session.Event{
+			Kind:   session.KindCall,
+			Stream: idx,
+			From:   p.call.Side,
+			Client: st[0],
+			Server: st[1],
+			Call:   p.call,
+			Kernel: p.kernel,
+			Seg:    capture.Segment{TimeNS: p.call.TimeNS},
+		})
+	}
+	clear(q.pending[len(keep):])
+	q.pending = keep
+	return m.out
+}
+
+// due is how long until the oldest queued call is due, 0 when none is
+// queued.
+func (m *callMerge) due() time.Duration {
+	m.q.mu.Lock()
+	defer m.q.mu.Unlock()
+	for _, p := range m.q.pending {
+		// Unresolvable calls wait for their stream's first packet.
+		if _, ok := m.resolveLocked(&p); ok {
+			left := time.Until(time.Unix(0, p.call.TimeNS).Add(callHold))
+			if left <= 0 {
+				return time.Nanosecond
+			}
+			return left
+		}
+	}
+	return 0
+}
+
+// resolveLocked is resolve without marking an accept: a look-ahead.
+func (m *callMerge) resolveLocked(p *pendingCall) (int, bool) {
+	if p.remote.IsValid() {
+		key := [2]netip.AddrPort{p.local, p.remote}
+		if p.call.Side == session.FromServer {
+			key = [2]netip.AddrPort{p.remote, p.local}
+		}
+		i, ok := m.latest[key]
+		return i, ok
+	}
+	for i, srv := range m.servers {
+		if p.call.Side == session.FromServer && srv == p.local && !m.accepted[i] {
+			return i, true
+		}
+	}
+	return 0, false
+}
