@@ -174,3 +174,66 @@ func TestWinShiftIsTheSendersNegotiatedShift(t *testing.T) {
 		}
 	}
 }
+
+// AckedBytes counts payload only (not the SYN or FIN an ACK covers), and
+// PrevWindow is the sender's previous raw window.
+func TestEventsCountTheBytesAnACKAcknowledgesAndKeepThePreviousWindow(t *testing.T) {
+	tr := NewTracker()
+	var evs []Event
+	pkts := join(handshake, []pkt{
+		{c, fPA, 1001, 5001, 10, 3 * ms},
+		{c, fFA, 1011, 5001, 0, 4 * ms},
+		{s, fA, 5001, 1012, 0, 5 * ms}, // 10 bytes and the FIN
+	})
+	for i, p := range pkts {
+		seg := p.segment(uint64(i + 1))
+		if i == 5 {
+			seg.Window = 1000
+		}
+		evs = append(evs, tr.Observe(&seg)...)
+	}
+	for i, want := range []uint32{0, 0, 0, 0, 0, 10} {
+		if evs[i].AckedBytes != want {
+			t.Errorf("packet %d acknowledges %d new bytes, want %d", i+1, evs[i].AckedBytes, want)
+		}
+	}
+	if e := evs[5]; e.PrevWindow != 65535 || e.Seg.Window != 1000 {
+		t.Errorf("window %d, previous %d: want 1000 after 65535", e.Seg.Window, e.PrevWindow)
+	}
+	if evs[0].PrevWindow != evs[0].Seg.Window {
+		t.Errorf("first segment's previous window %d, want its own %d", evs[0].PrevWindow, evs[0].Seg.Window)
+	}
+}
+
+// RFC 9293 figure 8: in a simultaneous open each SYN+ACK repeats its
+// end's SYN by design; it is not a retransmission.
+func TestSimultaneousOpenSYNACKIsNotARetransmission(t *testing.T) {
+	tr, evs := feed(t, []pkt{
+		{c, fS, 1000, 0, 0, 0},
+		{s, fS, 5000, 0, 0, 1 * ms},
+		{c, fSA, 1000, 5001, 0, 2 * ms},
+		{s, fSA, 5000, 1001, 0, 3 * ms},
+	})
+	for i, e := range evs {
+		if e.Analysis != 0 {
+			t.Errorf("packet %d flagged %v", i+1, e.Analysis.Names())
+		}
+	}
+	if s := tr.Summary(0); s.Retransmissions != 0 || s.Handshake != HandshakeSimultaneous {
+		t.Errorf("summary: %d retransmissions, handshake %s; want 0, simultaneous", s.Retransmissions, s.Handshake)
+	}
+}
+
+// A SYN sets the base of relative numbers even after an earlier segment
+// of that end that was not a SYN (here a dropped RST).
+func TestASYNAfterAnRSTStillStartsRelativeNumbersAtZero(t *testing.T) {
+	_, evs := feed(t, []pkt{
+		{c, fS, 1000, 0, 0, 0},
+		{s, fR, 4000, 0, 0, 1 * ms},
+		{s, fSA, 5000, 1001, 0, 2 * ms},
+		{c, fA, 1001, 5001, 0, 3 * ms},
+	})
+	if evs[2].RelSeq != 0 || evs[3].RelAck != 1 {
+		t.Errorf("SYN+ACK at relative %d, its ACK at %d; want 0 and 1", evs[2].RelSeq, evs[3].RelAck)
+	}
+}

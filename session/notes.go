@@ -37,6 +37,7 @@ const (
 	NoteRefusedKnown       // RST answering a SYN to a port known to have no listener
 	NoteRSTIgnored         // an RST that RFC 9293 drops (SYN-SENT, no or wrong ACK)
 	NoteSimultaneousSYNACK // simultaneous open: a SYN+ACK acknowledging the crossed SYN
+	NoteRSTToListen        // an RST returning an end in SYN-RECEIVED (from LISTEN) to LISTEN
 	noteCount
 )
 
@@ -75,6 +76,7 @@ var noteKeys = [...]string{
 	NoteRefusedKnown:       "note.refused_known",
 	NoteRSTIgnored:         "note.rst_ignored",
 	NoteSimultaneousSYNACK: "note.synack_simultaneous",
+	NoteRSTToListen:        "note.rst_listen",
 }
 
 // Key returns the message-catalog key of the note, e.g. "note.syn".

@@ -217,7 +217,7 @@ func TestStateRuleRSTInEveryState(t *testing.T) {
 		{"SYN-SENT, RST with a wrong ACK: dropped", []pkt{{c, fS, 1000, 0, 0, 0}, {s, fRA, 0, 999, 0, ms}},
 			arrow{synSent, synRcvd, NoteRSTIgnored}},
 		{"SYN-RECEIVED from LISTEN: back to LISTEN", []pkt{{c, fS, 1000, 0, 0, 0}, {c, fR, 1001, 0, 0, ms}},
-			arrow{closed, listen, NoteRST}},
+			arrow{closed, listen, NoteRSTToListen}},
 		{"SYN-RECEIVED after a simultaneous open: CLOSED", []pkt{{c, fS, 1000, 0, 0, 0}, {s, fS, 5000, 0, 0, ms}, {c, fR, 1001, 0, 0, 2 * ms}},
 			arrow{closed, closed, NoteRST}},
 		{"LISTEN ignores it", []pkt{{c, fS, 1000, 0, 0, 0}, {c, fR, 1001, 0, 0, ms}, {c, fR, 1001, 0, 0, 2 * ms}},

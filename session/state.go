@@ -17,6 +17,7 @@ type endpoint struct {
 	lastAck  uint32 // highest acknowledgment number this end sent
 	baseSet  bool   // base for relative numbers is set (Wireshark base_seq)
 	base     uint32
+	baseSYN  bool // base was set from a SYN
 	ws       int8 // window scale option of its SYN (-1 absent); valid when synSeen
 	passive  bool // it reached SYN-RECEIVED from LISTEN (an RST returns it there)
 }
@@ -54,6 +55,7 @@ type step struct {
 	rstIgnored    bool // an RST that RFC 9293 says to drop (SYN-SENT, bad ACK)
 	refused       bool // RST answering a SYN: nobody listens
 	refusedKnown  bool // ...and TrackerOptions.NoListener said so before
+	backToListen  bool // an RST returned an end in SYN-RECEIVED to LISTEN
 	fin           finStep
 	ack           ackStep
 }
@@ -118,7 +120,7 @@ func (c *conn) reset(d Dir, seg *capture.Segment, s *step) {
 	case SynReceived:
 		c.state[y] = Closed
 		if Y.passive {
-			c.state[y] = Listen
+			c.state[y], s.backToListen = Listen, true
 		}
 	default:
 		c.state[y] = Closed

@@ -340,18 +340,30 @@ func (t *Tracker) observeTCP(seg *capture.Segment, ev *Event) {
 	// Relative numbers as Wireshark shows them: from the SYN's sequence
 	// number; without a SYN the first sequence number seen is relative 1
 	// (base = seq-1), and the peer's base is the first ACK it gets, minus 1.
-	if !X.baseSet {
+	// A SYN sets the base even after a first segment that was not one
+	// (an RST before the SYN+ACK), as Wireshark does.
+	switch {
+	case f&capture.SYN != 0 && !X.baseSYN:
+		X.base, X.baseSet, X.baseSYN = seg.Seq, true, true
+	case !X.baseSet:
 		X.base, X.baseSet = seg.Seq-1, true
-		if f&capture.SYN != 0 {
-			X.base = seg.Seq
-		}
 	}
 	if !Y.baseSet && f&capture.ACK != 0 {
 		Y.base, Y.baseSet = seg.Ack-1, true
 	}
 	ackedNew := f&capture.ACK != 0 && (!X.ackSent || seqGT(seg.Ack, X.lastAck))
+	prevAck, prevAckKnown := X.lastAck, X.ackSent
+	if !prevAckKnown && Y.isnKnown {
+		prevAck, prevAckKnown = Y.isn, true // nothing acknowledged before: from the peer's ISN
+	}
+	prevWindow := c.ana[d].window
 
 	a := analyze(&c.ana[d], &c.ana[1-d], seg, c.firstRTTNS)
+	if f&(capture.SYN|capture.ACK) == capture.SYN|capture.ACK && X.synOnly && !X.synACK && seg.Seq == X.isn {
+		// The SYN+ACK of a simultaneous open repeats that end's SYN by
+		// design (RFC 9293 figure 8): not a retransmission.
+		a &^= Retransmission | FastRetransmission | SpuriousRetransmission | OutOfOrder
+	}
 	st := c.transition(d, seg)
 	t.account(c, rec, d, seg, newStream, a, st)
 	if ev == nil {
@@ -374,12 +386,39 @@ func (t *Tracker) observeTCP(seg *capture.Segment, ev *Event) {
 	if f&capture.ACK != 0 {
 		ev.RelAck = seg.Ack - Y.base
 	}
+	ev.PrevWindow = seg.Window
+	if prevWindow != windowUnset {
+		ev.PrevWindow = uint16(prevWindow)
+	}
+	if ackedNew && prevAckKnown {
+		ev.AckedBytes = ackedPayload(prevAck, seg.Ack, Y)
+	}
 	if a&DupAck != 0 {
 		ev.DupAckOf, ev.DupAckN = c.ana[d].nonDupAck, uint16(min(c.ana[d].dupAcks, 1<<16-1))
 	}
 	ev.Handshake = rec.opening()
 	ev.Close, _ = rec.closing()
 	ev.WinShift = c.winShift(d, seg)
+}
+
+// ackedPayload is how many payload bytes an acknowledgment moving from
+// prev to ack covers: the sequence space between them less the peer's SYN
+// and FIN when they lie in it.
+func ackedPayload(prev, ack uint32, Y *endpoint) uint32 {
+	if !seqGT(ack, prev) {
+		return 0
+	}
+	n := ack - prev
+	if Y.isnKnown && seqLE(prev, Y.isn) && seqGT(ack, Y.isn) {
+		n-- // the SYN
+	}
+	if Y.finSent && seqLE(prev, Y.finSeq) && seqGT(ack, Y.finSeq) {
+		n-- // the FIN
+	}
+	if int32(n) < 0 {
+		return 0
+	}
+	return n
 }
 
 // maxWindowShift is the largest window scale shift (RFC 7323 section 2.3:
@@ -643,6 +682,8 @@ func (c *conn) note(d Dir, seg *capture.Segment, st step, a Analysis, n uint64, 
 			return NoteRefused
 		case st.rstIgnored:
 			return NoteRSTIgnored
+		case st.backToListen:
+			return NoteRSTToListen
 		}
 		return NoteRST
 	case f&(capture.SYN|capture.ACK) == capture.SYN:

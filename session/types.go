@@ -171,18 +171,21 @@ type StreamInfo struct {
 // sent it, relative numbers, the phase, the state of both ends afterwards and
 // a narration key. It holds a copy of the Segment and may be retained.
 type Event struct {
-	Kind     EventKind
-	Stream   int // index of the connection or flow
-	N        int // 1-based position of this packet within its stream
-	From     Dir
-	RelSeq   uint32 // sequence number relative to the sender's ISN
-	RelAck   uint32 // acknowledgment number relative to the receiver's ISN (0 without ACK)
-	Phase    Phase
-	Client   State // client end's state after this packet
-	Server   State // server end's state after this packet
-	Changed  Side  // which ends changed state with this packet
-	Analysis Analysis
-	Note     NoteID
+	Kind   EventKind
+	Stream int // index of the connection or flow
+	N      int // 1-based position of this packet within its stream
+	From   Dir
+	// PrevWindow is the raw window of the sender's previous segment (the
+	// same as Seg.Window for its first), so renderers can say it changed.
+	PrevWindow uint16
+	RelSeq     uint32 // sequence number relative to the sender's ISN
+	RelAck     uint32 // acknowledgment number relative to the receiver's ISN (0 without ACK)
+	Phase      Phase
+	Client     State // client end's state after this packet
+	Server     State // server end's state after this packet
+	Changed    Side  // which ends changed state with this packet
+	Analysis   Analysis
+	Note       NoteID
 	// DupAckOf is the frame number of the ACK this one duplicates and
 	// DupAckN its count (Wireshark's [TCP Dup ACK 28#3]: DupAckOf 28,
 	// DupAckN 3); both 0 unless Analysis has DupAck.
@@ -202,6 +205,11 @@ type Event struct {
 
 	Call   Call       // Kind == KindCall: the socket call
 	Kernel KernelView // the kernel's states after this packet, where known
+
+	// AckedBytes is how many payload bytes of the peer this segment
+	// acknowledges for the first time (SYN and FIN not counted); 0 when
+	// it acknowledges nothing new or the previous acknowledgment is unknown.
+	AckedBytes uint32
 }
 
 var analysisNames = [...]string{

@@ -57,7 +57,7 @@ func (j *JSONWriter) WriteEvent(ev session.Event, info session.StreamInfo) error
 		Stream: ev.Stream,
 		From:   ev.From.String(),
 		Len:    ev.Seg.PayloadLen,
-		Note:   narrate.Explain(j.lang, &ev, info),
+		Note:   narrate.Explain(j.lang, &ev, info, narrate.NumbersFor(j.raw)),
 	}
 	if ev.Kind == session.KindSegment {
 		out.Flags = ev.Seg.Flags.Names()

@@ -65,7 +65,7 @@ var ladderKeys = [...]binding{
 		onKey(tcell.KeyPgDn, func(s *LadderScreen) { s.scrollLadder(s.ladderPage()) }),
 	}},
 	{id: "replay", bar: 10, keys: []trigger{onRune('r', func(s *LadderScreen) { s.player.Replay() })}},
-	{id: "numbers", bar: 6, keys: []trigger{onRune('n', func(s *LadderScreen) { s.raw = !s.raw })}},
+	{id: "numbers", bar: 6, keys: []trigger{onRune('n', func(s *LadderScreen) { s.raw, s.sel.arrow = !s.raw, -1 })}},
 	{id: "time", bar: 0, keys: []trigger{onRune('t', (*LadderScreen).toggleTime)}},
 	{id: "layer", bar: 5, useful: func(s *LadderScreen) bool { return !s.focus && len(s.sel.layers) > 1 }, keys: []trigger{
 		onKey(tcell.KeyTab, func(s *LadderScreen) { s.moveLayer(1) }),

@@ -383,7 +383,7 @@ func TestExpandShowsTheWholeNarration(t *testing.T) {
 	if out := render(s, sim); !strings.Contains(out, "e: all of it") || !strings.Contains(out, "e explain") {
 		t.Fatalf("a cut narration does not say e shows all of it (border and help bar):\n%s", out)
 	}
-	s.player.Select(4) // a short note: e is of no use, the bar leaves it out
+	s.player.Select(3) // a short note (data): e is of no use, the bar leaves it out
 	s.sync()
 	if out := render(s, sim); strings.Contains(out, "e explain") {
 		t.Errorf("a narration that fits keeps e in the help bar:\n%s", out)
