@@ -5,8 +5,12 @@ package wire
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"runtime"
+	"slices"
+	"strconv"
+	"strings"
 	"sync"
 
 	"golang.org/x/sys/unix"
@@ -29,6 +33,7 @@ type endNS struct {
 	ns   *os.File // the namespace, held by its file descriptor only
 	tun  *os.File // the TUN device (non-blocking: Close unblocks Read)
 	diag int      // NETLINK_SOCK_DIAG socket opened in the namespace
+	snmp *os.File // the namespace's /proc/net/snmp (bound to it at open)
 
 	tunOnce sync.Once
 	tunErr  error
@@ -46,6 +51,9 @@ func (e *endNS) closeTUN() error {
 
 func (e *endNS) close() error {
 	errs := []error{e.closeTUN()}
+	if e.snmp != nil {
+		errs = append(errs, e.snmp.Close())
+	}
 	if e.diag > 0 {
 		errs = append(errs, unix.Close(e.diag))
 	}
@@ -112,6 +120,9 @@ func newEnd(e End, mtu int) (*endNS, error) {
 		}
 		if err := configure(e, mtu, out); err != nil {
 			return err
+		}
+		if out.snmp, err = os.Open("/proc/thread-self/net/snmp"); err != nil {
+			return fmt.Errorf("open the %s namespace's IP counters: %w", e, err)
 		}
 		out.diag, err = unix.Socket(unix.AF_NETLINK, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, unix.NETLINK_SOCK_DIAG)
 		if err != nil {
@@ -201,4 +212,28 @@ func privilegeErr(what string, err error) error {
 		return fmt.Errorf("%s: %w: %w", what, err, ErrPrivilege)
 	}
 	return fmt.Errorf("%s: %w", what, err)
+}
+
+// ipTransmits returns how many IPv4 packets the namespace's stack has
+// handed to its devices (Ip OutTransmits, or OutRequests on kernels before
+// 6.3): counted before a packet reaches the TUN device's queue.
+func (e *endNS) ipTransmits() (uint64, error) {
+	var buf [4096]byte
+	n, err := e.snmp.ReadAt(buf[:], 0)
+	if err != nil && !errors.Is(err, io.EOF) {
+		return 0, fmt.Errorf("read IP counters: %w", err)
+	}
+	lines := strings.SplitN(string(buf[:n]), "\n", 3)
+	if len(lines) < 2 {
+		return 0, errors.New("read IP counters: no Ip lines")
+	}
+	names, values := strings.Fields(lines[0]), strings.Fields(lines[1])
+	col := slices.Index(names, "OutTransmits")
+	if col < 0 {
+		col = slices.Index(names, "OutRequests")
+	}
+	if col < 0 || col >= len(values) {
+		return 0, errors.New("read IP counters: no OutTransmits or OutRequests")
+	}
+	return strconv.ParseUint(values[col], 10, 64)
 }

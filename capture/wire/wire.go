@@ -100,9 +100,12 @@ func (s KernelState) String() string {
 	return fmt.Sprintf("UNKNOWN(%d)", uint8(s))
 }
 
-// Timings of the last Open and Close, for logs and benchmarks.
+// Timings of Open and Close, for logs and benchmarks, and how often the
+// stepped relay found a delivered segment still in its socket's backlog.
 type Timings struct {
 	SetupNS, TeardownNS int64
+	Delivered           int // packets delivered
+	BacklogWaits        int // stepped deliveries that had to wait for the application to release the socket
 }
 
 // Find returns the socket with this local and remote address, or false.

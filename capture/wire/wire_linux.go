@@ -9,12 +9,10 @@ import (
 	"io"
 	"net/netip"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
-	"golang.org/x/sys/unix"
 
 	"github.com/handshake-viz/handshake-viz/capture"
 )
@@ -39,7 +37,7 @@ type Wire struct {
 	frame   uint64     // records emitted
 	held    []heldPacket
 	timers  map[*time.Timer]struct{}
-	reading [2]atomic.Bool // the end's relay goroutine has read a packet it has not yet handled
+	emitted [2]uint64 // records emitted, by sending end
 
 	qmu    sync.Mutex
 	queue  []record
@@ -143,9 +141,7 @@ func (w *Wire) relay(from End) {
 		if err != nil {
 			return // closed (os.ErrClosed), or the device is gone
 		}
-		w.reading[from].Store(true)
 		w.handle(from, buf[:n], dec)
-		w.reading[from].Store(false)
 	}
 }
 
@@ -206,6 +202,9 @@ func (w *Wire) delayLocked(from End, data []byte, seg capture.Segment, at, d tim
 func (w *Wire) deliverLocked(from End, data []byte, seg capture.Segment, v capture.Verdict, held time.Duration) {
 	to := from.Other()
 	_, werr := w.ends[to].tun.Write(data)
+	if werr == nil {
+		w.timings.Delivered++
+	}
 	if werr != nil {
 		v = capture.Dropped // the destination refused it (closing): it never arrived
 	}
@@ -226,6 +225,7 @@ func (w *Wire) deliverLocked(from End, data []byte, seg capture.Segment, v captu
 // stepped mode gets its hook call here.
 func (w *Wire) emitLocked(from End, data []byte, seg capture.Segment, v capture.Verdict, held time.Duration) capture.Segment {
 	w.frame++
+	w.emitted[from]++
 	at := time.Since(w.start)
 	r := record{data: append([]byte(nil), data...), at: at, frame: w.frame, verdict: v, delay: held}
 	seg.Frame, seg.Offset = r.frame, -1
@@ -266,40 +266,31 @@ func (w *Wire) waitProcessed(to End, seg capture.Segment) {
 		if !ok || s.Backlog == 0 || time.Now().After(deadline) {
 			return
 		}
+		if pause == processedBackoff {
+			w.timings.BacklogWaits++
+		}
 		time.Sleep(pause)
 		pause = min(2*pause, processedMaxPause)
 	}
 }
 
-// Pending reports, for each end, whether it has already sent a packet the
-// relay has not delivered yet: queued in its TUN device, or read and
-// waiting for its turn. Called from AfterDeliver right after reading the
-// kernel's states, it says which end's state may already reflect its next
-// packet (an application's close or shutdown sends at once).
-func (s Step) Pending() (client, server bool) {
-	return s.w.pending(Client), s.w.pending(Server)
+// Ahead reports, for each end, how many packets it had sent that the
+// relay had not yet delivered or dropped (in its TUN device's queue, read
+// and waiting, held or delayed). Called from AfterDeliver right after
+// reading the kernel's states, it says how far an end's state may be
+// ahead of the arrows so far: a close or shutdown in the application
+// changes its end's state and sends at once, whatever the relay is doing.
+// The count comes from the namespace's IP counters; -1 when unreadable.
+func (s Step) Ahead() (client, server int) {
+	return s.w.ahead(Client), s.w.ahead(Server)
 }
 
-func (w *Wire) pending(e End) bool {
-	if w.reading[e].Load() {
-		return true
-	}
-	for _, h := range w.held {
-		if h.from == e {
-			return true
-		}
-	}
-	rc, err := w.ends[e].tun.SyscallConn()
+func (w *Wire) ahead(e End) int {
+	sent, err := w.ends[e].ipTransmits()
 	if err != nil {
-		return false
+		return -1
 	}
-	readable := false
-	rc.Control(func(fd uintptr) {
-		fds := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
-		n, err := unix.Poll(fds, 0)
-		readable = err == nil && n > 0 && fds[0].Revents&unix.POLLIN != 0
-	})
-	return readable
+	return max(int(sent)-int(w.emitted[e]), 0)
 }
 
 // Next returns the next packet the relay saw; io.EOF once the wire is

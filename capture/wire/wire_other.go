@@ -46,5 +46,5 @@ func (w *Wire) BytesRead() int64 { return 0 }
 // Close does nothing.
 func (w *Wire) Close() error { return nil }
 
-// Pending reports nothing pending.
-func (s Step) Pending() (client, server bool) { return false, false }
+// Ahead reports nothing.
+func (s Step) Ahead() (client, server int) { return 0, 0 }
