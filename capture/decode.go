@@ -121,12 +121,19 @@ func (d *Decoder) parserFor(lt layers.LinkType, data []byte) *gopacket.DecodingL
 // read by hand (decodeEthernetIPv4); every other frame goes through the
 // DecodingLayerParser, with the same result for the same bytes.
 func (d *Decoder) Decode(p *RawPacket, seg *Segment) bool {
+	ok := false
 	if p.LinkType == layers.LinkTypeEthernet {
-		if ok, done := decodeEthernetIPv4(p, seg); done {
-			return ok
+		var done bool
+		if ok, done = decodeEthernetIPv4(p, seg); !done {
+			ok = d.decodeLayers(p, seg)
 		}
+	} else {
+		ok = d.decodeLayers(p, seg)
 	}
-	return d.decodeLayers(p, seg)
+	if ok && p.Verdict != Passed {
+		seg.Verdict, seg.DelayNS = p.Verdict, p.DelayNS
+	}
+	return ok
 }
 
 // decodeLayers is Decode through the DecodingLayerParser, for every frame.

@@ -13,8 +13,10 @@ type RawPacket struct {
 	Data     []byte
 	Info     gopacket.CaptureInfo
 	LinkType layers.LinkType
-	Frame    uint64 // 1-based frame number
-	Offset   int64  // byte offset of the record in the input; -1 when live
+	Frame    uint64  // 1-based frame number
+	Offset   int64   // byte offset of the record in the input; -1 when live
+	Verdict  Verdict // what the lossy wire did with it (Passed for captures); Decode copies it
+	DelayNS  int64   // Verdict == Delayed: how long the wire held it
 }
 
 // Source is the one interface in front of every packet source: live

@@ -1,0 +1,259 @@
+package wire
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/handshake-viz/handshake-viz/capture"
+)
+
+// End is one end of the wire.
+type End uint8
+
+// The two ends.
+const (
+	Client End = iota // 10.77.0.1, the end that connects
+	Server            // 10.77.0.2, the end that listens
+)
+
+// String returns "client" or "server".
+func (e End) String() string {
+	if e == Server {
+		return "server"
+	}
+	return "client"
+}
+
+// Other returns the opposite end.
+func (e End) Other() End { return 1 - e }
+
+// Packet is what a Policy sees of one packet: who sent it, its decoded
+// headers (Proto is ProtoUnknown when it is neither TCP nor UDP) and its
+// number in the order the relay read packets from both ends (1-based).
+type Packet struct {
+	From End
+	Seg  capture.Segment
+	N    int
+}
+
+// Action is what the relay does with a packet.
+type Action uint8
+
+// Actions.
+const (
+	Pass  Action = iota // deliver now
+	Drop                // never deliver
+	Delay               // deliver after Decision.Delay
+	Hold                // keep until a later decision releases it (Decision.Release)
+)
+
+// String returns "pass", "drop", "delay" or "hold".
+func (a Action) String() string {
+	switch a {
+	case Drop:
+		return "drop"
+	case Delay:
+		return "delay"
+	case Hold:
+		return "hold"
+	}
+	return "pass"
+}
+
+// Decision is a Policy's answer for one packet.
+type Decision struct {
+	Action Action
+	Delay  time.Duration // Action == Delay
+	// Release delivers every held packet, in the order they were held,
+	// before this packet is handled.
+	Release bool
+}
+
+// Policy decides what happens to each packet. The relay calls Decide
+// from one goroutine at a time, in reading order: a Policy may keep state
+// without locking.
+type Policy interface {
+	Decide(p *Packet) Decision
+}
+
+// PolicyFunc adapts a function to Policy.
+type PolicyFunc func(p *Packet) Decision
+
+// Decide calls f.
+func (f PolicyFunc) Decide(p *Packet) Decision { return f(p) }
+
+// Match is a predicate over packets. Like policies, matches are called in
+// reading order, one at a time, on every packet (stateful ones, such as
+// HandshakeACK and FinalACK, watch the whole exchange).
+type Match func(p *Packet) bool
+
+// PassAll delivers every packet at once.
+func PassAll() Policy { return PolicyFunc(func(*Packet) Decision { return Decision{} }) }
+
+// DropNth drops the nth packet (1-based) that m matches, and only that one.
+func DropNth(n int, m Match) Policy {
+	seen := 0
+	return PolicyFunc(func(p *Packet) Decision {
+		if m(p) {
+			seen++
+			if seen == n {
+				return Decision{Action: Drop}
+			}
+		}
+		return Decision{}
+	})
+}
+
+// DropAll drops every packet m matches (a filtered port: DropAll(SYN())).
+func DropAll(m Match) Policy {
+	return PolicyFunc(func(p *Packet) Decision {
+		if m(p) {
+			return Decision{Action: Drop}
+		}
+		return Decision{}
+	})
+}
+
+// RandomLoss drops each packet with probability p, from a generator seeded
+// with seed: the same seed drops the same packets of the same exchange.
+func RandomLoss(p float64, seed uint64) (Policy, error) {
+	if p < 0 || p > 1 {
+		return nil, fmt.Errorf("loss probability %g is out of range: use 0 to 1 (0.1 drops one packet in ten)", p)
+	}
+	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	return PolicyFunc(func(*Packet) Decision {
+		if rng.Float64() < p {
+			return Decision{Action: Drop}
+		}
+		return Decision{}
+	}), nil
+}
+
+// FixedDelay delays every packet by d.
+func FixedDelay(d time.Duration) (Policy, error) {
+	if d < 0 {
+		return nil, fmt.Errorf("delay %v is negative: use 0 or more (e.g. 50ms)", d)
+	}
+	return PolicyFunc(func(*Packet) Decision {
+		if d == 0 {
+			return Decision{}
+		}
+		return Decision{Action: Delay, Delay: d}
+	}), nil
+}
+
+// HoldUntilBoth holds the first packet m matches from one end until the
+// other end has sent one that m matches too; then both are delivered, the
+// held one first. Two SYNs or two FINs thus cross on the wire: this makes
+// simultaneous open and simultaneous close deterministic. Only the first
+// such pair is held.
+func HoldUntilBoth(m Match) Policy {
+	var holding, done bool
+	var from End
+	return PolicyFunc(func(p *Packet) Decision {
+		if done || !m(p) {
+			return Decision{}
+		}
+		switch {
+		case !holding:
+			holding, from = true, p.From
+			return Decision{Action: Hold}
+		case p.From == from:
+			return Decision{} // a retransmission of the held one: let it go
+		}
+		done = true
+		return Decision{Release: true}
+	})
+}
+
+// Chain asks every policy about every packet (so stateful ones keep
+// count) and follows the first that does not pass it; Release is honoured
+// from any of them.
+func Chain(ps ...Policy) Policy {
+	return PolicyFunc(func(p *Packet) Decision {
+		var out Decision
+		decided, release := false, false
+		for _, pol := range ps {
+			d := pol.Decide(p)
+			release = release || d.Release
+			if !decided && d.Action != Pass {
+				out, decided = d, true
+			}
+		}
+		out.Release = release
+		return out
+	})
+}
+
+// FromEnd matches packets m matches that end e sent.
+func FromEnd(e End, m Match) Match {
+	return func(p *Packet) bool { return p.From == e && m(p) }
+}
+
+func isTCP(p *Packet) bool { return p.Seg.Proto == capture.ProtoTCP }
+
+// SYN matches a TCP SYN without ACK (the first packet of a handshake and
+// its retransmissions).
+func SYN() Match {
+	return func(p *Packet) bool {
+		return isTCP(p) && p.Seg.Flags&(capture.SYN|capture.ACK|capture.RST) == capture.SYN
+	}
+}
+
+// SYNACK matches a TCP SYN,ACK.
+func SYNACK() Match {
+	return func(p *Packet) bool {
+		return isTCP(p) && p.Seg.Flags&(capture.SYN|capture.ACK|capture.RST) == capture.SYN|capture.ACK
+	}
+}
+
+// Data matches a TCP segment carrying payload.
+func Data() Match { return func(p *Packet) bool { return isTCP(p) && p.Seg.PayloadLen > 0 } }
+
+// FIN matches a TCP segment with FIN.
+func FIN() Match { return func(p *Packet) bool { return isTCP(p) && p.Seg.Flags.Has(capture.FIN) } }
+
+// pureACK is an ACK without SYN, FIN, RST or payload.
+func pureACK(p *Packet) bool {
+	return isTCP(p) && p.Seg.Flags&(capture.SYN|capture.FIN|capture.RST|capture.ACK) == capture.ACK && p.Seg.PayloadLen == 0
+}
+
+// HandshakeACK matches the third packet of a handshake: the pure ACK that
+// acknowledges a SYN,ACK (its sequence space), sent by the end that
+// received the SYN,ACK. Retransmitted SYN,ACKs are acknowledged again:
+// those match too.
+func HandshakeACK() Match {
+	var synack [2]bool
+	var want [2]uint32 // the ack number that acknowledges the SYN,ACK the other end sent
+	return func(p *Packet) bool {
+		if SYNACK()(p) {
+			synack[p.From] = true
+			want[p.From] = p.Seg.Seq + 1
+			return false
+		}
+		o := p.From.Other()
+		return pureACK(p) && synack[o] && p.Seg.Ack == want[o]
+	}
+}
+
+// FinalACK matches the last packet of a close: a pure ACK of the other
+// end's FIN, sent by an end that had sent its own FIN before (in a
+// four-way close, the first closer's ACK of the second FIN, the one that
+// leads to TIME-WAIT). Its retransmissions match too.
+func FinalACK() Match {
+	var fin [2]bool
+	var finEnd [2]uint32 // sequence number after each end's FIN
+	return func(p *Packet) bool {
+		if FIN()(p) {
+			fin[p.From] = true
+			finEnd[p.From] = p.Seg.Seq + p.Seg.PayloadLen + 1
+			return false
+		}
+		o := p.From.Other()
+		return pureACK(p) && fin[p.From] && fin[o] && p.Seg.Ack == finEnd[o]
+	}
+}
+
+// Any matches every packet.
+func Any() Match { return func(*Packet) bool { return true } }
