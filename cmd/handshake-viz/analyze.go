@@ -35,8 +35,8 @@ way, handshake, close, who closed, retransmissions, handshake RTT and duration.
 Numbers follow Wireshark's definitions (tcp.stream, tcp.completeness, relative
 sequence numbers, tcp.analysis.retransmission) so anyone can check them.
 
---json prints the versioned report described in DESIGN.md, one object per
-file. A damaged file is reported up to the damage, with a warning naming the
+--json prints the versioned report (README, "The analyze --json format"),
+one object per file. A damaged file is reported up to the damage, with a warning naming the
 frame and byte offset; the exit status is 1 only when a file is not a capture
 or cannot be opened.`,
 		Example: `  handshake-viz analyze trace.pcap

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -69,7 +68,7 @@ func TestTmuxDemoStartPausedWaitsForSpace(t *testing.T) {
 // the banner the play state; ? opens the key help, any key closes it.
 func TestTmuxAt80x24KeepsTheHelpKeysAndTheKeyScreen(t *testing.T) {
 	s := startTmux(t, "demo", "--recorded", "--start-paused")
-	if out, err := exec.Command("tmux", "resize-window", "-t", s.name, "-x", "80", "-y", "24").CombinedOutput(); err != nil {
+	if out, err := tmuxCommand("resize-window", "-t", s.name, "-x", "80", "-y", "24").CombinedOutput(); err != nil {
 		t.Skipf("this tmux cannot resize a window (tmux 2.9 or later can): %v: %s", err, out)
 	}
 	s.waitFor(10*time.Second, "? keys", "q quit", "⏸ paused")

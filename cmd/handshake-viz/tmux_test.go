@@ -17,6 +17,12 @@ type tmuxSession struct {
 	exit string // file the shell writes the exit status to
 }
 
+// tmuxCommand runs tmux on this test process's own server (-L), so two
+// test runs on one machine never share, or kill, each other's server.
+func tmuxCommand(args ...string) *exec.Cmd {
+	return exec.Command("tmux", append([]string{"-L", fmt.Sprintf("hv-test-%d", os.Getpid())}, args...)...)
+}
+
 func startTmux(t *testing.T, args ...string) *tmuxSession {
 	t.Helper()
 	if _, err := exec.LookPath("tmux"); err != nil {
@@ -29,17 +35,26 @@ func startTmux(t *testing.T, args ...string) *tmuxSession {
 		quoted = append(quoted, "'"+a+"'")
 	}
 	shell := fmt.Sprintf("%s; echo $? > %s; sleep 30", strings.Join(quoted, " "), s.exit)
-	cmd := exec.Command("tmux", "new-session", "-d", "-s", s.name, "-x", "140", "-y", "40", shell)
-	cmd.Env = append(os.Environ(), "TERM=xterm-256color")
-	if out, err := cmd.CombinedOutput(); err != nil {
+	// A server whose last session was just killed may still be exiting
+	// when the next test connects ("server exited unexpectedly"): try again.
+	var out []byte
+	var err error
+	for try := 0; try < 5; try++ {
+		cmd := tmuxCommand("new-session", "-d", "-s", s.name, "-x", "140", "-y", "40", shell)
+		cmd.Env = append(os.Environ(), "TERM=xterm-256color")
+		if out, err = cmd.CombinedOutput(); err == nil || !strings.Contains(string(out), "server exited") {
+			break
+		}
+	}
+	if err != nil {
 		t.Fatalf("tmux new-session: %v: %s", err, out)
 	}
-	t.Cleanup(func() { exec.Command("tmux", "kill-session", "-t", s.name).Run() })
+	t.Cleanup(func() { tmuxCommand("kill-session", "-t", s.name).Run() })
 	return s
 }
 
 func (s *tmuxSession) screen() string {
-	out, _ := exec.Command("tmux", "capture-pane", "-p", "-t", s.name).Output()
+	out, _ := tmuxCommand("capture-pane", "-p", "-t", s.name).Output()
 	return string(out)
 }
 
@@ -70,7 +85,7 @@ func (s *tmuxSession) waitFor(limit time.Duration, want ...string) {
 
 func (s *tmuxSession) keys(keys ...string) {
 	s.t.Helper()
-	if out, err := exec.Command("tmux", append([]string{"send-keys", "-t", s.name}, keys...)...).CombinedOutput(); err != nil {
+	if out, err := tmuxCommand(append([]string{"send-keys", "-t", s.name}, keys...)...).CombinedOutput(); err != nil {
 		s.t.Fatalf("send-keys: %v: %s", err, out)
 	}
 }
