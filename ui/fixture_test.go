@@ -109,6 +109,14 @@ func events(stream int, firstFrame uint64, ps []pkt) []session.Event {
 			Changed: p.changed, Analysis: p.analysis, Note: p.note, Seg: seg,
 		}
 	}
+	// What the Tracker decides about the connection (how it opened and
+	// closed) comes from a real Tracker over the same segments.
+	tr := session.NewTracker()
+	for i := range out {
+		if got := tr.Observe(&out[i].Seg); len(got) == 1 {
+			out[i].Handshake, out[i].Close = got[0].Handshake, got[0].Close
+		}
+	}
 	return out
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/rivo/tview"
 
 	"github.com/handshake-viz/handshake-viz/session/narrate"
+	"github.com/handshake-viz/handshake-viz/ui/ladder"
 )
 
 // trigger is one key press and what it does.
@@ -59,10 +60,10 @@ var ladderKeys = [...]binding{
 	// The ladder's own scrolling. Until the ladder view scrolls by itself,
 	// scrollLadder moves the selection, which scrolls the ladder to it.
 	{id: "scroll", bar: 0, keys: []trigger{
-		onKey(tcell.KeyUp, func(s *LadderScreen) { s.scrollLadder(-1) }),
-		onKey(tcell.KeyDown, func(s *LadderScreen) { s.scrollLadder(1) }),
-		onKey(tcell.KeyPgUp, func(s *LadderScreen) { s.scrollLadder(-s.ladderPage()) }),
-		onKey(tcell.KeyPgDn, func(s *LadderScreen) { s.scrollLadder(s.ladderPage()) }),
+		onKey(tcell.KeyUp, func(s *LadderScreen) { s.ScrollLadder(-1) }),
+		onKey(tcell.KeyDown, func(s *LadderScreen) { s.ScrollLadder(1) }),
+		onKey(tcell.KeyPgUp, func(s *LadderScreen) { s.PageLadder(-1) }),
+		onKey(tcell.KeyPgDn, func(s *LadderScreen) { s.PageLadder(1) }),
 	}},
 	{id: "replay", bar: 10, keys: []trigger{onRune('r', func(s *LadderScreen) { s.player.Replay() })}},
 	{id: "numbers", bar: 6, keys: []trigger{onRune('n', func(s *LadderScreen) { s.raw, s.sel.arrow = !s.raw, -1 })}},
@@ -217,7 +218,7 @@ func (s *LadderScreen) togglePlay() { s.player.Toggle() }
 // toggleTime switches packet times between "since the first packet"
 // and the capture's clock: the state pane's border shows the selected
 // packet's (a ladder time column reads the same choice).
-func (s *LadderScreen) toggleTime() { s.absTime = !s.absTime }
+func (s *LadderScreen) toggleTime() { s.absTime = s.ToggleTime() == ladder.TimeOfDay }
 
 // scrollLadder moves through the ladder by d arrows. The ladder draws the
 // rows up to the selected arrow, so moving the selection scrolls it; a

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gdamore/tcell/v2"
 	"github.com/gopacket/gopacket/layers"
+	"github.com/rivo/tview"
 
 	"github.com/handshake-viz/handshake-viz/capture"
 	"github.com/handshake-viz/handshake-viz/session"
@@ -68,21 +69,44 @@ func screenLine(sim tcell.SimulationScreen, y int) string {
 	return b.String()
 }
 
-func TestLadderViewGrowsTheNewestArrowWithProgress(t *testing.T) {
-	tl, _ := fixture(t)
-	v, l := newView(tl)
+// newSim returns a simulation screen of w×h cells.
+func newSim(t testing.TB, w, h int) tcell.SimulationScreen {
 	sim := tcell.NewSimulationScreen("UTF-8")
 	if err := sim.Init(); err != nil {
 		t.Fatal(err)
 	}
-	defer sim.Fini()
-	sim.SetSize(70, 34)
+	t.Cleanup(sim.Fini)
+	sim.SetSize(w, h)
+	return sim
+}
+
+// arrowY is the screen row of the arrow line of arrow k at the last Draw.
+func arrowY(v *ladderView, l *ladder.Layout, k int) int {
+	r := l.Row(l.ArrowRow(k))
+	return v.bodyY + r.Line + r.Height() - 1 - v.top
+}
+
+// styledCells counts the cells of row y drawn in st.
+func styledCells(sim tcell.SimulationScreen, y int, st tcell.Style) int {
+	w, _ := sim.Size()
+	n := 0
+	for x := 0; x < w; x++ {
+		if _, cst, _ := sim.Get(x, y); cst == st {
+			n++
+		}
+	}
+	return n
+}
+
+func TestLadderViewGrowsTheNewestArrowWithProgress(t *testing.T) {
+	tl, _ := fixture(t)
+	v, l := newView(tl)
+	sim := newSim(t, 70, 34)
 	lengthAt := func(p float64) int {
 		v.shown, v.progress = 1, p
 		sim.Clear()
 		v.Draw(sim)
-		r := l.Row(l.ArrowRow(0))
-		return strings.Count(screenLine(sim, v.bodyY+r.Line+1-v.top), "─")
+		return styledCells(sim, arrowY(v, l, 0), v.theme.Selected)
 	}
 	half, whole := lengthAt(0.5), lengthAt(1)
 	if whole < 20 {
@@ -91,25 +115,96 @@ func TestLadderViewGrowsTheNewestArrowWithProgress(t *testing.T) {
 	if half < whole/2-1 || half > whole/2+1 {
 		t.Errorf("arrow at progress 0.5 is %d cells, want about %d (half of %d)", half, whole/2, whole)
 	}
+	// The part not grown yet is there, dimmed: the arrow's whole length is
+	// drawn. (The two lifelines are grey, the dimmed colour, too.)
+	if dim := styledCells(sim, arrowY(v, l, 0), v.theme.Dim) - 2; dim != 0 {
+		t.Errorf("a whole selected arrow has %d dimmed cells", dim)
+	}
+	lengthAt(0.5)
+	if dim := styledCells(sim, arrowY(v, l, 0), v.theme.Dim) - 2; dim < whole/2-1 {
+		t.Errorf("at progress 0.5 the rest of the arrow is %d dimmed cells, want about %d", dim, whole/2)
+	}
 }
 
-func TestLadderViewShowsNoArrowBeyondThePosition(t *testing.T) {
+func TestLadderViewKeepsLaterArrowsDimmed(t *testing.T) {
 	tl, _ := fixture(t)
-	v, _ := newView(tl)
-	sim := tcell.NewSimulationScreen("UTF-8")
-	if err := sim.Init(); err != nil {
-		t.Fatal(err)
-	}
-	defer sim.Fini()
-	sim.SetSize(70, 34)
+	v, l := newView(tl)
+	sim := newSim(t, 70, 34)
 	v.shown, v.progress = 3, 1
 	v.Draw(sim)
-	var all strings.Builder
-	for y := 0; y < 34; y++ {
-		all.WriteString(screenLine(sim, y))
+	sim.Show()
+	all := simText(sim)
+	if !strings.Contains(all, "PSH, ACK Seq=1 Ack=1 Len=5") || !strings.Contains(all, "ACK Seq=7 Ack=29") {
+		t.Fatalf("with 3 packets played the later arrows must still be drawn:\n%s", all)
 	}
-	if !strings.Contains(all.String(), "ACK Seq=1 Ack=1") || strings.Contains(all.String(), "Len=5") {
-		t.Errorf("with 3 packets shown the ladder should end at the handshake's ACK:\n%s", all.String())
+	for k := 0; k < l.Arrows(); k++ {
+		y := arrowY(v, l, k)
+		sel, dim := styledCells(sim, y, v.theme.Selected), styledCells(sim, y, v.theme.Dim)
+		switch {
+		case k == 2 && sel < 20:
+			t.Errorf("arrow %d (selected) has %d selected cells", k+1, sel)
+		case k > 2 && dim < 20:
+			t.Errorf("arrow %d (not yet played) has %d dimmed cells, want the whole arrow dimmed", k+1, dim)
+		case k < 2 && (dim > 2 || sel > 0):
+			t.Errorf("arrow %d (played) is drawn dimmed (%d) or selected (%d)", k+1, dim, sel)
+		}
+	}
+}
+
+func TestLadderViewScrollsAndFollowsTheSelectionAgainWhenItMoves(t *testing.T) {
+	tl := bigTimeline(200)
+	v, l := newView(tl)
+	sim := newSim(t, 70, 34)
+	v.shown, v.progress = 1, 1
+	v.Draw(sim)
+	if v.top != 0 {
+		t.Fatalf("top = %d at the first arrow, want 0", v.top)
+	}
+	v.Page(1)
+	v.Draw(sim)
+	if v.top != v.bodyH-1 {
+		t.Errorf("a page down moved the top to %d, want %d", v.top, v.bodyH-1)
+	}
+	v.Scroll(-2)
+	v.Draw(sim)
+	if v.top != v.bodyH-3 {
+		t.Errorf("two lines up: top %d, want %d", v.top, v.bodyH-3)
+	}
+	v.Scroll(-1000)
+	v.Draw(sim)
+	if v.top != 0 {
+		t.Errorf("scrolling past the top: top %d, want 0", v.top)
+	}
+	v.Scroll(1 << 20)
+	v.Draw(sim)
+	if want := l.Lines() - v.bodyH; v.top != want {
+		t.Errorf("scrolling past the end: top %d, want %d", v.top, want)
+	}
+	v.shown = 50 // the selection moves: the ladder shows it again
+	v.Draw(sim)
+	if y := arrowY(v, l, 49); y < v.bodyY || y >= v.bodyY+v.bodyH {
+		t.Errorf("selected arrow 50 at row %d, outside the ladder body %d..%d", y, v.bodyY, v.bodyY+v.bodyH-1)
+	}
+}
+
+func TestLadderViewWheelScrollsAndClickSelectsADimmedArrow(t *testing.T) {
+	tl := bigTimeline(200)
+	v, l := newView(tl)
+	sim := newSim(t, 70, 34)
+	selected := -1
+	v.onSelect = func(k int) { selected = k }
+	v.shown, v.progress = 1, 1
+	v.Draw(sim)
+	h := v.MouseHandler()
+	h(tview.MouseScrollDown, tcell.NewEventMouse(10, 10, tcell.WheelDown, 0), func(tview.Primitive) {})
+	v.Draw(sim)
+	if v.top != wheelLines {
+		t.Fatalf("one wheel step: top %d, want %d", v.top, wheelLines)
+	}
+	y := arrowY(v, l, 5)
+	h(tview.MouseLeftClick, tcell.NewEventMouse(30, y, tcell.Button1, 0), func(tview.Primitive) {})
+	if selected != 5 {
+		t.Errorf("click on the dimmed arrow 6 selected %d", selected)
 	}
 }
 

@@ -24,13 +24,6 @@ var enUI = map[Key]string{
 	"ui.Server": "Server",
 
 	// TCP analysis marks, as Wireshark writes them.
-	"ui.mark.retransmission": "[TCP Retransmission]",
-	"ui.mark.outoforder":     "[TCP Out-Of-Order]",
-	"ui.mark.dupack":         "[TCP Dup ACK]",
-	"ui.mark.zerowindow":     "[TCP ZeroWindow]",
-	"ui.mark.windowupdate":   "[TCP Window Update]",
-	"ui.mark.keepalive":      "[TCP Keep-Alive]",
-	"ui.mark.prevlost":       "[TCP Previous segment not captured]",
 
 	// Banner.
 	"ui.banner.recorded": "recorded exchange (sudo for a live one)",
@@ -188,14 +181,6 @@ var zhUI = map[Key]string{
 	"ui.server": "服务器",
 	"ui.Client": "客户端",
 	"ui.Server": "服务器",
-
-	"ui.mark.retransmission": "[TCP 重传]",
-	"ui.mark.outoforder":     "[TCP 乱序]",
-	"ui.mark.dupack":         "[TCP 重复 ACK]",
-	"ui.mark.zerowindow":     "[TCP 零窗口]",
-	"ui.mark.windowupdate":   "[TCP 窗口更新]",
-	"ui.mark.keepalive":      "[TCP 保活]",
-	"ui.mark.prevlost":       "[TCP 前一个报文段未抓到]",
 
 	"ui.banner.recorded": "录制的交互（sudo 运行可实时抓包）",
 	"ui.banner.drops":    "⚠ 内核丢弃了 %[1]d 个数据包",

@@ -137,3 +137,20 @@ func golden(t *testing.T, name, got string) {
 		t.Errorf("%s differs from the golden file (run with -update to accept):\n--- got\n%s\n--- want\n%s", name, got, want)
 	}
 }
+
+// tracked runs the segments of literal events through a real Tracker and
+// returns its events: the states, phases, decided handshake/close and
+// analysis are the Tracker's, not the literal ones.
+func tracked(t testing.TB, evs []session.Event) []session.Event {
+	t.Helper()
+	tr := session.NewTracker()
+	out := make([]session.Event, 0, len(evs))
+	for i := range evs {
+		got := tr.Observe(&evs[i].Seg)
+		if len(got) != 1 {
+			t.Fatalf("segment %d: %d events", i, len(got))
+		}
+		out = append(out, got...)
+	}
+	return out
+}

@@ -86,12 +86,56 @@ func TestOptionsLineIsShownOnSYNsOnly(t *testing.T) {
 	}
 }
 
-func TestMarksNameAnalysisAsWiresharkDoes(t *testing.T) {
-	if got := Marks(narrate.English, 0); got != "" {
-		t.Errorf("Marks(0) = %q, want empty", got)
+func TestMarksAreWiresharksOwnWords(t *testing.T) {
+	cases := []struct {
+		ev   session.Event
+		want string
+	}{
+		{session.Event{}, ""},
+		{session.Event{Analysis: session.Retransmission}, "[TCP Retransmission]"},
+		{session.Event{Analysis: session.Retransmission | session.FastRetransmission}, "[TCP Fast Retransmission]"},
+		{session.Event{Analysis: session.Retransmission | session.SpuriousRetransmission}, "[TCP Spurious Retransmission]"},
+		{session.Event{Analysis: session.DupAck, DupAckOf: 28, DupAckN: 3}, "[TCP Dup ACK 28#3]"},
+		{session.Event{Analysis: session.WindowUpdate}, "[TCP Window Update]"},
+		{session.Event{Analysis: session.ZeroWindow}, "[TCP ZeroWindow]"},
+		{session.Event{Analysis: session.KeepAlive}, "[TCP Keep-Alive]"},
+		{session.Event{Analysis: session.OutOfOrder}, "[TCP Out-Of-Order]"},
+		{session.Event{Analysis: session.Retransmission | session.DupAck, DupAckOf: 7, DupAckN: 1}, "[TCP Retransmission] [TCP Dup ACK 7#1]"},
 	}
-	got := Marks(narrate.English, session.Retransmission|session.DupAck)
-	if want := "[TCP Retransmission] [TCP Dup ACK]"; got != want {
-		t.Errorf("Marks = %q, want %q", got, want)
+	for _, c := range cases {
+		for _, lang := range []narrate.Lang{narrate.English, narrate.Chinese} {
+			if got := Marks(lang, &c.ev); got != c.want {
+				t.Errorf("Marks(%s, %v) = %q, want %q", lang, c.ev.Analysis.Names(), got, c.want)
+			}
+		}
+	}
+}
+
+func TestMarksAddTheWiresVerdictInTheLanguage(t *testing.T) {
+	drop := session.Event{Analysis: session.Retransmission, Seg: capture.Segment{Verdict: capture.Dropped}}
+	if got, want := Marks(narrate.English, &drop), "[TCP Retransmission] [dropped by the wire]"; got != want {
+		t.Errorf("dropped: %q, want %q", got, want)
+	}
+	late := session.Event{Seg: capture.Segment{Verdict: capture.Delayed, DelayNS: 200e6}}
+	if got, want := Marks(narrate.Chinese, &late), "[被线路延迟 200ms]"; got != want {
+		t.Errorf("delayed zh: %q, want %q", got, want)
+	}
+	if !HasMarks(&late) || HasMarks(&session.Event{}) {
+		t.Error("HasMarks does not follow the verdict")
+	}
+}
+
+func TestCallTextWritesCallsAsCode(t *testing.T) {
+	cases := map[string]session.Call{
+		"connect()":                {Call: session.CallConnect},
+		"accept() → ok":            {Call: session.CallAccept, Phase: session.CallReturn, Result: "ok"},
+		"connect() → ECONNREFUSED": {Call: session.CallConnect, Phase: session.CallReturn, Result: "ECONNREFUSED"},
+		"recv() → 5":               {Call: session.CallRecv, Phase: session.CallReturn, Result: "ok", Bytes: 5},
+		"close() → ok":             {Call: session.CallClose, Phase: session.CallReturn},
+	}
+	for want, c := range cases {
+		if got := CallText(&c); got != want {
+			t.Errorf("CallText(%+v) = %q, want %q", c, got, want)
+		}
 	}
 }

@@ -1,9 +1,9 @@
 package ladder
 
 import (
+	"math/bits"
 	"sort"
 
-	"github.com/handshake-viz/handshake-viz/capture"
 	"github.com/handshake-viz/handshake-viz/session"
 	"github.com/handshake-viz/handshake-viz/session/narrate"
 )
@@ -16,21 +16,24 @@ const (
 	RowConnection RowKind = iota // "Connection 2 · a → b" header
 	RowPhase                     // "Three-way handshake" header
 	RowArrow                     // one packet
+	RowCall                      // a socket call of one end (Event.Kind == KindCall)
 )
 
-// String returns "connection", "phase" or "arrow".
+// String returns "connection", "phase", "arrow" or "call".
 func (k RowKind) String() string {
 	switch k {
 	case RowConnection:
 		return "connection"
 	case RowPhase:
 		return "phase"
+	case RowCall:
+		return "call"
 	}
 	return "arrow"
 }
 
-// Title names a phase header. Close titles are derived from the events:
-// TitleClose until the second FIN shows which close it is.
+// Title names a phase header, from what the Tracker decided
+// (Event.Handshake, Event.Close): TitleClose until the close is known.
 type Title uint8
 
 // Phase titles.
@@ -80,39 +83,80 @@ func (t Title) Key() narrate.Key {
 // Text returns the header text in lang.
 func (t Title) Text(lang narrate.Lang) string { return narrate.Text(lang, t.Key()) }
 
+// Line names one screen line of a row. Arrow rows are drawn top to
+// bottom in this order, so everything written about an arrow stands
+// between the arrow before it and its own arrow line, which ends the row.
+type Line uint8
+
+// Lines of a row, in drawing order (bit values of Row.Lines).
+const (
+	LineHeader  Line = 1 << iota // a connection or phase header
+	LineMarks                    // analysis marks and the wire's verdict ("[TCP Retransmission]")
+	LineKernel                   // the kernel's states where they differ from the inferred ones
+	LineLabel                    // "SYN, ACK Seq=0 Ack=1"
+	LineOptions                  // SYN options: "MSS=65495 WS=128 SACK_PERM TS"
+	LineArrow                    // the arrow, with the states beside the lifelines
+	LineCall                     // a socket call beside its end's lifeline
+)
+
+var lineNames = [...]string{"header", "marks", "kernel", "label", "options", "arrow", "call"}
+
+// String returns "header", "marks", "kernel", "label", "options", "arrow" or "call".
+func (l Line) String() string {
+	for i, n := range lineNames {
+		if l == 1<<i {
+			return n
+		}
+	}
+	return "lines"
+}
+
 // Row is one logical row of the ladder. It is small on purpose: a ladder
-// of 100,000 packets holds 100,000 of them. Labels are computed when drawn
-// (Label), so toggling raw numbers needs no new layout.
+// of 100,000 packets holds 100,000 of them. Texts are computed when drawn
+// (Label, Marks, States), so toggling raw numbers needs no new layout.
 type Row struct {
 	Kind   RowKind
-	Proto  session.EventKind // segment (TCP) or datagram (UDP)
-	Dir    session.Dir       // arrow rows: who sent it
+	Proto  session.EventKind // segment (TCP), datagram (UDP) or call
+	Dir    session.Dir       // arrow rows: who sent it; call rows: whose call
 	Title  Title             // phase rows
-	Extra  uint8             // arrow rows: lines under the arrow (options, marks)
+	Lines  Line              // the lines the row has (a bit set), drawn in bit order
+	First  bool              // arrow rows: the first arrow of its connection in this layout
 	Stream int               // connection or flow index
-	Event  int               // arrow rows: index of the event in the timeline; headers: of the event they precede
+	Event  int               // arrow and call rows: index of the event in the timeline; headers: of the event they precede
 	Line   int               // first screen line of the row in the TUI ladder
 }
 
-// Height is the number of TUI lines the row takes: one for headers; label,
-// arrow and the extra lines for arrows.
-func (r *Row) Height() int {
-	if r.Kind != RowArrow {
-		return 1
+// Height is the number of TUI lines the row takes.
+func (r *Row) Height() int { return bits.OnesCount8(uint8(r.Lines)) }
+
+// LineAt returns which line sub-line sub (0-based, < Height) of the row is.
+func (r *Row) LineAt(sub int) Line {
+	for b := Line(1); b != 0; b <<= 1 {
+		if r.Lines&b != 0 {
+			if sub == 0 {
+				return b
+			}
+			sub--
+		}
 	}
-	return 2 + int(r.Extra)
+	return 0
 }
 
-// Extra-line bits of an arrow row.
-const (
-	extraOptions = 1 << iota
-	extraMarks
-)
-
-// ArrowExtras returns which extra lines the arrow of ev has under it: the
-// SYN options line and the analysis marks line.
-func ArrowExtras(ev *session.Event) (options, marks bool) {
-	return HasOptionsLine(ev), ev.Analysis != 0
+// ArrowLines returns the lines the arrow of ev takes: marks when it has
+// analysis marks or a wire verdict, the kernel line when the kernel
+// disagrees, the label, the options of a SYN, the arrow.
+func ArrowLines(ev *session.Event) Line {
+	l := LineLabel | LineArrow
+	if HasMarks(ev) {
+		l |= LineMarks
+	}
+	if KernelDiffers(ev) {
+		l |= LineKernel
+	}
+	if HasOptionsLine(ev) {
+		l |= LineOptions
+	}
+	return l
 }
 
 type streamKey struct {
@@ -120,33 +164,26 @@ type streamKey struct {
 	stream int
 }
 
-// closeState follows the close of one connection to name it.
-type closeState struct {
-	finFrom  session.Dir
-	finEnd   uint32 // relative sequence number just after the first FIN
-	haveFIN  bool
-	ackedFIN bool // the other end acknowledged the first FIN before sending its own
-	decided  bool
-	title    Title // once decided
-}
-
 type streamState struct {
 	phase    session.Phase
 	phaseRow int // row of the current phase header, -1 before the first
-	synFrom  [2]bool
-	close    closeState
+	arrows   int // arrows of the stream laid out
+	close    Title
 }
 
-// Layout is the pure ladder layout shared by the TUI and the text outputs:
-// from events it computes connection headers, phase headers (with the close
-// named from what happened) and arrow rows. It is built incrementally as the
-// timeline grows. A Layout is used from one goroutine.
+// Layout is the pure ladder layout shared by the TUI, the text output and
+// the exporters: from events it computes connection headers, phase
+// headers (titled from what the Tracker decided: Event.Handshake and
+// Event.Close), arrow rows and socket-call rows. It is built
+// incrementally as the timeline grows. A Layout is used from one
+// goroutine.
 type Layout struct {
 	kind    session.EventKind // with stream >= 0: TCP stream or UDP flow
 	stream  int               // -1: every stream and flow; else that one only
 	rows    []Row
 	arrows  []int // row index of each arrow
 	lines   int
+	start   int64 // time of the first event laid out, Unix ns
 	last    streamKey
 	hasLast bool
 	streams map[streamKey]*streamState
@@ -155,6 +192,8 @@ type Layout struct {
 
 // NewLayout returns an empty layout of one TCP stream (kind KindSegment) or
 // UDP flow (KindDatagram), or of every stream and flow when stream is -1.
+// The socket calls of a TCP stream (KindCall events with its index) are
+// part of its layout.
 func NewLayout(kind session.EventKind, stream int) *Layout {
 	return &Layout{
 		kind:    kind,
@@ -172,7 +211,14 @@ type AddResult struct {
 
 // Accepts reports whether the layout shows ev (stream filter).
 func (l *Layout) Accepts(ev *session.Event) bool {
-	return l.stream < 0 || (ev.Kind == l.kind && ev.Stream == l.stream)
+	if l.stream < 0 {
+		return true
+	}
+	kind := ev.Kind
+	if kind == session.KindCall {
+		kind = session.KindSegment
+	}
+	return kind == l.kind && ev.Stream == l.stream
 }
 
 // Add lays out the event with timeline index idx of the connection info.
@@ -182,127 +228,89 @@ func (l *Layout) Add(idx int, ev *session.Event, info session.StreamInfo) AddRes
 	if !l.Accepts(ev) {
 		return res
 	}
-	key := streamKey{ev.Kind, ev.Stream}
+	if len(l.rows) == 0 {
+		l.start = EventTime(ev)
+	}
+	kind := ev.Kind
+	if kind == session.KindCall {
+		kind = session.KindSegment
+	}
+	key := streamKey{kind, ev.Stream}
 	st := l.streams[key]
 	if st == nil {
-		st = &streamState{phaseRow: -1}
+		st = &streamState{phaseRow: -1, close: TitleClose}
 		l.streams[key] = st
 		l.infos[key] = info
 	}
 	if !l.hasLast || l.last != key {
-		l.push(Row{Kind: RowConnection, Proto: ev.Kind, Stream: ev.Stream, Event: idx})
+		l.push(Row{Kind: RowConnection, Proto: kind, Stream: ev.Stream, Event: idx, Lines: LineHeader})
 		st.phaseRow = -1
 	}
 	l.last, l.hasLast = key, true
 
+	if ev.Kind == session.KindCall {
+		l.push(Row{Kind: RowCall, Proto: ev.Kind, Dir: ev.Call.Side, Stream: ev.Stream, Event: idx, Lines: LineCall})
+		return res
+	}
 	if ev.Kind == session.KindSegment {
 		if st.phaseRow < 0 || st.phase != ev.Phase {
 			st.phase = ev.Phase
 			st.phaseRow = len(l.rows)
-			l.push(Row{Kind: RowPhase, Proto: ev.Kind, Stream: ev.Stream, Event: idx, Title: initialTitle(st, ev.Phase)})
-		}
-		if t, changed := st.observe(ev); changed {
+			l.push(Row{Kind: RowPhase, Proto: ev.Kind, Stream: ev.Stream, Event: idx, Title: st.title(ev)})
+		} else if t := st.title(ev); t != l.rows[st.phaseRow].Title {
 			l.rows[st.phaseRow].Title = t
 			if st.phaseRow < res.First {
 				res.Retitled = st.phaseRow
 			}
 		}
 	}
-
-	var extra uint8
-	opts, marks := ArrowExtras(ev)
-	if opts {
-		extra++
-	}
-	if marks {
-		extra++
-	}
 	l.arrows = append(l.arrows, len(l.rows))
-	l.push(Row{Kind: RowArrow, Proto: ev.Kind, Dir: ev.From, Stream: ev.Stream, Event: idx, Extra: extra})
+	l.push(Row{Kind: RowArrow, Proto: ev.Kind, Dir: ev.From, Stream: ev.Stream, Event: idx,
+		Lines: ArrowLines(ev), First: st.arrows == 0})
+	st.arrows++
 	return res
 }
 
 func (l *Layout) push(r Row) {
+	if r.Lines == 0 {
+		r.Lines = LineHeader
+	}
 	r.Line = l.lines
 	l.lines += r.Height()
 	l.rows = append(l.rows, r)
 }
 
-// initialTitle is the title of a phase header when it opens. A close
-// phase that resumes after its kind was decided keeps the decided name.
-func initialTitle(st *streamState, p session.Phase) Title {
-	switch p {
+// title is the title of the current phase header after ev: the names the
+// Tracker decided (Event.Handshake, Event.Close). A close phase that
+// resumes after its kind was decided keeps the decided name.
+func (st *streamState) title(ev *session.Event) Title {
+	switch ev.Phase {
 	case session.PhaseHandshake:
+		if ev.Handshake == session.HandshakeSimultaneous {
+			return TitleSimultaneousOpen
+		}
 		return TitleHandshake
 	case session.PhaseData:
 		return TitleData
 	case session.PhaseClose:
-		if st.close.decided {
-			return st.close.title
+		switch ev.Close {
+		case session.CloseFIN4:
+			st.close = TitleFourWayClose
+		case session.CloseFIN3:
+			st.close = TitleThreeWayClose
+		case session.CloseSimultaneous:
+			st.close = TitleSimultaneousClose
 		}
-		return TitleClose
+		return st.close
 	case session.PhaseReset:
 		return TitleReset
 	}
 	return TitleNone
 }
 
-// observe updates what the stream knows about its handshake and close and
-// returns the new title of the current phase header when it changes.
-func (st *streamState) observe(ev *session.Event) (Title, bool) {
-	flags := ev.Seg.Flags
-	switch ev.Phase {
-	case session.PhaseHandshake:
-		if flags.Has(capture.SYN) && !flags.Has(capture.ACK) {
-			st.synFrom[ev.From] = true
-			if st.synFrom[session.FromClient] && st.synFrom[session.FromServer] {
-				return TitleSimultaneousOpen, true
-			}
-		}
-	case session.PhaseClose:
-		return st.close.observe(ev)
-	}
-	return TitleNone, false
-}
-
-// observe names the close from the FINs and ACKs: the second FIN decides.
-// It does not acknowledge the first FIN: simultaneous close. It does and
-// the other end had acknowledged the first FIN on its own before: four-way
-// close. It does and carries that first acknowledgment: three-way close.
-func (c *closeState) observe(ev *session.Event) (Title, bool) {
-	if c.decided {
-		return TitleNone, false
-	}
-	flags := ev.Seg.Flags
-	if !c.haveFIN {
-		if flags.Has(capture.FIN) {
-			c.haveFIN = true
-			c.finFrom = ev.From
-			c.finEnd = ev.RelSeq + ev.Seg.PayloadLen + 1
-		}
-		return TitleNone, false
-	}
-	if ev.From == c.finFrom {
-		return TitleNone, false
-	}
-	covers := flags.Has(capture.ACK) && int32(ev.RelAck-c.finEnd) >= 0
-	if !flags.Has(capture.FIN) {
-		if covers {
-			c.ackedFIN = true
-		}
-		return TitleNone, false
-	}
-	c.decided = true
-	switch {
-	case !covers:
-		c.title = TitleSimultaneousClose
-	case c.ackedFIN:
-		c.title = TitleFourWayClose
-	default:
-		c.title = TitleThreeWayClose
-	}
-	return c.title, true
-}
+// Start is the time of the first event laid out (Unix ns), the zero of
+// TimeSinceStart.
+func (l *Layout) Start() int64 { return l.start }
 
 // Len is the number of rows.
 func (l *Layout) Len() int { return len(l.rows) }

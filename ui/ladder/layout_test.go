@@ -36,7 +36,7 @@ func shape(l *Layout) []string {
 }
 
 func TestLayoutGroupsHandshakeDataAndFourWayClose(t *testing.T) {
-	l := layoutOf(-1, events(0, 1, exchange()))
+	l := layoutOf(-1, tracked(t, events(0, 1, exchange())))
 	want := []string{"conn", "phase:handshake", "arrow", "arrow", "arrow",
 		"phase:data", "arrow", "arrow", "arrow", "arrow",
 		"phase:fin4", "arrow", "arrow", "arrow", "arrow"}
@@ -60,7 +60,7 @@ func closeOf(close []pkt) []session.Event {
 	return events(0, 1, append(ps, close...))
 }
 
-func TestLayoutNamesCloseFromTheFINsAndACKs(t *testing.T) {
+func TestLayoutTitlesTheCloseAsTheTrackerDecided(t *testing.T) {
 	const (
 		C = session.FromClient
 		S = session.FromServer
@@ -95,7 +95,7 @@ func TestLayoutNamesCloseFromTheFINsAndACKs(t *testing.T) {
 		}, TitleFourWayClose},
 	}
 	for _, c := range cases {
-		l := layoutOf(-1, closeOf(c.close))
+		l := layoutOf(-1, tracked(t, closeOf(c.close)))
 		rows := shape(l)
 		if got := rows[10]; got != "phase:"+c.want.String() {
 			t.Errorf("%s: close header = %s, want %s (rows %v)", c.name, got, c.want, rows)
@@ -104,7 +104,7 @@ func TestLayoutNamesCloseFromTheFINsAndACKs(t *testing.T) {
 }
 
 func TestLayoutReportsRetitleOfAnEarlierCloseHeader(t *testing.T) {
-	evs := events(0, 1, exchange())
+	evs := tracked(t, events(0, 1, exchange()))
 	l := NewLayout(session.KindSegment, -1)
 	var retitled []int
 	for i := range evs {

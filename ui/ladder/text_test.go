@@ -21,13 +21,13 @@ func textOf(t *testing.T, raw bool, evs []session.Event) string {
 }
 
 func TestTextWriterGolden(t *testing.T) {
-	evs := events(0, 1, exchange())
-	evs = append(evs, events(1, 12, exchange()[:3])...)
+	// Two connections on the same ports: the Tracker numbers them 0 and 1.
+	evs := tracked(t, append(events(0, 1, exchange()), events(1, 12, exchange()[:3])...))
 	golden(t, "text.golden", textOf(t, false, evs))
 }
 
 func TestTextWriterWritesOneLinePerPacketPlusHeaders(t *testing.T) {
-	out := textOf(t, false, events(0, 1, exchange()))
+	out := textOf(t, false, tracked(t, events(0, 1, exchange())))
 	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
 	// 11 packets, 1 connection header, 3 phase headers, 1 line naming the close.
 	if len(lines) != 16 {
