@@ -154,6 +154,7 @@ type packetSocket struct {
 	buf   []byte // packet data of the last read
 	oob   []byte // control messages of the last read
 	ancil []any  // AncillaryData of the last read: the VLAN id
+	last  time.Time // timestamp of the previous packet
 }
 
 // openPacketSocket opens a packet socket on interface ifindex with filter
@@ -244,6 +245,15 @@ func (p *packetSocket) read() (gopacket.CaptureInfo, error) {
 	if ci.Timestamp.IsZero() {
 		ci.Timestamp = time.Now()
 	}
+	// The socket delivers packets in the order the kernel received them,
+	// but a loopback skb can carry the time its sender stamped on it (TCP's
+	// departure time) instead of its arrival: an ACK may then appear to
+	// precede the data it acknowledges by tens of microseconds. Keep the
+	// delivery order and never let time run backwards.
+	if ci.Timestamp.Before(p.last) {
+		ci.Timestamp = p.last
+	}
+	p.last = ci.Timestamp
 	return ci, nil
 }
 
