@@ -151,9 +151,9 @@ const vlanIDMask = 0xfff
 type packetSocket struct {
 	file  *os.File
 	conn  syscall.RawConn
-	buf   []byte // packet data of the last read
-	oob   []byte // control messages of the last read
-	ancil []any  // AncillaryData of the last read: the VLAN id
+	buf   []byte    // packet data of the last read
+	oob   []byte    // control messages of the last read
+	ancil []any     // AncillaryData of the last read: the VLAN id
 	last  time.Time // timestamp of the previous packet
 }
 
