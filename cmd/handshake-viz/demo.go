@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -19,6 +20,7 @@ type demoOptions struct {
 	noTUI    bool
 	json     bool
 	write    string
+	force    bool // --force: --write may replace an existing file
 	raw      bool
 	lang     string
 	recorded bool
@@ -60,6 +62,7 @@ a recorded exchange that ships inside the binary.`,
 	f.BoolVar(&o.noTUI, "no-tui", false, "print the ladder as text lines instead of the full-screen UI")
 	f.BoolVar(&o.json, "json", false, "print one JSON object per packet (NDJSON), then a summary per connection")
 	f.StringVarP(&o.write, "write", "w", "", "save the captured packets to this pcapng file")
+	f.BoolVar(&o.force, "force", false, "let --write replace an existing file")
 	f.BoolVar(&o.raw, "raw", false, "show raw sequence numbers instead of relative ones")
 	f.StringVar(&o.lang, "lang", "en", "language of the explanations: en or zh")
 	f.BoolVar(&o.recorded, "recorded", false, "play the recorded exchange shipped in the binary instead of capturing")
@@ -93,6 +96,11 @@ func (o *demoOptions) validate() error {
 	o.language = lang
 	if err := o.teach.validate(o.noTUI || o.json); err != nil {
 		return err
+	}
+	if o.write != "" && !o.force {
+		if _, err := os.Lstat(o.write); err == nil {
+			return fmt.Errorf("--write %s: the file exists; choose another name, or add --force to replace it", o.write)
+		}
 	}
 	if o.recorded && (o.port != 0 || o.clients != 1 || len(o.messages) > 0 || o.write != "") {
 		return fmt.Errorf("--recorded plays the shipped exchange: it takes no --port, --clients, --message or --write")

@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -74,6 +76,26 @@ func TestDemoFlagsRejectBadValuesWithOneLineHint(t *testing.T) {
 		if strings.Contains(err.Error(), "\n") {
 			t.Errorf("%v: error spans lines: %q", args, err)
 		}
+	}
+}
+
+func TestDemoWriteRefusesToReplaceAFileUnlessForced(t *testing.T) {
+	existing := filepath.Join(t.TempDir(), "kept.pcapng")
+	if err := os.WriteFile(existing, []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := parseDemo(t, "--write", existing)
+	if err == nil || !strings.Contains(err.Error(), "the file exists") || !strings.Contains(err.Error(), "--force") || strings.Contains(err.Error(), "\n") {
+		t.Fatalf("--write over an existing file: %v, want one line naming --force", err)
+	}
+	if b, _ := os.ReadFile(existing); string(b) != "mine" {
+		t.Fatalf("the existing file was touched: %q", b)
+	}
+	if _, err := parseDemo(t, "--write", existing, "--force"); err != nil {
+		t.Fatalf("--force: %v", err)
+	}
+	if _, err := parseDemo(t, "--write", filepath.Join(t.TempDir(), "new.pcapng")); err != nil {
+		t.Fatalf("a new file: %v", err)
 	}
 }
 
