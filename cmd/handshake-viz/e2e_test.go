@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -395,5 +396,30 @@ func TestDemoRecordedJSONMatchesGoldenEvents(t *testing.T) {
 	}
 	if fixture, err := os.ReadFile(filepath.Join("..", "..", "ui", "testdata", "exchange.pcapng")); err != nil || !bytes.Equal(shipped, fixture) {
 		t.Errorf("ui/testdata/exchange.pcapng is not the shipped recording (%v)", err)
+	}
+}
+
+// With no terminal at all (setsid, no stdin: ssh without -t, cron), open
+// says so in one line and exits 1 at once instead of waiting forever.
+func TestOpenWithoutATerminalExitsWithOneLine(t *testing.T) {
+	if _, err := exec.LookPath("setsid"); err != nil {
+		t.Skip("setsid (util-linux) is not installed: cannot run without a controlling terminal")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "setsid", "-w", binPath, "open", filepath.Join("..", "..", "ui", "testdata", "exchange.pcapng"))
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	if ctx.Err() != nil {
+		t.Fatal("open without a terminal did not end within 20 s")
+	}
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+		t.Fatalf("exit: %v, want status 1; stderr %q", err, stderr.String())
+	}
+	msg := strings.TrimRight(stderr.String(), "\n")
+	if strings.Count(msg, "\n") != 0 || !strings.Contains(msg, "needs a terminal") || !strings.Contains(msg, "analyze") {
+		t.Fatalf("stderr = %q, want one line saying a terminal is needed and naming analyze", msg)
 	}
 }

@@ -44,6 +44,9 @@ A capture with a single TCP stream opens straight on its ladder.
 			if err := o.teach.validate(false); err != nil {
 				return err
 			}
+			if err := needTerminal("open"); err != nil {
+				return err
+			}
 			cat, err := feed.OpenCatalog(cmd.Context(), args[0])
 			if err != nil {
 				return err
