@@ -358,7 +358,11 @@ func runLadder(ctx context.Context, app *tview.Application, tl *session.Timeline
 		select {
 		case <-ctx.Done():
 			s.Stop()
-			app.Stop()
+			// Stop from inside the event loop: a Stop before Run has
+			// started would drop the screen and make Run open the real
+			// terminal. The queued update waits in the buffered queue
+			// until Run's loop takes it.
+			go app.QueueUpdate(app.Stop)
 		case <-done:
 		}
 	}()
