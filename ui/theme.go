@@ -1,7 +1,7 @@
 package ui
 
 import (
-	"strings"
+	"github.com/handshake-viz/handshake-viz/ui/ladder"
 
 	"github.com/gdamore/tcell/v2"
 	"github.com/rivo/uniseg"
@@ -90,42 +90,6 @@ func centered(s tcell.Screen, x, y, w int, str string, pad string, st, padSt tce
 	printAt(s, left, y, tw, str, st)
 }
 
-// wrap breaks text into lines of at most w cells, at spaces when it can
-// and anywhere in a run without spaces (Chinese).
-func wrap(text string, w int) []string {
-	if w <= 0 {
-		return nil
-	}
-	var lines []string
-	for _, para := range strings.Split(text, "\n") {
-		var line strings.Builder
-		lw := 0
-		flush := func() {
-			lines = append(lines, strings.TrimRight(line.String(), " "))
-			line.Reset()
-			lw = 0
-		}
-		for _, word := range strings.SplitAfter(para, " ") {
-			ww := textWidth(strings.TrimRight(word, " "))
-			if lw > 0 && lw+ww > w {
-				flush()
-			}
-			state := -1
-			for word != "" {
-				var cl string
-				var cw int
-				cl, word, cw, state = uniseg.FirstGraphemeClusterInString(word, state)
-				if lw+cw > w && lw > 0 {
-					if cl == " " {
-						continue
-					}
-					flush()
-				}
-				line.WriteString(cl)
-				lw += cw
-			}
-		}
-		flush()
-	}
-	return lines
-}
+// wrap breaks text into lines of at most w cells (ladder.Wrap: at spaces,
+// between wide characters, never starting a line with Chinese punctuation).
+func wrap(text string, w int) []string { return ladder.Wrap(text, w) }
