@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/netip"
-	"slices"
 	"strings"
 	"time"
 
@@ -72,19 +71,19 @@ func (s *Scenario) NoticeKey() string { return "scenario." + s.Name + ".notice" 
 const ScenarioLoop = "loop"
 
 // Scenarios returns the library, in the order `handshake-viz scenarios`
-// lists it. The slice is new on every call; the entries are shared and must
-// not be modified.
-func Scenarios() []*Scenario { return slices.Clone(library) }
+// lists it. Slice and entries are new on every call.
+func Scenarios() []*Scenario { return library() }
 
 // Lookup returns the scenario called name.
 func Lookup(name string) (*Scenario, error) {
-	for _, s := range library {
+	lib := library()
+	for _, s := range lib {
 		if s.Name == name {
 			return s, nil
 		}
 	}
-	names := make([]string, len(library))
-	for i, s := range library {
+	names := make([]string, len(lib))
+	for i, s := range lib {
 		names[i] = s.Name
 	}
 	return nil, fmt.Errorf("unknown scenario %q: choose one of %s (handshake-viz scenarios lists them)", name, strings.Join(names, ", "))

@@ -1,0 +1,10 @@
+package exchange
+
+// loopbackScenarios are the scenarios that run on plain loopback (no
+// lossy wire): one entry each, with its play and signature functions in
+// play_NAME.go.
+func loopbackScenarios() []*Scenario {
+	return []*Scenario{
+		{Name: ScenarioLoop, Play: playLoop, Signature: sigLoop},
+	}
+}
