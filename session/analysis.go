@@ -39,6 +39,7 @@ type flowAnalysis struct {
 	nextSeq    uint32    // highest seq+len(+SYN/FIN) sent so far
 	lastAck    uint32    // ack field of the last segment sent (0 = none, as Wireshark)
 	window     uint32    // raw window of the last segment; windowUnset before
+	windowSYN  bool      // the last segment was a SYN: its window is never scaled (RFC 7323 §2.2)
 	lastAckLen uint32    // payload length of the segment that last advanced nextSeq
 	dupAcks    int32
 	nonDupAck  uint32 // frame number of the last segment that was not a duplicate ACK (Wireshark lastnondupack)
@@ -201,6 +202,7 @@ func (f *flowAnalysis) record(rev *flowAnalysis, seg *capture.Segment, a Analysi
 		f.nextSeq, f.haveNext, f.nextSeqNS = next, true, seg.TimeNS
 	}
 	f.window = win
+	f.windowSYN = seg.Flags&capture.SYN != 0
 	f.lastAck = ack
 	f.lastAckNS = seg.TimeNS
 	f.lastFlags = a

@@ -38,6 +38,8 @@ const (
 	NoteRSTIgnored         // an RST that RFC 9293 drops (SYN-SENT, no or wrong ACK)
 	NoteSimultaneousSYNACK // simultaneous open: a SYN+ACK acknowledging the crossed SYN
 	NoteRSTToListen        // an RST returning an end in SYN-RECEIVED (from LISTEN) to LISTEN
+	NoteRSTStale           // an RST when both ends are already closed
+	NoteRSTInClose         // an RST after a FIN: the close is cut short
 	noteCount
 )
 
@@ -77,6 +79,8 @@ var noteKeys = [...]string{
 	NoteRSTIgnored:         "note.rst_ignored",
 	NoteSimultaneousSYNACK: "note.synack_simultaneous",
 	NoteRSTToListen:        "note.rst_listen",
+	NoteRSTStale:           "note.rst_stale",
+	NoteRSTInClose:         "note.rst_in_close",
 }
 
 // Key returns the message-catalog key of the note, e.g. "note.syn".

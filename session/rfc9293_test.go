@@ -203,6 +203,8 @@ func TestStateRuleRefusedPortKnownToHaveNoListener(t *testing.T) {
 // RST in each state (RFC 9293 3.10.7): its sender is CLOSED; its receiver
 // is CLOSED, except LISTEN (ignores it), SYN-RECEIVED from LISTEN (back to
 // LISTEN), and SYN-SENT unless the RST acknowledges its SYN (dropped).
+// After a FIN the narration says the close was cut short; with both ends
+// already closed, that nothing changes.
 func TestStateRuleRSTInEveryState(t *testing.T) {
 	cl4 := join(handshake, []pkt{{c, fFA, 1001, 5001, 0, 3 * ms}})
 	cases := []struct {
@@ -225,17 +227,19 @@ func TestStateRuleRSTInEveryState(t *testing.T) {
 		{"ESTABLISHED", join(handshake, []pkt{{s, fRA, 5001, 1001, 0, 3 * ms}}),
 			arrow{closed, closed, NoteRST}},
 		{"FIN-WAIT-1", join(cl4, []pkt{{s, fRA, 5001, 1002, 0, 4 * ms}}),
-			arrow{closed, closed, NoteRST}},
+			arrow{closed, closed, NoteRSTInClose}},
 		{"CLOSE-WAIT", join(cl4, []pkt{{c, fRA, 1002, 5001, 0, 4 * ms}}),
-			arrow{closed, closed, NoteRST}},
+			arrow{closed, closed, NoteRSTInClose}},
 		{"FIN-WAIT-2", join(cl4, []pkt{{s, fA, 5001, 1002, 0, 4 * ms}, {s, fRA, 5001, 1002, 0, 5 * ms}}),
-			arrow{closed, closed, NoteRST}},
+			arrow{closed, closed, NoteRSTInClose}},
 		{"CLOSING", join(cl4, []pkt{{s, fFA, 5001, 1001, 0, 4 * ms}, {s, fRA, 5002, 1001, 0, 5 * ms}}),
-			arrow{closed, closed, NoteRST}},
+			arrow{closed, closed, NoteRSTInClose}},
 		{"LAST-ACK", join(cl4, []pkt{{s, fA, 5001, 1002, 0, 4 * ms}, {s, fFA, 5001, 1002, 0, 5 * ms}, {c, fR, 1002, 0, 0, 6 * ms}}),
-			arrow{closed, closed, NoteRST}},
+			arrow{closed, closed, NoteRSTInClose}},
 		{"TIME-WAIT", join(cl4, []pkt{{s, fA, 5001, 1002, 0, 4 * ms}, {s, fFA, 5001, 1002, 0, 5 * ms}, {s, fR, 5002, 0, 0, 6 * ms}}),
-			arrow{closed, closed, NoteRST}},
+			arrow{closed, closed, NoteRSTInClose}},
+		{"both CLOSED: a second RST changes nothing", join(handshake, []pkt{{s, fRA, 5001, 1001, 0, 3 * ms}, {s, fR, 5001, 0, 0, 4 * ms}}),
+			arrow{closed, closed, NoteRSTStale}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

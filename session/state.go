@@ -56,6 +56,8 @@ type step struct {
 	refused       bool // RST answering a SYN: nobody listens
 	refusedKnown  bool // ...and TrackerOptions.NoListener said so before
 	backToListen  bool // an RST returned an end in SYN-RECEIVED to LISTEN
+	rstStale      bool // an RST when both ends were already closed: nothing left to reset
+	rstInClose    bool // an RST after a FIN: the orderly close is cut short
 	fin           finStep
 	ack           ackStep
 }
@@ -108,6 +110,11 @@ func (c *conn) reset(d Dir, seg *capture.Segment, s *step) {
 		return
 	}
 	s.rst = true
+	if closedOrTimeWait(c.state[x]) && closedOrTimeWait(c.state[y]) {
+		s.rstStale = true
+	} else if c.ep[x].finSent || c.ep[y].finSent {
+		s.rstInClose = true
+	}
 	// An RST answering a SYN from an end that never sent SYN+ACK: the
 	// port is CLOSED (RFC 9293 3.10.7.1); a listener would have answered
 	// with SYN+ACK. Its SYN-RECEIVED state was our guess; correct it.
@@ -126,6 +133,8 @@ func (c *conn) reset(d Dir, seg *capture.Segment, s *step) {
 		c.state[y] = Closed
 	}
 }
+
+func closedOrTimeWait(st State) bool { return st == Closed || st == TimeWait }
 
 // syn handles a SYN or SYN+ACK from d. Sending a SYN moves its sender to
 // SYN-SENT; its arrival moves a listener to SYN-RECEIVED (a port known to

@@ -356,7 +356,7 @@ func (t *Tracker) observeTCP(seg *capture.Segment, ev *Event) {
 	if !prevAckKnown && Y.isnKnown {
 		prevAck, prevAckKnown = Y.isn, true // nothing acknowledged before: from the peer's ISN
 	}
-	prevWindow := c.ana[d].window
+	prevWindow, prevSYN := c.ana[d].window, c.ana[d].windowSYN
 
 	a := analyze(&c.ana[d], &c.ana[1-d], seg, c.firstRTTNS)
 	if f&(capture.SYN|capture.ACK) == capture.SYN|capture.ACK && X.synOnly && !X.synACK && seg.Seq == X.isn {
@@ -388,7 +388,7 @@ func (t *Tracker) observeTCP(seg *capture.Segment, ev *Event) {
 	}
 	ev.PrevWindow = seg.Window
 	if prevWindow != windowUnset {
-		ev.PrevWindow = uint16(prevWindow)
+		ev.PrevWindow, ev.PrevWindowSYN = uint16(prevWindow), prevSYN
 	}
 	if ackedNew && prevAckKnown {
 		ev.AckedBytes = ackedPayload(prevAck, seg.Ack, Y)
@@ -684,6 +684,10 @@ func (c *conn) note(d Dir, seg *capture.Segment, st step, a Analysis, n uint64, 
 			return NoteRSTIgnored
 		case st.backToListen:
 			return NoteRSTToListen
+		case st.rstStale:
+			return NoteRSTStale
+		case st.rstInClose:
+			return NoteRSTInClose
 		}
 		return NoteRST
 	case f&(capture.SYN|capture.ACK) == capture.SYN:

@@ -175,6 +175,9 @@ type Event struct {
 	Stream int // index of the connection or flow
 	N      int // 1-based position of this packet within its stream
 	From   Dir
+	// PrevWindowSYN says the sender's previous segment was a SYN, whose
+	// window is never scaled (RFC 7323 §2.2): PrevWindow is then in bytes.
+	PrevWindowSYN bool
 	// PrevWindow is the raw window of the sender's previous segment (the
 	// same as Seg.Window for its first), so renderers can say it changed.
 	PrevWindow uint16

@@ -107,6 +107,35 @@ func window(raw uint16, shift int8) string {
 	return strconv.Itoa(int(raw)) + " × " + strconv.Itoa(1<<shift) + " = " + strconv.Itoa(int(raw)<<shift)
 }
 
+// windowBytes is the calculated window (the raw one when the shift is
+// unknown or there is none).
+func windowBytes(raw uint16, shift int8) int {
+	if shift <= 0 {
+		return int(raw)
+	}
+	return int(raw) << shift
+}
+
+// windowChangeWorthSaying reports whether the narration speaks of a
+// window change: Wireshark's window marks (update, zero) always; otherwise
+// a change to or from zero, or by a quarter or more (the window scaling
+// taking effect after the SYN, a receiver falling behind). The many small
+// moves of a busy window (4095 × 64 then 4096 × 64) are not a step to
+// explain.
+func windowChangeWorthSaying(ev *session.Event, prev, cur int) bool {
+	if cur == prev {
+		return false
+	}
+	if ev.Analysis.Has(session.WindowUpdate) || ev.Analysis.Has(session.ZeroWindow) || cur == 0 || prev == 0 {
+		return true
+	}
+	d := cur - prev
+	if d < 0 {
+		d = -d
+	}
+	return 4*d >= prev
+}
+
 // role is a part a segment can play besides its note.
 type role uint8
 
@@ -173,8 +202,16 @@ func roles(lang Lang, ev *session.Event, num Numbers) []string {
 			add("note.also.ack", ev.AckedBytes, receiver, n.ack)
 		}
 	}
-	if seg.Window != ev.PrevWindow && seg.Flags&capture.SYN == 0 && has&roleWindow == 0 {
-		add("note.also.window", window(seg.Window, ev.WinShift), window(ev.PrevWindow, ev.WinShift))
+	if seg.Flags&(capture.SYN|capture.RST) == 0 && has&roleWindow == 0 {
+		// A SYN's window is never scaled (RFC 7323 §2.2): compare bytes.
+		// An RST announces no window a peer could use.
+		prevShift := ev.WinShift
+		if ev.PrevWindowSYN {
+			prevShift = 0
+		}
+		if windowChangeWorthSaying(ev, windowBytes(ev.PrevWindow, prevShift), windowBytes(seg.Window, ev.WinShift)) {
+			add("note.also.window", window(seg.Window, ev.WinShift), window(ev.PrevWindow, prevShift))
+		}
 	}
 	switch {
 	case a.Has(session.FastRetransmission):
