@@ -257,11 +257,17 @@ func (s *LadderScreen) SetQuitFunc(f func()) { s.onQuit = f }
 // drawHelp draws the `?` screen listing every binding, centred in the area.
 func (s *LadderScreen) drawHelp(screen tcell.Screen, x, y, w, h int) {
 	lines := helpLines(s.lang, w-5)
+	textW := 0
+	for _, l := range lines {
+		textW = max(textW, textWidth(l))
+	}
+	// The state rule, under the keys, as wide as they are.
+	lines = append(lines, "")
+	lines = append(lines, wrap(narrate.Text(s.lang, "ui.help.states"), max(20, min(textW, w-5)))...)
 	lines = append(lines, "", narrate.Text(s.lang, "ui.help.close"))
 	if len(lines)+2 > h {
 		lines[len(lines)-1] = narrate.Text(s.lang, "ui.help.close.scroll")
 	}
-	textW := 0
 	for _, l := range lines {
 		textW = max(textW, textWidth(l))
 	}

@@ -57,6 +57,7 @@ var enUI = map[Key]string{
 	// binding of ui's key table (ui.key: the keys, ui.keydesc: what they
 	// do, ui.bar: the help-bar form).
 	"ui.help.title":        "Keys",
+	"ui.help.states":       "States: each arrow has a send moment and an arrival moment. The sender's state changes when it sends (written at the arrow's tail), the receiver's when the segment arrives (at its head); the state panel and the narration show both ends after arrival (RFC 9293 §3.10).",
 	"ui.help.close":        "press any key to close",
 	"ui.help.close.scroll": "↑/↓ PgUp/PgDn scroll · any other key closes",
 	"ui.help.col.keys":     "keys",
@@ -209,6 +210,7 @@ var zhUI = map[Key]string{
 	"ui.ladder.waiting":  "等待数据包…",
 
 	"ui.help.title":        "按键",
+	"ui.help.states":       "状态：每个箭头都有发送时刻和到达时刻。发送方的状态在发送时改变（写在箭头尾部），接收方的状态在报文段到达时改变（写在箭头头部）；状态面板和解说给出到达之后两端的状态（RFC 9293 §3.10）。",
 	"ui.help.close":        "按任意键关闭",
 	"ui.help.close.scroll": "↑/↓ PgUp/PgDn 滚动 · 其他任意键关闭",
 	"ui.help.col.keys":     "按键",
