@@ -248,3 +248,16 @@ func TestEveryArrowOfRealCapturesKeepsTheStateRule(t *testing.T) {
 		})
 	}
 }
+
+// The literal fixture the layout tests draw carries hand-written states;
+// they must be the Tracker's, or the goldens would pin a wrong picture.
+func TestLiteralFixtureStatesAreTheTrackers(t *testing.T) {
+	lit := events(0, 1, exchange())
+	got := tracked(t, lit)
+	for i := range lit {
+		if lit[i].Client != got[i].Client || lit[i].Server != got[i].Server || lit[i].Changed != got[i].Changed {
+			t.Errorf("fixture arrow %d: %v/%v changed %v, the Tracker says %v/%v changed %v", i+1,
+				lit[i].Client, lit[i].Server, lit[i].Changed, got[i].Client, got[i].Server, got[i].Changed)
+		}
+	}
+}

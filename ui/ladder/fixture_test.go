@@ -41,7 +41,9 @@ type pkt struct {
 	note     session.NoteID
 }
 
-// exchange is the literal handshake + data + four-way close.
+// exchange is the literal handshake + data + four-way close, with the
+// states of RFC 9293's rule (the sender's on sending, the receiver's on
+// arrival; a Tracker gives the same, see TestLiteralFixtureStatesAreTheTrackers).
 func exchange() []pkt {
 	const (
 		C = session.FromClient
@@ -50,17 +52,17 @@ func exchange() []pkt {
 	both := session.ClientSide | session.ServerSide
 	reply := "you said hello; bye for now"
 	ps := []pkt{
-		{C, capture.SYN, 0, 0, "", session.PhaseHandshake, session.SynSent, session.Listen, session.ClientSide, 0, 0},
-		{S, capture.SYN | capture.ACK, 0, 1, "", session.PhaseHandshake, session.SynSent, session.SynReceived, session.ServerSide, 0, 0},
-		{C, capture.ACK, 1, 1, "", session.PhaseHandshake, session.Established, session.Established, both, 0, 0},
+		{C, capture.SYN, 0, 0, "", session.PhaseHandshake, session.SynSent, session.SynReceived, both, 0, 0},
+		{S, capture.SYN | capture.ACK, 0, 1, "", session.PhaseHandshake, session.Established, session.SynReceived, session.ClientSide, 0, 0},
+		{C, capture.ACK, 1, 1, "", session.PhaseHandshake, session.Established, session.Established, session.ServerSide, 0, 0},
 		{C, capture.PSH | capture.ACK, 1, 1, "hello", session.PhaseData, session.Established, session.Established, 0, 0, 0},
 		{S, capture.ACK, 1, 6, "", session.PhaseData, session.Established, session.Established, 0, 0, 0},
 		{S, capture.PSH | capture.ACK, 1, 6, reply, session.PhaseData, session.Established, session.Established, 0, 0, 0},
 		{C, capture.ACK, 6, 28, "", session.PhaseData, session.Established, session.Established, 0, 0, 0},
 		{C, capture.FIN | capture.ACK, 6, 28, "", session.PhaseClose, session.FinWait1, session.CloseWait, both, 0, 0},
 		{S, capture.ACK, 28, 7, "", session.PhaseClose, session.FinWait2, session.CloseWait, session.ClientSide, 0, 0},
-		{S, capture.FIN | capture.ACK, 28, 7, "", session.PhaseClose, session.FinWait2, session.LastAck, session.ServerSide, 0, 0},
-		{C, capture.ACK, 7, 29, "", session.PhaseClose, session.TimeWait, session.Closed, both, 0, 0},
+		{S, capture.FIN | capture.ACK, 28, 7, "", session.PhaseClose, session.TimeWait, session.LastAck, both, 0, 0},
+		{C, capture.ACK, 7, 29, "", session.PhaseClose, session.TimeWait, session.Closed, session.ServerSide, 0, 0},
 	}
 	notes := []session.NoteID{
 		session.NoteSYN, session.NoteSYNACK, session.NoteHandshakeACK,
