@@ -44,8 +44,14 @@ func OpenFile(path string) (Source, error) {
 		return nil, fmt.Errorf("%w (check the path and that you may read it)", err)
 	}
 	size := int64(-1)
-	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
-		size = st.Size()
+	if st, err := f.Stat(); err == nil {
+		if st.IsDir() {
+			f.Close()
+			return nil, fmt.Errorf("%s is a directory, not a capture: give a pcap or pcapng file", path)
+		}
+		if st.Mode().IsRegular() {
+			size = st.Size()
+		}
 	}
 	src, err := openReader(path, f, size, f)
 	if err != nil {
