@@ -7,21 +7,59 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"syscall"
 )
 
 func main() {
+	if len(os.Args) > 1 && slices.Contains(screenCommands, os.Args[1]) {
+		if code, ok := guard(os.Args[1:]); ok {
+			os.Exit(code)
+		}
+	}
+	crashOnSignalForTests()
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
+
+// screenCommands are the commands that may take over the terminal; they
+// run under the terminal guard (guard_linux.go): in a child process that
+// the one the shell started waits for.
+var screenCommands = []string{"demo", "open", "watch", "explain", "quiz"}
+
+// stopSignals end the program cleanly: the screen is restored, files are
+// flushed, then the exit status is 128 + the signal's number, as a shell
+// reports a process killed by it.
+var stopSignals = []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT}
+
+// signalled is the cause of the context's cancellation when a stop signal
+// arrived.
+type signalled struct{ sig syscall.Signal }
+
+func (s signalled) Error() string { return "stopped by " + s.sig.String() }
 
 // run executes the command line and returns the exit status. Errors are
 // printed once, on one line, by this function.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, stopSignals...)
+	defer signal.Stop(sigs)
+	go func() {
+		select {
+		case s := <-sigs:
+			cancel(signalled{s.(syscall.Signal)})
+		case <-ctx.Done():
+		}
+	}()
 	root := newRootCmd(stdin, stdout, stderr)
 	root.SetArgs(args)
-	if err := root.ExecuteContext(ctx); err != nil {
+	err := root.ExecuteContext(ctx)
+	var sig signalled
+	if errors.As(context.Cause(ctx), &sig) {
+		return 128 + int(sig.sig)
+	}
+	if err != nil {
 		var exit *exitError
 		if errors.As(err, &exit) {
 			return exit.code

@@ -65,7 +65,8 @@ func TestTmuxDemoStartPausedWaitsForSpace(t *testing.T) {
 }
 
 // In a real 80×24 terminal the help bar keeps "? keys" and "q quit" and
-// the banner the play state; ? opens the key help, any key closes it.
+// the banner the play state; ? opens the key help (with the state rule
+// under the keys, scrolled into view), any key closes it.
 func TestTmuxAt80x24KeepsTheHelpKeysAndTheKeyScreen(t *testing.T) {
 	s := startTmux(t, "demo", "--recorded", "--start-paused")
 	if out, err := tmuxCommand("resize-window", "-t", s.name, "-x", "80", "-y", "24").CombinedOutput(); err != nil {
@@ -78,7 +79,10 @@ func TestTmuxAt80x24KeepsTheHelpKeysAndTheKeyScreen(t *testing.T) {
 		}
 	}
 	s.keys("?")
-	s.waitFor(10*time.Second, "mouse wheel", "press any key to close")
+	s.waitFor(10*time.Second, "Space", "▼") // taller than 24 lines: it scrolls
+	s.keys("PgDn")
+	s.keys("PgDn")
+	s.waitFor(10*time.Second, "mouse wheel", "States: each arrow", "any other key closes")
 	s.keys("x")
 	s.keys("q")
 	if st := s.exitStatus(10 * time.Second); st != "0" {

@@ -15,6 +15,7 @@ type tmuxSession struct {
 	t    *testing.T
 	name string
 	exit string // file the shell writes the exit status to
+	stty string // file the shell writes `stty -a` to after the program
 }
 
 // tmuxCommand runs tmux on this test process's own server (-L), so two
@@ -25,16 +26,28 @@ func tmuxCommand(args ...string) *exec.Cmd {
 
 func startTmux(t *testing.T, args ...string) *tmuxSession {
 	t.Helper()
+	return startTmuxWith(t, "", args...)
+}
+
+// startTmuxWith is startTmux with environment assignments ("A=1 B=2")
+// before the command. After the program ends, the shell writes its exit
+// status and the terminal's settings (stty -a) to files of the session.
+func startTmuxWith(t *testing.T, env string, args ...string) *tmuxSession {
+	t.Helper()
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Skip("tmux not installed (.ci/run installs it): apt-get install -y tmux")
 	}
+	dir := t.TempDir()
 	s := &tmuxSession{t: t, name: fmt.Sprintf("hv-%d-%s", os.Getpid(), strings.ReplaceAll(t.Name(), "/", "-")),
-		exit: filepath.Join(t.TempDir(), "exit")}
+		exit: filepath.Join(dir, "exit"), stty: filepath.Join(dir, "stty")}
 	quoted := []string{binPath}
 	for _, a := range args {
 		quoted = append(quoted, "'"+a+"'")
 	}
-	shell := fmt.Sprintf("%s; echo $? > %s; sleep 30", strings.Join(quoted, " "), s.exit)
+	if env != "" {
+		quoted = append([]string{env}, quoted...)
+	}
+	shell := fmt.Sprintf("%s; echo $? > %s; stty -a > %s; sleep 30", strings.Join(quoted, " "), s.exit, s.stty)
 	// A server whose last session was just killed may still be exiting
 	// when the next test connects ("server exited unexpectedly"): try again.
 	var out []byte
