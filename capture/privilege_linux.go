@@ -7,29 +7,41 @@ import (
 	"os"
 	"strconv"
 	"syscall"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
 
 // HasCapNetRaw reports whether the process has CAP_NET_RAW in its effective
 // set, which opening a packet socket requires.
-func HasCapNetRaw() bool {
-	hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
-	var data [2]unix.CapUserData // version 3 uses two 32-bit words
-	if err := unix.Capget(&hdr, &data[0]); err != nil {
-		return false
+func HasCapNetRaw() bool { return HasCapability(unix.CAP_NET_RAW) }
+
+// DropPrivileges gives up what the process no longer needs once its
+// sockets are open. When it runs as root and SUDO_UID and SUDO_GID are
+// set, it clears the supplementary groups, then sets the group and user
+// ids (Go applies these to every thread), so files written afterwards
+// belong to the user. In every case it then clears every capability
+// (effective, permitted, inheritable, ambient and, while it still may,
+// the bounding set) and sets no_new_privs, on every thread: a process
+// left as root by a root shell keeps uid 0 but no privilege, and nothing
+// it could execute regains one. Sockets opened before stay usable.
+// dropped is false, with the current ids, when the user ids stayed.
+//
+// Call it only after the last privileged step: a scenario on the lossy
+// wire enters network namespaces while it runs.
+func DropPrivileges() (uid, gid int, dropped bool, err error) {
+	uid, gid, dropped, err = dropIDs()
+	if err != nil {
+		return uid, gid, dropped, err
 	}
-	const word, bit = unix.CAP_NET_RAW / 32, unix.CAP_NET_RAW % 32
-	return data[word].Effective&(1<<bit) != 0
+	if err := dropCapabilities(); err != nil {
+		return uid, gid, dropped, err
+	}
+	return uid, gid, dropped, nil
 }
 
-// DropPrivileges gives up root for the user who ran sudo: when the process
-// runs as root and SUDO_UID and SUDO_GID are set, it clears the
-// supplementary groups, then sets the group and user ids (Go applies these
-// to every thread). Sockets opened before stay usable; files written
-// afterwards belong to the user. dropped is false, with the current ids,
-// when there was nothing to drop.
-func DropPrivileges() (uid, gid int, dropped bool, err error) {
+// dropIDs is the SUDO_UID/SUDO_GID part of DropPrivileges.
+func dropIDs() (uid, gid int, dropped bool, err error) {
 	uid, gid = os.Getuid(), os.Getgid()
 	if os.Geteuid() != 0 {
 		return uid, gid, false, nil
@@ -60,4 +72,55 @@ func DropPrivileges() (uid, gid int, dropped bool, err error) {
 		return uid, gid, false, fmt.Errorf("drop privileges: setuid %d: %w", newUID, err)
 	}
 	return newUID, newGID, true, nil
+}
+
+// dropCapabilities clears every capability set and sets no_new_privs on
+// all threads (capabilities are per thread in Linux). A program built
+// with cgo cannot change all threads at once (syscall.AllThreadsSyscall
+// says ENOTSUP): it then keeps what it has, as before.
+func dropCapabilities() error {
+	all := func(trap, a1, a2, a3 uintptr) error {
+		if _, _, e := syscall.AllThreadsSyscall(trap, a1, a2, a3); e != 0 {
+			return e
+		}
+		return nil
+	}
+	if HasCapability(unix.CAP_SETPCAP) {
+		for c := 0; c <= unix.CAP_LAST_CAP; c++ {
+			if err := all(unix.SYS_PRCTL, unix.PR_CAPBSET_DROP, uintptr(c), 0); err != nil && err != syscall.EINVAL {
+				if err == syscall.ENOTSUP {
+					return nil
+				}
+				return fmt.Errorf("drop privileges: bounding capability %d: %w", c, err)
+			}
+		}
+	}
+	if err := all(unix.SYS_PRCTL, unix.PR_CAP_AMBIENT, unix.PR_CAP_AMBIENT_CLEAR_ALL, 0); err != nil && err != syscall.EINVAL {
+		if err == syscall.ENOTSUP {
+			return nil
+		}
+		return fmt.Errorf("drop privileges: ambient capabilities: %w", err)
+	}
+	hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
+	var data [2]unix.CapUserData // all zero: no capability left
+	if err := all(unix.SYS_CAPSET, uintptr(unsafe.Pointer(&hdr)), uintptr(unsafe.Pointer(&data[0])), 0); err != nil {
+		if err == syscall.ENOTSUP {
+			return nil
+		}
+		return fmt.Errorf("drop privileges: clear capabilities: %w", err)
+	}
+	if err := all(unix.SYS_PRCTL, unix.PR_SET_NO_NEW_PRIVS, 1, 0); err != nil && err != syscall.ENOTSUP {
+		return fmt.Errorf("drop privileges: no_new_privs: %w", err)
+	}
+	return nil
+}
+
+// HasCapability reports whether capability c is in the effective set.
+func HasCapability(c int) bool {
+	hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
+	var data [2]unix.CapUserData
+	if err := unix.Capget(&hdr, &data[0]); err != nil {
+		return false
+	}
+	return data[c/32].Effective&(1<<(c%32)) != 0
 }
