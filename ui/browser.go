@@ -80,6 +80,7 @@ type browser struct {
 	opened  bool // a ladder was opened once (auto-open only happens before)
 	ladder  *LadderScreen
 	cancel  context.CancelFunc
+	done    <-chan struct{} // closed when the browser ends (run's context)
 	// The help page's scrolling and its page length at the last draw.
 	helpScroll  paneScroll
 	helpPageLen int
@@ -148,13 +149,17 @@ func (b *browser) tooSmall(screen tcell.Screen) bool {
 func (b *browser) run(ctx context.Context) error {
 	ctx, b.cancel = context.WithCancel(ctx)
 	defer b.cancel()
+	b.done = ctx.Done()
 	b.wg.Add(1)
 	go b.watch(ctx)
 	go func() {
 		<-ctx.Done()
-		b.app.QueueUpdate(b.quit)
+		go b.app.QueueUpdate(b.quit) // waits for a running event loop
 	}()
 	err := b.app.Run()
+	if err != nil {
+		err = screenError(err, "`handshake-viz analyze FILE` for a report without a screen")
+	}
 	b.stopLadder()
 	b.cancel()
 	b.wg.Wait()
@@ -202,15 +207,8 @@ func (b *browser) watch(ctx context.Context) {
 		streams, flows := b.src.Streams(), b.src.Flows()
 		st.streams, st.flows = len(streams), len(flows)
 		model = buildRows(model, streams, flows, b.opts.Lang)
-		applied := make(chan struct{})
 		m := model
-		b.app.QueueUpdateDraw(func() {
-			b.apply(m, st)
-			close(applied)
-		})
-		select {
-		case <-applied:
-		case <-ctx.Done():
+		if !queueDraw(b.app, ctx.Done(), func() { b.apply(m, st) }) {
 			return
 		}
 		if st.done {

@@ -23,7 +23,7 @@ func (b *browser) open(r *streamRow) {
 		defer b.wg.Done()
 		defer b.guard()
 		tl, store, err := b.src.OpenStream(f.Kind, f.Index)
-		b.app.QueueUpdateDraw(func() {
+		queueDraw(b.app, b.done, func() {
 			b.opening = false
 			if err != nil {
 				b.message = narrate.Text(b.opts.Lang, "browser.open_err", b.kindWord(f.Kind), f.Index, err)

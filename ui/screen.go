@@ -225,11 +225,13 @@ func (s *LadderScreen) loop() {
 		}
 		dirty = false
 		lastDraw = time.Now()
-		s.app.QueueUpdateDraw(func() {
+		if !queueDraw(s.app, s.quitCh, func() {
 			if !s.stopped.Load() {
 				s.refresh(s.now())
 			}
-		})
+		}) {
+			return
+		}
 	}
 }
 
@@ -376,7 +378,7 @@ func runLadder(ctx context.Context, app *tview.Application, tl *session.Timeline
 	s.Start()
 	if err := app.Run(); err != nil {
 		s.Stop()
-		return fmt.Errorf("running the terminal screen: %w (is this a terminal? try --no-tui)", err)
+		return screenError(err, "try --no-tui")
 	}
 	s.Stop()
 	return nil

@@ -1,6 +1,11 @@
 package ui
 
 import (
+	"fmt"
+	"os"
+
+	"github.com/rivo/tview"
+
 	"github.com/handshake-viz/handshake-viz/ui/ladder"
 
 	"github.com/gdamore/tcell/v2"
@@ -93,3 +98,31 @@ func centered(s tcell.Screen, x, y, w int, str string, pad string, st, padSt tce
 // wrap breaks text into lines of at most w cells (ladder.Wrap: at spaces,
 // between wide characters, never starting a line with Chinese punctuation).
 func wrap(text string, w int) []string { return ladder.Wrap(text, w) }
+
+// queueDraw runs f on the UI goroutine and redraws, returning once f ran
+// or, false, once stop is closed. tview's QueueUpdateDraw waits until the
+// event loop has run f: if the application never started (a terminal
+// tcell cannot drive) or has already stopped, it would wait forever.
+func queueDraw(app *tview.Application, stop <-chan struct{}, f func()) bool {
+	done := make(chan struct{})
+	go app.QueueUpdateDraw(func() {
+		f()
+		close(done)
+	})
+	select {
+	case <-done:
+		return true
+	case <-stop:
+		return false
+	}
+}
+
+// screenError says why the terminal screen could not start, naming TERM
+// when it is one tcell cannot drive, and what to use instead.
+func screenError(err error, instead string) error {
+	switch term := os.Getenv("TERM"); term {
+	case "", "dumb":
+		return fmt.Errorf("running the terminal screen: %w (TERM=%q cannot show it: use a terminal such as xterm, or %s)", err, term, instead)
+	}
+	return fmt.Errorf("running the terminal screen: %w (is this a terminal? %s)", err, instead)
+}

@@ -139,3 +139,26 @@ func TestTmuxEverySignalAndACrashGiveTheTerminalBack(t *testing.T) {
 		})
 	}
 }
+
+// A terminal tcell cannot drive (TERM=dumb) ends at once with one line
+// naming TERM and what to use instead, and status 1; it used to leave
+// `open` waiting forever for a screen that never came.
+func TestTmuxDumbTerminalSaysWhatToUseAndEnds(t *testing.T) {
+	capture := corpus(t, "tcpdump/of10_pf5240.pcap")
+	for _, tc := range []struct {
+		args    []string
+		instead string
+	}{
+		{[]string{"open", capture}, "analyze FILE"},
+		{[]string{"demo", "--recorded"}, "--no-tui"},
+	} {
+		t.Run(tc.args[0], func(t *testing.T) {
+			s := startTmuxWith(t, "TERM=dumb", tc.args...)
+			if st := s.exitStatus(10 * time.Second); st != "1" {
+				t.Fatalf("exit status %s, want 1; screen:\n%s", st, s.screen())
+			}
+			s.waitFor(5*time.Second, `TERM="dumb" cannot show it`, tc.instead)
+			s.assertTerminalBack()
+		})
+	}
+}
