@@ -112,15 +112,20 @@ func newBrowser(app *tview.Application, src BrowserSource, opts BrowserOptions) 
 	b.table.onOpen = b.open
 	b.input.SetLabel(narrate.Text(opts.Lang, "browser.filter")).
 		SetFieldBackgroundColor(tcell.ColorDefault).
+		SetFieldTextColor(tcell.ColorDefault).
+		SetLabelColor(tcell.ColorDefault).
 		SetChangedFunc(b.table.setFilter).
 		SetDoneFunc(b.filterDone)
-	top := tview.NewBox().SetDrawFunc(b.drawTop)
-	bottom := tview.NewBox().SetDrawFunc(b.drawBottom)
+	top := plainBox().SetDrawFunc(b.drawTop)
+	bottom := plainBox().SetDrawFunc(b.drawBottom)
+	b.input.SetBackgroundColor(tcell.ColorDefault)
+	b.pages.SetBackgroundColor(tcell.ColorDefault)
 	b.list = tview.NewFlex().SetDirection(tview.FlexRow).
 		AddItem(top, 2, 0, false).
 		AddItem(b.table, 0, 1, true).
 		AddItem(b.input, 1, 0, false).
 		AddItem(bottom, 2, 0, false)
+	b.list.SetBackgroundColor(tcell.ColorDefault)
 	b.pages.AddPage(pageList, b.list, true, true)
 	b.pages.AddPage(pageHelp, b.helpPage(), true, false)
 	app.SetRoot(b.pages, true).SetFocus(b.table)

@@ -79,7 +79,7 @@ func (b *browser) drawBottom(screen tcell.Screen, x, y, w, h int) (int, int, int
 
 // helpPage is the key help, drawn over the list, centred; on a short
 // terminal it scrolls (↑/↓ PgUp/PgDn, see capture).
-func (b *browser) helpPage() tview.Primitive { return &helpOverlay{Box: tview.NewBox(), b: b} }
+func (b *browser) helpPage() tview.Primitive { return &helpOverlay{Box: plainBox(), b: b} }
 
 // helpOverlay draws the help box only: the list stays visible around it.
 type helpOverlay struct {
@@ -105,7 +105,7 @@ func (b *browser) drawHelp(screen tcell.Screen, x, y, w, h int) {
 		width = max(width, cellsWidth(l))
 	}
 	bw, bh := min(w, width+2), min(h, len(lines)+2)
-	box := tview.NewBox().SetBorder(true).SetTitle(narrate.Text(lang, "browser.help.title"))
+	box := plainBox().SetBorder(true).SetTitle(narrate.Text(lang, "browser.help.title"))
 	box.SetRect(x+(w-bw)/2, y+(h-bh)/2, bw, bh)
 	box.Draw(screen)
 	pl := make([]paneLine, len(lines))

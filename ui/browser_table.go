@@ -37,7 +37,7 @@ type streamTable struct {
 }
 
 func newStreamTable(lang narrate.Lang) *streamTable {
-	return &streamTable{Box: tview.NewBox(), lang: lang}
+	return &streamTable{Box: plainBox(), lang: lang}
 }
 
 // setModel replaces the rows (keeping filter, sort and selection).

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/gdamore/tcell/v2"
-	"github.com/rivo/tview"
 
 	"github.com/handshake-viz/handshake-viz/session/narrate"
 	"github.com/handshake-viz/handshake-viz/ui/ladder"
@@ -277,7 +276,7 @@ func (s *LadderScreen) drawHelp(screen tcell.Screen, x, y, w, h int) {
 	}
 	bh := min(h, len(lines)+2)
 	bx, by := x+(w-bw)/2, y+(h-bh)/2
-	box := tview.NewBox().SetBorder(true).SetTitle(" " + narrate.Text(s.lang, "ui.help.title") + " ")
+	box := plainBox().SetBorder(true).SetTitle(" " + narrate.Text(s.lang, "ui.help.title") + " ")
 	box.SetRect(bx, by, bw, bh)
 	box.Draw(screen)
 	pl := make([]paneLine, len(lines))

@@ -39,7 +39,7 @@ type ladderView struct {
 }
 
 func newLadderView(lang narrate.Lang, theme *Theme, layout *ladder.Layout, event func(int) session.Event) *ladderView {
-	v := &ladderView{Box: tview.NewBox(), lang: lang, theme: theme, layout: layout, event: event, followed: -1}
+	v := &ladderView{Box: plainBox(), lang: lang, theme: theme, layout: layout, event: event, followed: -1}
 	v.SetBorder(true)
 	return v
 }

@@ -50,7 +50,7 @@ func newView(tl *session.Timeline) (*ladderView, *ladder.Layout) {
 	for i := range evs {
 		l.Add(i, &evs[i], streamInfo(evs[i].Stream))
 	}
-	theme := DefaultTheme()
+	theme := ColorTheme()
 	v := newLadderView(narrate.English, &theme, l, tl.At)
 	v.SetRect(0, 0, 70, 34)
 	return v, l

@@ -161,14 +161,14 @@ func NewLadderScreen(app *tview.Application, tl *session.Timeline, store capture
 	s.headerBox = s.newPane("ui.panel.headers")
 	s.hexBox = s.newPane("ui.panel.hex")
 	s.narrBox = s.newPane("ui.panel.narration")
-	s.view = &screenView{Box: tview.NewBox(), s: s}
+	s.view = &screenView{Box: plainBox(), s: s}
 	s.syncTimeline()
 	s.sync()
 	return s
 }
 
 func (s *LadderScreen) newPane(title narrate.Key) *tview.Box {
-	b := tview.NewBox().SetBorder(true).SetTitle(" " + narrate.Text(s.lang, title) + " ")
+	b := plainBox().SetBorder(true).SetTitle(" " + narrate.Text(s.lang, title) + " ")
 	b.SetTitleAlign(tview.AlignLeft)
 	return b
 }

@@ -247,7 +247,7 @@ func TestHeadersShowWholeIPv6AddressCalculatedWindowRelativeSACKAndUTF8(t *testi
 	data := buf.Bytes()
 	ev := session.Event{Kind: session.KindSegment, From: session.FromClient, RelSeq: 1, RelAck: 1, WinShift: 10,
 		Seg: capture.Segment{Proto: capture.ProtoTCP, Flags: capture.ACK | capture.PSH, Seq: clientISN + 1, Ack: serverISN + 1, Window: 64}}
-	s := &LadderScreen{lang: narrate.English, theme: DefaultTheme()}
+	s := &LadderScreen{lang: narrate.English, theme: ColorTheme()}
 	s.sel = selection{arrow: 0, ev: ev, data: data, layers: capture.Detail(data, layers.LinkTypeRaw)}
 	width := 52 // the Headers pane of a 120-column terminal
 	text := func() string {

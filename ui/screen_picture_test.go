@@ -3,6 +3,8 @@ package ui
 import (
 	"strings"
 	"testing"
+
+	"github.com/gdamore/tcell/v2"
 )
 
 // The three-way close of gopacket's test_ethernet.pcap, selected at the
@@ -60,4 +62,63 @@ func TestScreenGoldenOfAScrolledLadderAt80x24(t *testing.T) {
 	if bar := lines[len(lines)-1]; !strings.Contains(bar, "? keys") || !strings.Contains(bar, "q quit") {
 		t.Errorf("help bar %q lost ? keys / q quit", bar)
 	}
+}
+
+// With NO_COLOR set no cell has a colour, and what colour told apart is
+// told by attributes: the selected arrow bold, the arrows not played yet
+// dim, the banner reversed.
+func TestNoColorScreenUsesAttributesInsteadOfColours(t *testing.T) {
+	t.Setenv("NO_COLOR", "1")
+	tl, store := recordedFixture(t)
+	s, sim := newTestScreenWith(t, tl, store, demoOpts)
+	s.player.Select(2) // the third ACK: arrows 4… are not played yet
+	s.sync()
+	render(s, sim)
+	w, h := sim.Size()
+	var bold, dim, reverse int
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			_, st, _ := sim.Get(x, y)
+			fg, bg, attr := st.Decompose()
+			if fg != tcell.ColorDefault || bg != tcell.ColorDefault {
+				t.Fatalf("cell (%d,%d) has colours %v on %v with NO_COLOR set", x, y, fg, bg)
+			}
+			bold += b2i(attr&tcell.AttrBold != 0)
+			dim += b2i(attr&tcell.AttrDim != 0)
+			reverse += b2i(attr&tcell.AttrReverse != 0)
+		}
+	}
+	if bold == 0 || dim == 0 || reverse == 0 {
+		t.Errorf("bold %d, dim %d, reverse %d cells: each must be used without colours", bold, dim, reverse)
+	}
+	// The later arrows are dim; the selected one is bold.
+	v, l := s.ladder, s.ladder.layout
+	wireStyle := func(k int) tcell.Style {
+		y := arrowY(v, l, k)
+		for x := 0; x < w; x++ {
+			if str, st, _ := sim.Get(x, y); str == "─" {
+				return st
+			}
+		}
+		t.Fatalf("arrow %d has no wire on its line %d", k+1, y)
+		return tcell.StyleDefault
+	}
+	if !hasAttr(wireStyle(5), tcell.AttrDim) {
+		t.Errorf("arrow 6, not played yet, is not dim")
+	}
+	if !hasAttr(wireStyle(2), tcell.AttrBold) {
+		t.Errorf("the selected arrow 3 is not bold")
+	}
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func hasAttr(st tcell.Style, a tcell.AttrMask) bool {
+	_, _, attr := st.Decompose()
+	return attr&a != 0
 }

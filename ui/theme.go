@@ -30,9 +30,19 @@ type Theme struct {
 	Border      tcell.Style
 }
 
-// DefaultTheme returns the styles used on a dark or light terminal: named
-// colours only, so the terminal's palette decides the exact shades.
+// DefaultTheme returns the styles of the screens: NoColorTheme when the
+// NO_COLOR environment variable is set (https://no-color.org), else
+// ColorTheme.
 func DefaultTheme() Theme {
+	if os.Getenv("NO_COLOR") != "" {
+		return NoColorTheme()
+	}
+	return ColorTheme()
+}
+
+// ColorTheme returns the styles used on a dark or light terminal: named
+// colours only, so the terminal's palette decides the exact shades.
+func ColorTheme() Theme {
 	base := tcell.StyleDefault
 	return Theme{
 		Normal:      base,
@@ -48,6 +58,30 @@ func DefaultTheme() Theme {
 		Warn:        base.Foreground(tcell.ColorRed).Bold(true),
 		Highlight:   base.Reverse(true),
 		HelpBar:     base.Foreground(tcell.ColorGray),
+		Border:      base,
+	}
+}
+
+// NoColorTheme returns styles without any colour: what the colours told
+// apart is told by attributes — the selection and changed states bold,
+// what is not played yet dim, headers and highlights reversed or
+// underlined, warnings bold and reversed.
+func NoColorTheme() Theme {
+	base := tcell.StyleDefault
+	return Theme{
+		Normal:      base,
+		Dim:         base.Dim(true),
+		Client:      base,
+		Server:      base,
+		Selected:    base.Bold(true),
+		ConnHeader:  base.Bold(true).Underline(true),
+		PhaseHeader: base.Underline(true),
+		Lifeline:    base,
+		Changed:     base.Bold(true).Underline(true),
+		Banner:      base.Reverse(true),
+		Warn:        base.Bold(true).Reverse(true),
+		Highlight:   base.Reverse(true),
+		HelpBar:     base,
 		Border:      base,
 	}
 }
@@ -125,4 +159,13 @@ func screenError(err error, instead string) error {
 		return fmt.Errorf("running the terminal screen: %w (TERM=%q cannot show it: use a terminal such as xterm, or %s)", err, term, instead)
 	}
 	return fmt.Errorf("running the terminal screen: %w (is this a terminal? %s)", err, instead)
+}
+
+// plainBox is a tview Box in the terminal's own colours: no background
+// of tview's (black by default, wrong on a light terminal and a colour
+// under NO_COLOR), borders and titles in the default foreground.
+func plainBox() *tview.Box {
+	b := tview.NewBox().SetBackgroundColor(tcell.ColorDefault).SetTitleColor(tcell.ColorDefault)
+	b.SetBorderStyle(tcell.StyleDefault)
+	return b
 }
