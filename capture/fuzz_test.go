@@ -44,7 +44,7 @@ func FuzzDecode(f *testing.F) {
 		p := RawPacket{Data: data, LinkType: layers.LinkType(lt), Frame: 1}
 		p.Info.CaptureLength, p.Info.Length = len(data), len(data)
 		var s Segment
-		if d.Decode(&p, &s) {
+		if d.Decode(&p, &s).OK {
 			if s.Proto == ProtoUnknown || s.CapLen != uint32(len(data)) || !s.Src.IsValid() || !s.Dst.IsValid() {
 				t.Fatalf("decoded an inconsistent segment: %+v", s)
 			}
