@@ -272,11 +272,15 @@ const (
 	tcpCut                   // fewer than 14 bytes captured: no Segment, nothing to warn about
 	tcpOffsetShort           // data offset under 5 words: malformed
 	tcpOffsetPast            // data offset past the segment's end: malformed
+	tcpSegmentShort          // the IP length leaves less than a TCP header: malformed
 )
 
 // decodeTCP fills seg from a TCP header of a segment that is l4Len bytes
 // long on the wire (b holds the captured part).
 func decodeTCP(b []byte, l4Len int, seg *Segment) tcpStatus {
+	if l4Len < tcpMinHeaderLen {
+		return tcpSegmentShort
+	}
 	if len(b) < tcpFlagsEnd {
 		return tcpCut
 	}

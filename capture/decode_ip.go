@@ -236,6 +236,8 @@ func (d *Decoder) decodeTransport(fs *frameState, proto layers.IPProtocol, b []b
 			fs.warn(WarnTCPDataOffsetShort, int(b[12]>>4)*4, tcpMinHeaderLen, 0)
 		case tcpOffsetPast:
 			fs.warn(WarnTCPDataOffsetPastData, int(b[12]>>4)*4, l4Len, 0)
+		case tcpSegmentShort:
+			fs.warn(WarnTCPDataOffsetPastData, tcpMinHeaderLen, l4Len, 0)
 		}
 		return false
 	case layers.IPProtocolUDP:

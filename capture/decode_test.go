@@ -220,19 +220,19 @@ func TestRawIPLinkTypesPickTheVersionFromTheFirstNibble(t *testing.T) {
 	}
 }
 
-func TestIPv4FragmentsAfterTheFirstAreNotTCP(t *testing.T) {
+func TestAnIPv4FragmentAloneIsHeldNotTakenAsASegment(t *testing.T) {
 	d := NewDecoder()
 	for _, tc := range []struct {
 		flags  layers.IPv4Flag
 		offset uint16
-		want   bool
-	}{{layers.IPv4MoreFragments, 0, true}, {layers.IPv4MoreFragments, 185, false}, {0, 185, false}} {
+	}{{layers.IPv4MoreFragments, 0}, {layers.IPv4MoreFragments, 185}, {0, 185}} {
 		ip, tcp := tcpLayers(false)
-		ip.(*layers.IPv4).Flags, ip.(*layers.IPv4).FragOffset = tc.flags, tc.offset
-		p := RawPacket{Data: serialize(t, ip, tcp, gopacket.Payload("abc")), LinkType: layers.LinkTypeRaw}
+		ip4 := ip.(*layers.IPv4)
+		ip4.Flags, ip4.FragOffset, ip4.Id = tc.flags, tc.offset, tc.offset+uint16(tc.flags) // a datagram each
+		p := RawPacket{Data: serialize(t, ip, tcp, gopacket.Payload("abcdefgh")), LinkType: layers.LinkTypeRaw}
 		var s Segment
-		if got := d.Decode(&p, &s).OK; got != tc.want {
-			t.Errorf("flags %v offset %d: Decode = %v, want %v", tc.flags, tc.offset, got, tc.want)
+		if res := d.Decode(&p, &s); res.OK || !res.Held {
+			t.Errorf("flags %v offset %d: Decode = %+v, want held for reassembly", tc.flags, tc.offset, res)
 		}
 	}
 }
@@ -262,8 +262,8 @@ func TestIPv6ExtensionHeadersBeforeTCPAreSkipped(t *testing.T) {
 	}
 	// The same packet as a later fragment carries no TCP header.
 	data[40+24+3] = 8 << 3 // fragment offset 8 (×8 bytes)
-	if d.Decode(&p, &s).OK {
-		t.Error("a non-first IPv6 fragment decoded as TCP")
+	if res := d.Decode(&p, &s); res.OK || !res.Held {
+		t.Errorf("a non-first IPv6 fragment: %+v, want held for reassembly", res)
 	}
 }
 
