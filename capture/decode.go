@@ -268,11 +268,11 @@ func decodeEthernetIPv4(p *RawPacket, seg *Segment) (ok, done bool) {
 type tcpStatus uint8
 
 const (
-	tcpOK          tcpStatus = iota
-	tcpCut                   // fewer than 14 bytes captured: no Segment, nothing to warn about
-	tcpOffsetShort           // data offset under 5 words: malformed
-	tcpOffsetPast            // data offset past the segment's end: malformed
-	tcpSegmentShort          // the IP length leaves less than a TCP header: malformed
+	tcpOK           tcpStatus = iota
+	tcpCut                    // fewer than 14 bytes captured: no Segment, nothing to warn about
+	tcpOffsetShort            // data offset under 5 words: malformed
+	tcpOffsetPast             // data offset past the segment's end: malformed
+	tcpSegmentShort           // the IP length leaves less than a TCP header: malformed
 )
 
 // decodeTCP fills seg from a TCP header of a segment that is l4Len bytes
