@@ -22,7 +22,8 @@ type craftedFrame struct {
 }
 
 // writeCrafted writes frames as a pcapng file of link type lt (one
-// millisecond apart) and returns its path.
+// millisecond apart) and returns its path. With HANDSHAKE_VIZ_CRAFTED_DIR
+// set, a copy goes there too, to open in Wireshark.
 func writeCrafted(t *testing.T, lt layers.LinkType, frames []craftedFrame) string {
 	t.Helper()
 	var buf bytes.Buffer
@@ -45,6 +46,11 @@ func writeCrafted(t *testing.T, lt layers.LinkType, frames []craftedFrame) strin
 	path := filepath.Join(t.TempDir(), strings.ReplaceAll(t.Name(), "/", "_")+".pcapng")
 	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
+	}
+	if dir := os.Getenv("HANDSHAKE_VIZ_CRAFTED_DIR"); dir != "" {
+		if err := os.WriteFile(filepath.Join(dir, filepath.Base(path)), buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	return path
 }

@@ -1,7 +1,6 @@
 package capture
 
 import (
-	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -78,10 +77,6 @@ func TestMalformedVerdictsAgreeWithTshark(t *testing.T) {
 	}
 	path := writeCrafted(t, layers.LinkTypeEthernet, frames)
 	got := decodeFile(t, path)
-	if k := os.Getenv("CRAFT_KEEP"); k != "" {
-		b, _ := os.ReadFile(path)
-		os.WriteFile(k, b, 0o644)
-	}
 	rows := tsharkFields(t, path, "tcp.len", "_ws.malformed", "_ws.expert.severity")
 	for i, c := range cases {
 		row := rows[i]
