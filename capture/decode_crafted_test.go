@@ -24,7 +24,7 @@ type craftedFrame struct {
 // writeCrafted writes frames as a pcapng file of link type lt (one
 // millisecond apart) and returns its path. With HANDSHAKE_VIZ_CRAFTED_DIR
 // set, a copy goes there too, to open in Wireshark.
-func writeCrafted(t *testing.T, lt layers.LinkType, frames []craftedFrame) string {
+func writeCrafted(t testing.TB, lt layers.LinkType, frames []craftedFrame) string {
 	t.Helper()
 	var buf bytes.Buffer
 	w, err := NewPcapngWriter(&buf, lt)
@@ -132,13 +132,13 @@ func tcpTo(ip gopacket.NetworkLayer) *layers.TCP {
 
 // ethTCP4 is an Ethernet/IPv4/TCP frame carrying craftPayload (12 bytes):
 // 14 + 20 + 20 + 12 = 66 bytes.
-func ethTCP4(t *testing.T) []byte {
+func ethTCP4(t testing.TB) []byte {
 	ip := ipv4(innerA, innerB, layers.IPProtocolTCP)
 	return serialize(t, ethernet(layers.EthernetTypeIPv4), ip, tcpTo(ip), craftPayload)
 }
 
 // ethTCP6 is the same over IPv6: 14 + 40 + 20 + 12 = 86 bytes.
-func ethTCP6(t *testing.T) []byte {
+func ethTCP6(t testing.TB) []byte {
 	ip := &layers.IPv6{Version: 6, HopLimit: 64, NextHeader: layers.IPProtocolTCP, SrcIP: inner6A, DstIP: inner6B}
 	return serialize(t, ethernet(layers.EthernetTypeIPv6), ip, tcpTo(ip), craftPayload)
 }
@@ -157,3 +157,22 @@ const (
 )
 
 func put16(b []byte, off int, v uint16) { binary.BigEndian.PutUint16(b[off:], v) }
+
+// addCraftedSeeds adds the crafted frames of the malformed, fragment and
+// tunnel tests to a fuzzer's corpus (as Ethernet frames).
+func addCraftedSeeds(f *testing.F) {
+	for _, c := range malformedCases(f) {
+		f.Add(c.frame.data, uint16(layers.LinkTypeEthernet))
+	}
+	tcp := tcpBytes(f, false, bigPayload)
+	for _, b := range fragments4(f, 1, layers.IPProtocolTCP, tcp, pieces(len(tcp), 1000)) {
+		f.Add(b, uint16(layers.LinkTypeEthernet))
+	}
+	tcp6 := tcpBytes(f, true, bigPayload)
+	for _, b := range fragments6(f, 1, layers.IPProtocolTCP, tcp6, pieces(len(tcp6), 1000)) {
+		f.Add(b, uint16(layers.LinkTypeEthernet))
+	}
+	for _, b := range tunnelCases(f) {
+		f.Add(b, uint16(layers.LinkTypeEthernet))
+	}
+}

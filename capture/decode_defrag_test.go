@@ -31,7 +31,7 @@ func pieces(n, size int) []fragmentPiece {
 
 // fragments4 cuts an IPv4 datagram carrying transport (the serialized
 // layers after the IP header) into Ethernet frames, one per piece.
-func fragments4(t *testing.T, id uint16, proto layers.IPProtocol, transport []byte, ps []fragmentPiece) [][]byte {
+func fragments4(t testing.TB, id uint16, proto layers.IPProtocol, transport []byte, ps []fragmentPiece) [][]byte {
 	var out [][]byte
 	for _, p := range ps {
 		ip := ipv4(innerA, innerB, proto)
@@ -45,7 +45,7 @@ func fragments4(t *testing.T, id uint16, proto layers.IPProtocol, transport []by
 }
 
 // fragments6 is fragments4 for IPv6, with a fragment header.
-func fragments6(t *testing.T, id uint32, proto layers.IPProtocol, transport []byte, ps []fragmentPiece) [][]byte {
+func fragments6(t testing.TB, id uint32, proto layers.IPProtocol, transport []byte, ps []fragmentPiece) [][]byte {
 	var out [][]byte
 	for _, p := range ps {
 		ip := &layers.IPv6{Version: 6, HopLimit: 64, NextHeader: layers.IPProtocolIPv6Fragment, SrcIP: inner6A, DstIP: inner6B}
@@ -57,7 +57,7 @@ func fragments6(t *testing.T, id uint32, proto layers.IPProtocol, transport []by
 
 // tcpBytes4 is the TCP header and payload of a segment over IPv4 (or
 // IPv6), checksummed.
-func tcpBytes(t *testing.T, v6 bool, payload gopacket.Payload) []byte {
+func tcpBytes(t testing.TB, v6 bool, payload gopacket.Payload) []byte {
 	if v6 {
 		ip := &layers.IPv6{Version: 6, HopLimit: 64, NextHeader: layers.IPProtocolTCP, SrcIP: inner6A, DstIP: inner6B}
 		return serialize(t, ip, tcpTo(ip), payload)[ipv6HeaderLen:]

@@ -18,7 +18,7 @@ type malformedCase struct {
 	warn    WarningKind
 }
 
-func malformedCases(t *testing.T) []malformedCase {
+func malformedCases(t testing.TB) []malformedCase {
 	good4, good6 := ethTCP4(t), ethTCP6(t)
 	return []malformedCase{
 		{name: "sound", frame: craftedFrame{data: good4}, ok: true, payload: 12},

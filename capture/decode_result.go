@@ -61,9 +61,11 @@ func (k WarningKind) String() string {
 	return fmt.Sprintf("warning(%d)", uint8(k))
 }
 
-// Malformed reports whether a frame with this warning is malformed: its
-// headers cannot be read, so it yields no Segment (Wireshark counts such
-// frames as malformed). The length warnings keep the Segment, cut.
+// Malformed reports whether a frame with this warning is malformed: a
+// header cannot be read, so no Segment comes from it (tshark marks such
+// frames malformed or with an expert error); only a tunnel's outer UDP
+// datagram stands when the packet inside is malformed. The length
+// warnings keep the Segment, cut to the bytes on the wire.
 func (k WarningKind) Malformed() bool {
 	switch k {
 	case WarnNone, WarnIPv4LengthPastFrame, WarnIPv6LengthPastFrame, WarnFragmentsDropped:

@@ -21,7 +21,7 @@ func innerTCP4(eth bool) []gopacket.SerializableLayer {
 
 // overUDP wraps tunnel layers in Ethernet/IPv4/UDP between the outer
 // addresses, to port dst.
-func overUDP(t *testing.T, dst layers.UDPPort, tunnel ...gopacket.SerializableLayer) []byte {
+func overUDP(t testing.TB, dst layers.UDPPort, tunnel ...gopacket.SerializableLayer) []byte {
 	ip := ipv4(outerA, outerB, layers.IPProtocolUDP)
 	udp := &layers.UDP{SrcPort: 49152, DstPort: dst}
 	udp.SetNetworkLayerForChecksum(ip)
@@ -29,12 +29,12 @@ func overUDP(t *testing.T, dst layers.UDPPort, tunnel ...gopacket.SerializableLa
 }
 
 // overGRE wraps tunnel layers in Ethernet/IPv4/GRE.
-func overGRE(t *testing.T, gre *layers.GRE, tunnel ...gopacket.SerializableLayer) []byte {
+func overGRE(t testing.TB, gre *layers.GRE, tunnel ...gopacket.SerializableLayer) []byte {
 	ip := ipv4(outerA, outerB, layers.IPProtocolGRE)
 	return serialize(t, append([]gopacket.SerializableLayer{ethernet(layers.EthernetTypeIPv4), ip, gre}, tunnel...)...)
 }
 
-func tunnelCases(t *testing.T) map[string][]byte {
+func tunnelCases(t testing.TB) map[string][]byte {
 	ip6 := &layers.IPv6{Version: 6, HopLimit: 64, NextHeader: layers.IPProtocolTCP, SrcIP: inner6A, DstIP: inner6B}
 	return map[string][]byte{
 		"VXLAN": overUDP(t, portVXLAN, append([]gopacket.SerializableLayer{&layers.VXLAN{ValidIDFlag: true, VNI: 42}}, innerTCP4(true)...)...),

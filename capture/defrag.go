@@ -109,7 +109,7 @@ func (d *Decoder) fragment(fs *frameState, f *fragment, depth int) bool {
 		r.drop(f.key)
 		return false
 	}
-	p.copyHead(f)
+	p.copyHead(f, length)
 	if !p.complete() {
 		fs.res.Held = true
 		return false
@@ -238,11 +238,11 @@ func (p *pendingDatagram) insert(start, end int, more bool) insertResult {
 	return insertStored
 }
 
-// copyHead copies the captured bytes of f that fall in the datagram's
-// first fragHeadLen bytes.
-func (p *pendingDatagram) copyHead(f *fragment) {
-	n := min(len(f.data), f.length)
-	if n < f.length {
+// copyHead copies the captured bytes of f (length bytes of it count) that
+// fall in the datagram's first fragHeadLen bytes.
+func (p *pendingDatagram) copyHead(f *fragment, length int) {
+	n := min(len(f.data), length)
+	if n < length {
 		p.truncated = true
 	}
 	if f.start == 0 {
