@@ -252,6 +252,10 @@ func (d *Decoder) decodeTransport(fs *frameState, proto layers.IPProtocol, b []b
 		return decodeUDP(b, l4Len, fs.seg)
 	case layers.IPProtocolGRE:
 		return depth < maxTunnelDepth && d.tunnelGRE(fs, b, l4Len, depth)
+	case layers.IPProtocolIPv4: // IP in IP (RFC 2003)
+		return depth < maxTunnelDepth && d.decodeIPv4(fs, b, l4Len, depth+1)
+	case layers.IPProtocolIPv6: // 6in4 (RFC 4213) and IPv6 in IPv6
+		return depth < maxTunnelDepth && d.decodeIPv6(fs, b, l4Len, depth+1)
 	}
 	return false
 }

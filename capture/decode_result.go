@@ -89,7 +89,7 @@ type DecodeWarning struct {
 func (w DecodeWarning) Malformed() bool { return w.Kind.Malformed() }
 
 // String is the warning as one line for a person: "frame 7: IPv4 total
-// length 29474 is larger than the 52 bytes on the wire: payload cut to 32
+// length 29474 is larger than the 52 bytes on the wire: IP payload cut to 32
 // bytes".
 func (w DecodeWarning) String() string {
 	var what string
@@ -105,9 +105,9 @@ func (w DecodeWarning) String() string {
 	case WarnIPv4TotalLengthShort:
 		what = fmt.Sprintf("malformed: IPv4 total length %d is shorter than its %d-byte header", w.Value, w.Limit)
 	case WarnIPv4LengthPastFrame:
-		what = fmt.Sprintf("IPv4 total length %d is larger than the %d bytes on the wire: payload cut to %d bytes", w.Value, w.Limit, w.Kept)
+		what = fmt.Sprintf("IPv4 total length %d is larger than the %d bytes on the wire: IP payload cut to %d bytes", w.Value, w.Limit, w.Kept)
 	case WarnIPv6LengthPastFrame:
-		what = fmt.Sprintf("IPv6 payload length %d is larger than the %d bytes on the wire: payload cut to %d bytes", w.Value, w.Limit, w.Kept)
+		what = fmt.Sprintf("IPv6 payload length %d is larger than the %d bytes on the wire: IP payload cut to %d bytes", w.Value, w.Limit, w.Kept)
 	case WarnTCPDataOffsetShort:
 		what = fmt.Sprintf("malformed: TCP header length %d bytes, under the minimum %d", w.Value, w.Limit)
 	case WarnTCPDataOffsetPastData:

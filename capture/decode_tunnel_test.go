@@ -117,3 +117,19 @@ func TestMalformedInnerHeaderOfATunnelIsWarnedAbout(t *testing.T) {
 		t.Errorf("GRE holding a version-2 IPv4 header: %+v", res)
 	}
 }
+
+func TestIPInIPAndSixInFourDecodeToTheInnerSegment(t *testing.T) {
+	ip6 := &layers.IPv6{Version: 6, HopLimit: 64, NextHeader: layers.IPProtocolTCP, SrcIP: inner6A, DstIP: inner6B}
+	cases := map[string][]byte{
+		"IPv4 in IPv4": serialize(t, append([]gopacket.SerializableLayer{ethernet(layers.EthernetTypeIPv4), ipv4(outerA, outerB, layers.IPProtocolIPv4)}, innerTCP4(false)...)...),
+		"IPv6 in IPv4": serialize(t, ethernet(layers.EthernetTypeIPv4), ipv4(outerA, outerB, layers.IPProtocolIPv6), ip6, tcpTo(ip6), craftPayload),
+	}
+	d := NewDecoder()
+	for name, data := range cases {
+		p := RawPacket{Data: data, LinkType: layers.LinkTypeEthernet, Frame: 1}
+		var s Segment
+		if res := d.Decode(&p, &s); !res.OK || s.Proto != ProtoTCP || s.Src.Is4() == (name == "IPv6 in IPv4") || s.SrcPort != 40000 || s.PayloadLen != 12 {
+			t.Errorf("%s: %+v %+v, want the inner TCP segment", name, res, s)
+		}
+	}
+}
