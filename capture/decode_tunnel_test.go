@@ -133,3 +133,19 @@ func TestIPInIPAndSixInFourDecodeToTheInnerSegment(t *testing.T) {
 		}
 	}
 }
+
+func TestDecodeDoesNotAllocateForTunnelsIPv6OrWarnings(t *testing.T) {
+	frames := tunnelCases(t)
+	frames["IPv6"] = ethTCP6(t)
+	for _, c := range malformedCases(t) {
+		frames["malformed: "+c.name] = c.frame.data
+	}
+	d := NewDecoder()
+	for name, data := range frames {
+		p := RawPacket{Data: data, LinkType: layers.LinkTypeEthernet, Frame: 1}
+		var s Segment
+		if n := testing.AllocsPerRun(100, func() { d.Decode(&p, &s) }); n != 0 {
+			t.Errorf("%s: %.1f allocations per Decode", name, n)
+		}
+	}
+}
