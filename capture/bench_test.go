@@ -39,7 +39,7 @@ func BenchmarkDecode(b *testing.B) {
 	var s Segment
 	b.ReportAllocs()
 	for b.Loop() {
-		if !d.Decode(&p, &s) {
+		if !d.Decode(&p, &s).OK {
 			b.Fatal("not decoded")
 		}
 	}
@@ -150,7 +150,7 @@ func BenchmarkReadAndDecodePcap(b *testing.B) {
 			if err != nil {
 				break
 			}
-			if d.Decode(&p, &s) {
+			if d.Decode(&p, &s).OK {
 				tcp++
 			}
 		}

@@ -169,7 +169,7 @@ func TestCorpusTCPSegmentCountAgreesWithTshark(t *testing.T) {
 			var seg Segment
 			got := 0
 			readAll(t, src, func(p *RawPacket) {
-				if d.Decode(p, &seg) && seg.Proto == ProtoTCP {
+				if d.Decode(p, &seg).OK && seg.Proto == ProtoTCP {
 					got++
 				}
 			})
@@ -216,7 +216,7 @@ func TestCorpusFlagAndDataCountsAgreeWithTshark(t *testing.T) {
 			got := map[string]int{}
 			var s Segment
 			readAll(t, src, func(p *RawPacket) {
-				if !d.Decode(p, &s) {
+				if !d.Decode(p, &s).OK {
 					return
 				}
 				if s.Proto == ProtoUDP {

@@ -41,16 +41,17 @@ const (
 	firstLinuxSLL
 	firstLinuxSLL2
 	firstLoopback
-	firstIPv4
-	firstIPv6
 	numFirstLayers
 )
 
-// Decoder turns raw frames into Segments with one gopacket
-// DecodingLayerParser per link type over the zero-copy frame data; the TCP
-// and UDP headers are read by hand so that frames whose transport header is
-// cut short by the snap length still yield a Segment. A Decoder is not safe
-// for concurrent use.
+// Decoder turns raw frames into Segments. The link layers are read by one
+// gopacket DecodingLayerParser per link type over the zero-copy frame data;
+// the IP, TCP and UDP headers (and the tunnels VXLAN, Geneve and GRE) are
+// read by hand, so that frames cut short by the snap length still yield a
+// Segment and malformed lengths become a DecodeWarning, not a trusted
+// number. IPv4 and IPv6 fragments are reassembled (defrag.go): a Decoder
+// holds the fragments pending, bounded in number and age. A Decoder is not
+// safe for concurrent use.
 type Decoder struct {
 	eth     layers.Ethernet
 	dot1q   layers.Dot1Q
@@ -59,10 +60,9 @@ type Decoder struct {
 	sll     layers.LinuxSLL
 	sll2    layers.LinuxSLL2
 	loop    layers.Loopback
-	ip4     layers.IPv4
-	ip6     layers.IPv6
 	parsers [numFirstLayers]*gopacket.DecodingLayerParser
 	decoded []gopacket.LayerType
+	frags   reassembler
 }
 
 // NewDecoder returns a Decoder for every supported link type.
@@ -73,144 +73,153 @@ func NewDecoder() *Decoder {
 		firstLinuxSLL:  layers.LayerTypeLinuxSLL,
 		firstLinuxSLL2: layers.LayerTypeLinuxSLL2,
 		firstLoopback:  layers.LayerTypeLoopback,
-		firstIPv4:      layers.LayerTypeIPv4,
-		firstIPv6:      layers.LayerTypeIPv6,
 	}
 	for i, first := range firsts {
 		p := gopacket.NewDecodingLayerParser(first)
 		var dlc gopacket.DecodingLayerContainer = gopacket.DecodingLayerSparse(nil)
-		for _, l := range []gopacket.DecodingLayer{&d.eth, &d.dot1q, d.mpls, d.pppoe, &d.sll, &d.sll2, &d.loop, &d.ip4, &d.ip6} {
+		for _, l := range []gopacket.DecodingLayer{&d.eth, &d.dot1q, d.mpls, d.pppoe, &d.sll, &d.sll2, &d.loop} {
 			dlc = dlc.Put(l)
 		}
 		p.SetDecodingLayerContainer(dlc)
-		p.IgnoreUnsupported = true
+		p.IgnoreUnsupported = true // the parser stops at the IP layer
 		d.parsers[i] = p
 	}
 	return d
 }
 
-// parserFor returns the parser for a link type, or nil when it is not
-// supported. Raw IP link types pick IPv4 or IPv6 by the version nibble.
-func (d *Decoder) parserFor(lt layers.LinkType, data []byte) *gopacket.DecodingLayerParser {
+// network finds the IP packet in a frame of a link type: its version (4 or
+// 6; 0 when the frame holds none) and its bytes. Raw IP link types pick the
+// version by the first nibble; the others go through the link layers'
+// parser, and the version is what the last link layer names.
+func (d *Decoder) network(lt layers.LinkType, data []byte) (version int, ip []byte) {
+	var p *gopacket.DecodingLayerParser
 	switch lt {
 	case layers.LinkTypeEthernet:
-		return d.parsers[firstEthernet]
+		p = d.parsers[firstEthernet]
 	case layers.LinkTypeLinuxSLL:
-		return d.parsers[firstLinuxSLL]
+		p = d.parsers[firstLinuxSLL]
 	case layers.LinkTypeLinuxSLL2:
-		return d.parsers[firstLinuxSLL2]
+		p = d.parsers[firstLinuxSLL2]
 	case layers.LinkTypeNull, layers.LinkTypeLoop:
-		return d.parsers[firstLoopback]
+		p = d.parsers[firstLoopback]
 	case layers.LinkTypeRaw, linkTypeRawDLT12, linkTypeRawDLT14, layers.LinkTypeIPv4, layers.LinkTypeIPv6:
 		if len(data) == 0 {
-			return nil
+			return 0, nil
 		}
 		switch data[0] >> 4 {
 		case ipVersion4:
-			return d.parsers[firstIPv4]
+			return ipVersion4, data
 		case ipVersion6:
-			return d.parsers[firstIPv6]
+			return ipVersion6, data
 		}
+		return 0, nil
+	default:
+		return 0, nil
 	}
-	return nil
+	if err := p.DecodeLayers(data, &d.decoded); err != nil || len(d.decoded) == 0 {
+		return 0, nil
+	}
+	var last gopacket.DecodingLayer
+	switch d.decoded[len(d.decoded)-1] {
+	case layers.LayerTypeEthernet:
+		last = &d.eth
+	case layers.LayerTypeDot1Q:
+		last = &d.dot1q
+	case layers.LayerTypeMPLS:
+		last = d.mpls
+	case layers.LayerTypePPPoE:
+		last = d.pppoe
+	case layers.LayerTypeLinuxSLL:
+		last = &d.sll
+	case layers.LayerTypeLinuxSLL2:
+		last = &d.sll2
+	case layers.LayerTypeLoopback:
+		last = &d.loop
+	default:
+		return 0, nil
+	}
+	switch last.NextLayerType() {
+	case layers.LayerTypeIPv4:
+		return ipVersion4, last.LayerPayload()
+	case layers.LayerTypeIPv6:
+		return ipVersion6, last.LayerPayload()
+	}
+	return 0, nil
 }
 
-// Decode fills seg from p when p holds TCP or UDP over IPv4 or IPv6 and
-// reports whether it did. It does not allocate. The common case, TCP or
-// UDP in an IPv4 header without options in an untagged Ethernet frame, is
-// read by hand (decodeEthernetIPv4); every other frame goes through the
-// DecodingLayerParser, with the same result for the same bytes.
-func (d *Decoder) Decode(p *RawPacket, seg *Segment) bool {
-	ok := false
+// Decode fills seg from p when p holds TCP or UDP over IPv4 or IPv6 (also
+// inside a VXLAN, Geneve or GRE tunnel, or reassembled from IP fragments)
+// and says so in the result, with a warning when the headers are malformed.
+// It does not allocate, but for fragments. The common case, TCP or UDP in a
+// sound IPv4 header without options in an untagged Ethernet frame, is read
+// by the fast path (decodeEthernetIPv4); every other frame goes through
+// decodeLayers, with the same result for the same bytes.
+func (d *Decoder) Decode(p *RawPacket, seg *Segment) DecodeResult {
+	res := DecodeResult{Verdict: p.Verdict}
 	if p.LinkType == layers.LinkTypeEthernet {
 		var done bool
-		if ok, done = decodeEthernetIPv4(p, seg); !done {
-			ok = d.decodeLayers(p, seg)
+		if res.OK, done = decodeEthernetIPv4(p, seg); !done {
+			res = d.decodeLayers(p, seg)
 		}
 	} else {
-		ok = d.decodeLayers(p, seg)
+		res = d.decodeLayers(p, seg)
 	}
-	if ok && p.Verdict != Passed {
+	if res.OK && p.Verdict != Passed {
 		seg.Verdict, seg.DelayNS = p.Verdict, p.DelayNS
 	}
-	return ok
+	return res
 }
 
-// decodeLayers is Decode through the DecodingLayerParser, for every frame.
-func (d *Decoder) decodeLayers(p *RawPacket, seg *Segment) bool {
-	parser := d.parserFor(p.LinkType, p.Data)
-	if parser == nil {
-		return false
-	}
-	if err := parser.DecodeLayers(p.Data, &d.decoded); err != nil {
-		return false
-	}
-	var (
-		proto     layers.IPProtocol
-		transport []byte
-		l4Len     int // transport length the IP header announces
-		src, dst  netip.Addr
-	)
-	switch d.lastIPLayer() {
-	case layers.LayerTypeIPv4:
-		ip := &d.ip4
-		if ip.FragOffset != 0 {
-			return false // a later fragment: no transport header in it
-		}
-		proto, transport = ip.Protocol, ip.Payload
-		l4Len = int(ip.Length) - int(ip.IHL)*4
-		src, dst = netip.AddrFrom4([4]byte(ip.SrcIP)), netip.AddrFrom4([4]byte(ip.DstIP))
-	case layers.LayerTypeIPv6:
-		ip := &d.ip6
-		proto, transport = ip.NextHeader, ip.Payload
-		l4Len = int(ip.Length)
-		if ip.Length == 0 { // jumbogram: Payload already spans the jumbo length
-			l4Len = len(ip.Payload)
-		} else if ip.HopByHop != nil {
-			l4Len -= ip.HopByHop.ActualLength
-		}
-		if ip.HopByHop != nil {
-			proto = ip.HopByHop.NextHeader
-		}
-		var ok bool
-		if proto, transport, l4Len, ok = skipIPv6Extensions(proto, transport, l4Len); !ok {
-			return false
-		}
-		src, dst = netip.AddrFrom16([16]byte(ip.SrcIP)), netip.AddrFrom16([16]byte(ip.DstIP))
-	default:
-		return false
+// decodeLayers is Decode for every frame, without the fast path.
+func (d *Decoder) decodeLayers(p *RawPacket, seg *Segment) DecodeResult {
+	res := DecodeResult{Verdict: p.Verdict}
+	version, ip := d.network(p.LinkType, p.Data)
+	if version == 0 {
+		return res
 	}
 	*seg = Segment{
 		Frame: p.Frame, Offset: p.Offset, TimeNS: timeNS(p),
-		Src: src, Dst: dst,
 		CapLen: uint32(len(p.Data)), WireLen: uint32(p.Info.Length),
-		Truncated: len(transport) < l4Len,
 	}
 	if seg.WireLen == 0 {
 		seg.WireLen = seg.CapLen
 	}
-	switch proto {
-	case layers.IPProtocolTCP:
-		return decodeTCP(transport, l4Len, seg)
-	case layers.IPProtocolUDP:
-		return decodeUDP(transport, l4Len, seg)
+	// The bytes of the IP packet on the wire: the captured ones and those
+	// the snap length cut from the end of the frame.
+	wire := len(ip) + max(int(seg.WireLen)-len(p.Data), 0)
+	fs := frameState{seg: seg, res: &res}
+	res.OK = d.decodeIP(&fs, version, ip, wire, 0)
+	return res
+}
+
+// frameState is what one decodeLayers call carries down the layers.
+type frameState struct {
+	seg *Segment
+	res *DecodeResult
+}
+
+// warn records the frame's first warning.
+func (fs *frameState) warn(kind WarningKind, value, limit, kept int) {
+	if fs.res.Warning.Kind == WarnNone {
+		fs.res.Warning = DecodeWarning{Kind: kind, Frame: fs.seg.Frame, Value: value, Limit: limit, Kept: kept}
 	}
-	return false
 }
 
 // Sizes and values of the fast path of decodeEthernetIPv4.
 const (
 	ethernetHeaderLen = 14
 	ipv4MinHeaderLen  = 20
-	ipv4MinIHL        = 5 // header length in 32-bit words without options
+	ipv4MinIHL        = 5    // header length in 32-bit words without options
+	ipv4VersionIHL    = 0x45 // first byte of an IPv4 header without options
 	ipv4FragOffMask   = 0x1fff
+	ipv4MoreFragments = 0x2000
 )
 
 // decodeEthernetIPv4 is the fast path of Decode for an Ethernet frame
-// holding an IPv4 header without options and TCP or UDP. done is false
-// when the frame is anything else (VLAN tags, options, tunnels, IPv6,
-// malformed lengths): the DecodingLayerParser handles it. For the frames
-// it takes it reads the same fields the parser would give Decode.
+// holding a sound IPv4 header without options and TCP or UDP. done is false
+// when the frame is anything else (VLAN tags, options, fragments, tunnels,
+// IPv6, lengths to warn about): decodeLayers handles it. For the frames it
+// takes it reads the same fields decodeLayers would.
 func decodeEthernetIPv4(p *RawPacket, seg *Segment) (ok, done bool) {
 	b := p.Data
 	if len(b) < ethernetHeaderLen+ipv4MinHeaderLen || binary.BigEndian.Uint16(b[12:14]) != etherTypeIPv4 {
@@ -218,18 +227,22 @@ func decodeEthernetIPv4(p *RawPacket, seg *Segment) (ok, done bool) {
 	}
 	ip := b[ethernetHeaderLen:]
 	length := int(binary.BigEndian.Uint16(ip[2:4]))
-	if ip[0]&0x0f != ipv4MinIHL || length < ipv4MinHeaderLen {
-		return false, false // options, or a length the parser must judge (0: TSO)
+	wire := len(ip) + max(int(p.Info.Length)-len(b), 0)
+	if ip[0] != ipv4VersionIHL || length < ipv4MinHeaderLen || length > wire {
+		return false, false // options, or a length decodeLayers must judge (0: TSO)
 	}
 	proto := layers.IPProtocol(ip[9])
 	if proto != layers.IPProtocolTCP && proto != layers.IPProtocolUDP {
 		return false, false
 	}
-	if binary.BigEndian.Uint16(ip[6:8])&ipv4FragOffMask != 0 {
-		return false, true // a later fragment: no transport header in it
+	if binary.BigEndian.Uint16(ip[6:8])&(ipv4FragOffMask|ipv4MoreFragments) != 0 {
+		return false, false // a fragment: decodeLayers reassembles it
 	}
 	transport := ip[ipv4MinHeaderLen:min(length, len(ip))]
 	l4Len := length - ipv4MinHeaderLen
+	if proto == layers.IPProtocolUDP && len(transport) >= udpPortsEnd && isTunnelPort(transport) {
+		return false, false
+	}
 	*seg = Segment{
 		Frame: p.Frame, Offset: p.Offset, TimeNS: timeNS(p),
 		Src: netip.AddrFrom4([4]byte(ip[12:16])), Dst: netip.AddrFrom4([4]byte(ip[16:20])),
@@ -240,61 +253,43 @@ func decodeEthernetIPv4(p *RawPacket, seg *Segment) (ok, done bool) {
 		seg.WireLen = seg.CapLen
 	}
 	if proto == layers.IPProtocolTCP {
-		return decodeTCP(transport, l4Len, seg), true
+		switch decodeTCP(transport, l4Len, seg) {
+		case tcpOK:
+			return true, true
+		case tcpCut:
+			return false, true
+		}
+		return false, false // a data offset to warn about
 	}
 	return decodeUDP(transport, l4Len, seg), true
 }
 
-// lastIPLayer is the innermost IP layer decoded (the inner one of a tunnel).
-func (d *Decoder) lastIPLayer() gopacket.LayerType {
-	for i := len(d.decoded) - 1; i >= 0; i-- {
-		switch t := d.decoded[i]; t {
-		case layers.LayerTypeIPv4, layers.LayerTypeIPv6:
-			return t
-		}
-	}
-	return gopacket.LayerTypeZero
-}
+// tcpStatus is what decodeTCP made of a TCP header.
+type tcpStatus uint8
 
-// skipIPv6Extensions walks the IPv6 extension headers before the transport
-// header. ok is false for a fragment other than the first, or a header that
-// is cut short.
-func skipIPv6Extensions(proto layers.IPProtocol, b []byte, l4Len int) (layers.IPProtocol, []byte, int, bool) {
-	for range maxIPv6Extensions {
-		var n int
-		switch proto {
-		case layers.IPProtocolIPv6HopByHop, layers.IPProtocolIPv6Routing, layers.IPProtocolIPv6Destination:
-			if len(b) < 2 {
-				return 0, nil, 0, false
-			}
-			n = (int(b[1]) + 1) * 8
-		case layers.IPProtocolAH:
-			if len(b) < 2 {
-				return 0, nil, 0, false
-			}
-			n = (int(b[1]) + 2) * 4
-		case layers.IPProtocolIPv6Fragment:
-			if len(b) < 8 {
-				return 0, nil, 0, false
-			}
-			if binary.BigEndian.Uint16(b[2:4])>>3 != 0 {
-				return 0, nil, 0, false // not the first fragment
-			}
-			n = 8
-		default:
-			return proto, b, l4Len, true
-		}
-		if len(b) < n {
-			return 0, nil, 0, false
-		}
-		proto, b, l4Len = layers.IPProtocol(b[0]), b[n:], l4Len-n
-	}
-	return 0, nil, 0, false
-}
+const (
+	tcpOK           tcpStatus = iota
+	tcpCut                    // fewer than 14 bytes captured: no Segment, nothing to warn about
+	tcpOffsetShort            // data offset under 5 words: malformed
+	tcpOffsetPast             // data offset past the segment's end: malformed
+	tcpSegmentShort           // the IP length leaves less than a TCP header: malformed
+)
 
-func decodeTCP(b []byte, l4Len int, seg *Segment) bool {
+// decodeTCP fills seg from a TCP header of a segment that is l4Len bytes
+// long on the wire (b holds the captured part).
+func decodeTCP(b []byte, l4Len int, seg *Segment) tcpStatus {
+	if l4Len < tcpMinHeaderLen {
+		return tcpSegmentShort
+	}
 	if len(b) < tcpFlagsEnd {
-		return false
+		return tcpCut
+	}
+	hdrLen := int(b[12]>>4) * 4
+	if hdrLen < tcpMinHeaderLen {
+		return tcpOffsetShort
+	}
+	if hdrLen > l4Len {
+		return tcpOffsetPast
 	}
 	seg.Proto = ProtoTCP
 	seg.SrcPort = binary.BigEndian.Uint16(b[0:2])
@@ -305,13 +300,12 @@ func decodeTCP(b []byte, l4Len int, seg *Segment) bool {
 	if len(b) >= tcpWindowEnd {
 		seg.Window = binary.BigEndian.Uint16(b[14:16])
 	}
-	hdrLen := max(int(b[12]>>4)*4, tcpMinHeaderLen)
-	seg.PayloadLen = uint32(max(l4Len-hdrLen, 0))
+	seg.PayloadLen = uint32(l4Len - hdrLen)
 	seg.Options = TCPOptions{WindowScale: -1}
 	if len(b) > tcpMinHeaderLen {
 		parseTCPOptions(b[tcpMinHeaderLen:min(hdrLen, len(b))], &seg.Options)
 	}
-	return true
+	return tcpOK
 }
 
 // parseTCPOptions reads the options the ladder shows. It stops quietly at

@@ -22,7 +22,7 @@ func decodeAll(t *testing.T, rel string) map[uint64]Segment {
 	segs := map[uint64]Segment{}
 	readAll(t, src, func(p *RawPacket) {
 		var s Segment
-		if d.Decode(p, &s) {
+		if d.Decode(p, &s).OK {
 			segs[p.Frame] = s
 		}
 	})
@@ -197,7 +197,7 @@ func TestNullLoopbackFamiliesInBothByteOrdersDecode(t *testing.T) {
 		for _, hdr := range [][]byte{{byte(fam), 0, 0, 0}, {0, 0, 0, byte(fam)}} {
 			p := RawPacket{Data: append(append([]byte(nil), hdr...), body...), LinkType: layers.LinkTypeNull, Frame: 1}
 			var s Segment
-			if !d.Decode(&p, &s) || s.Proto != ProtoTCP || s.PayloadLen != 5 || s.DstPort != 8888 {
+			if !d.Decode(&p, &s).OK || s.Proto != ProtoTCP || s.PayloadLen != 5 || s.DstPort != 8888 {
 				t.Errorf("family %d header % x: decoded %+v", fam, hdr, s)
 			}
 		}
@@ -213,26 +213,26 @@ func TestRawIPLinkTypesPickTheVersionFromTheFirstNibble(t *testing.T) {
 		for name, data := range frames {
 			p := RawPacket{Data: data, LinkType: lt}
 			var s Segment
-			if !d.Decode(&p, &s) || s.Src.Is6() != (name == "v6") {
+			if !d.Decode(&p, &s).OK || s.Src.Is6() != (name == "v6") {
 				t.Errorf("link type %d, %s: decoded %v, src %v", lt, name, s.Proto, s.Src)
 			}
 		}
 	}
 }
 
-func TestIPv4FragmentsAfterTheFirstAreNotTCP(t *testing.T) {
+func TestAnIPv4FragmentAloneIsHeldNotTakenAsASegment(t *testing.T) {
 	d := NewDecoder()
 	for _, tc := range []struct {
 		flags  layers.IPv4Flag
 		offset uint16
-		want   bool
-	}{{layers.IPv4MoreFragments, 0, true}, {layers.IPv4MoreFragments, 185, false}, {0, 185, false}} {
+	}{{layers.IPv4MoreFragments, 0}, {layers.IPv4MoreFragments, 185}, {0, 185}} {
 		ip, tcp := tcpLayers(false)
-		ip.(*layers.IPv4).Flags, ip.(*layers.IPv4).FragOffset = tc.flags, tc.offset
-		p := RawPacket{Data: serialize(t, ip, tcp, gopacket.Payload("abc")), LinkType: layers.LinkTypeRaw}
+		ip4 := ip.(*layers.IPv4)
+		ip4.Flags, ip4.FragOffset, ip4.Id = tc.flags, tc.offset, tc.offset+uint16(tc.flags) // a datagram each
+		p := RawPacket{Data: serialize(t, ip, tcp, gopacket.Payload("abcdefgh")), LinkType: layers.LinkTypeRaw}
 		var s Segment
-		if got := d.Decode(&p, &s); got != tc.want {
-			t.Errorf("flags %v offset %d: Decode = %v, want %v", tc.flags, tc.offset, got, tc.want)
+		if res := d.Decode(&p, &s); res.OK || !res.Held {
+			t.Errorf("flags %v offset %d: Decode = %+v, want held for reassembly", tc.flags, tc.offset, res)
 		}
 	}
 }
@@ -257,13 +257,13 @@ func TestIPv6ExtensionHeadersBeforeTCPAreSkipped(t *testing.T) {
 	d := NewDecoder()
 	p := RawPacket{Data: data, LinkType: layers.LinkTypeIPv6}
 	var s Segment
-	if !d.Decode(&p, &s) || s.Proto != ProtoTCP || s.PayloadLen != 10 || s.SrcPort != 40000 || s.Truncated {
+	if !d.Decode(&p, &s).OK || s.Proto != ProtoTCP || s.PayloadLen != 10 || s.SrcPort != 40000 || s.Truncated {
 		t.Fatalf("decoded %v: %+v", s.Proto, s)
 	}
 	// The same packet as a later fragment carries no TCP header.
 	data[40+24+3] = 8 << 3 // fragment offset 8 (×8 bytes)
-	if d.Decode(&p, &s) {
-		t.Error("a non-first IPv6 fragment decoded as TCP")
+	if res := d.Decode(&p, &s); res.OK || !res.Held {
+		t.Errorf("a non-first IPv6 fragment: %+v, want held for reassembly", res)
 	}
 }
 
@@ -281,7 +281,7 @@ func TestNonIPFramesAreNotSegments(t *testing.T) {
 		"raw junk":          {Data: []byte{0x45, 0}, LinkType: layers.LinkTypeRaw},
 	} {
 		var s Segment
-		if d.Decode(&p, &s) {
+		if d.Decode(&p, &s).OK {
 			t.Errorf("%s decoded as %v", name, s.Proto)
 		}
 	}
@@ -303,7 +303,7 @@ func TestDecodedSegmentCarriesFrameOffsetAndTime(t *testing.T) {
 		t.Fatal(err)
 	}
 	var s Segment
-	if !d.Decode(&p, &s) {
+	if !d.Decode(&p, &s).OK {
 		t.Fatal("first frame not decoded")
 	}
 	if s.Frame != 1 || s.Offset != pcapHeaderLen || s.TimeNS != p.Info.Timestamp.UnixNano() || s.CapLen != uint32(len(p.Data)) {

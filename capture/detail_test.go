@@ -81,7 +81,7 @@ func TestDetailLayersTileEveryCorpusFrameAndFieldsStayInside(t *testing.T) {
 func TestDetailOfASynShowsHeaderFieldsWithTheirBytes(t *testing.T) {
 	p := frameOf(t, "tcpdump/dns_tcp.pcap", 1)
 	var seg Segment
-	if !NewDecoder().Decode(&p, &seg) {
+	if !NewDecoder().Decode(&p, &seg).OK {
 		t.Fatal("frame 1 not decoded")
 	}
 	ls := Detail(p.Data, p.LinkType)
@@ -124,7 +124,7 @@ func TestDetailOfASynShowsHeaderFieldsWithTheirBytes(t *testing.T) {
 func TestDetailShowsThePayloadWithAPrintablePreview(t *testing.T) {
 	p := frameOf(t, "zeek/http_get.pcap", 4) // the GET request
 	var seg Segment
-	if !NewDecoder().Decode(&p, &seg) || seg.PayloadLen == 0 {
+	if !NewDecoder().Decode(&p, &seg).OK || seg.PayloadLen == 0 {
 		t.Fatalf("frame 4 carries no payload: %+v", seg)
 	}
 	ls := Detail(p.Data, p.LinkType)

@@ -82,7 +82,7 @@ func readAllFuzz(t *testing.T, data []byte) {
 		if p.Info.CaptureLength != len(p.Data) {
 			t.Fatalf("frame %d: capture length %d, %d bytes", frame, p.Info.CaptureLength, len(p.Data))
 		}
-		if d.Decode(&p, &seg) {
+		if d.Decode(&p, &seg).OK {
 			if seg.Proto == ProtoUnknown || !seg.Src.IsValid() || !seg.Dst.IsValid() || seg.Frame != frame {
 				t.Fatalf("frame %d: inconsistent segment %+v", frame, seg)
 			}

@@ -39,12 +39,19 @@ func addCorpusSeeds(f *testing.F) {
 
 func FuzzDecode(f *testing.F) {
 	addCorpusSeeds(f)
+	addCraftedSeeds(f)
 	d := NewDecoder()
 	f.Fuzz(func(t *testing.T, data []byte, lt uint16) {
 		p := RawPacket{Data: data, LinkType: layers.LinkType(lt), Frame: 1}
 		p.Info.CaptureLength, p.Info.Length = len(data), len(data)
 		var s Segment
-		if d.Decode(&p, &s) {
+		res := d.Decode(&p, &s)
+		// A malformed header yields no segment; only a tunnel's outer UDP
+		// datagram may stand when the packet inside it is malformed.
+		if w := res.Warning; w.Kind != WarnNone && (w.Frame != 1 || (res.OK && w.Malformed() && s.Proto != ProtoUDP) || w.String() == "") {
+			t.Fatalf("warning %+v with result %+v", w, res)
+		}
+		if res.OK {
 			if s.Proto == ProtoUnknown || s.CapLen != uint32(len(data)) || !s.Src.IsValid() || !s.Dst.IsValid() {
 				t.Fatalf("decoded an inconsistent segment: %+v", s)
 			}

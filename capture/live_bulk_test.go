@@ -49,7 +49,7 @@ func tallyBulk(src *LiveSource, serverPort uint16) (bulkTally, error) {
 		if err != nil {
 			return t, err
 		}
-		if !dec.Decode(&p, &seg) || seg.Proto != ProtoTCP {
+		if !dec.Decode(&p, &seg).OK || seg.Proto != ProtoTCP {
 			continue
 		}
 		t.packets++

@@ -413,7 +413,7 @@ func TestLiveCaptureWithASmallSnapLenKeepsTheLengthOnTheWire(t *testing.T) {
 		if err != nil {
 			t.Fatalf("Next: %v", err)
 		}
-		if !dec.Decode(&p, &seg) || seg.PayloadLen == 0 {
+		if !dec.Decode(&p, &seg).OK || seg.PayloadLen == 0 {
 			continue
 		}
 		if len(p.Data) != snap || p.Info.CaptureLength != snap {

@@ -68,7 +68,7 @@ func trackFile(t *testing.T, path string) (*Tracker, []Event) {
 			}
 			return tr, evs
 		}
-		if !dec.Decode(&p, &seg) {
+		if !dec.Decode(&p, &seg).OK {
 			continue
 		}
 		evs = append(evs, tr.Observe(&seg)...)

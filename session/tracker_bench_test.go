@@ -33,7 +33,7 @@ func synthSegments(tb testing.TB, connections int) []capture.Segment {
 			tb.Fatal(err)
 		}
 		var s capture.Segment
-		if dec.Decode(&p, &s) {
+		if dec.Decode(&p, &s).OK {
 			segs = append(segs, s)
 		}
 	}

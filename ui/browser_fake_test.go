@@ -57,7 +57,7 @@ func newFakeCatalog(t testing.TB, name string) *fakeCatalog {
 			t.Fatal(err)
 		}
 		f.packets++
-		if !dec.Decode(&p, &seg) {
+		if !dec.Decode(&p, &seg).OK {
 			continue
 		}
 		f.frames.Add(&p)

@@ -150,7 +150,7 @@ func (w *Wire) handle(from End, data []byte, dec *capture.Decoder) {
 	at := time.Since(w.start)
 	p := Packet{From: from}
 	raw := capture.RawPacket{Data: data, LinkType: layers.LinkTypeRaw, Offset: -1}
-	if !dec.Decode(&raw, &p.Seg) {
+	if !dec.Decode(&raw, &p.Seg).OK {
 		p.Seg = capture.Segment{}
 	}
 	w.mu.Lock()

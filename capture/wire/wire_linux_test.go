@@ -96,7 +96,7 @@ func readUntil(t *testing.T, w *Wire, done func([]capture.Segment) bool) []captu
 				break
 			}
 			var seg capture.Segment
-			if dec.Decode(&p, &seg) {
+			if dec.Decode(&p, &seg).OK {
 				r.segs = append(r.segs, seg)
 			}
 		}

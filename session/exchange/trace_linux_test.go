@@ -125,7 +125,7 @@ func readSegments(t *testing.T, src *capture.LiveSource, n int) []capture.Segmen
 				break
 			}
 			var seg capture.Segment
-			if !dec.Decode(&p, &seg) {
+			if !dec.Decode(&p, &seg).OK {
 				r.err = fmt.Errorf("frame %d does not decode", p.Frame)
 				break
 			}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/handshake-viz/handshake-viz/capture"
@@ -50,8 +51,20 @@ type Options struct {
 type Result struct {
 	Tracker  *session.Tracker // holds the per-stream summaries and counts
 	Packets  uint64           // frames read, decoded or not
-	Warnings []string         // damage found in the input, with frame number and byte offset
+	Warnings []string         // damage found in the input (frame number and byte offset) and per-frame header warnings
+	// Malformed counts the frames whose headers could not be read (a
+	// malformed IP or TCP header: no segment), as Wireshark counts them.
+	Malformed uint64
+	// HeaderWarnings counts every frame with a header warning, the
+	// malformed ones and those cut to the bytes on the wire; Warnings
+	// lists the first maxFrameWarnings of them.
+	HeaderWarnings uint64
 }
+
+// maxFrameWarnings is how many per-frame header warnings a Result lists;
+// the rest are counted in one last line, so that a capture full of bad
+// frames does not become a report of warnings.
+const maxFrameWarnings = 100
 
 // defaultTickEvery is how many frames pass between two checks of ctx (and
 // calls of the tick hook): rare enough to cost nothing, often enough to
@@ -90,7 +103,30 @@ func (r *runner) run(ctx context.Context, src capture.Source) (Result, error) {
 	if r.merge != nil {
 		r.opts.Timeline.Append(r.tr, r.merge.take(r.tr, math.MaxInt64)...)
 	}
-	return Result{Tracker: r.tr, Packets: r.packets, Warnings: r.warnings}, err
+	return r.result(), err
+}
+
+// result is the run's Result so far.
+func (r *runner) result() Result {
+	w := r.warnings
+	if n := r.headerWarnings - min(r.headerWarnings, maxFrameWarnings); n > 0 {
+		w = append(slices.Clip(w), fmt.Sprintf("%d more frames with header warnings (%d malformed in all) not listed", n, r.malformed))
+	}
+	return Result{Tracker: r.tr, Packets: r.packets, Warnings: w, Malformed: r.malformed, HeaderWarnings: r.headerWarnings}
+}
+
+// note records a frame's decode warning.
+func (r *runner) note(res *capture.DecodeResult) {
+	if res.Warning.Kind == capture.WarnNone {
+		return
+	}
+	r.headerWarnings++
+	if res.Warning.Malformed() {
+		r.malformed++
+	}
+	if r.headerWarnings <= maxFrameWarnings {
+		r.warnings = append(r.warnings, res.Warning.String())
+	}
 }
 
 // runner is the state of one Run.
@@ -104,7 +140,10 @@ type runner struct {
 	nKept    uint64
 	packets  uint64
 	warnings []string
-	merge    *callMerge // Options.Calls: the merge of socket calls
+	// headerWarnings and malformed count the frames with a decode warning
+	// and those among them that yield no segment.
+	headerWarnings, malformed uint64
+	merge                     *callMerge // Options.Calls: the merge of socket calls
 }
 
 // idleCalls publishes the calls that are due while no packet comes and
@@ -159,7 +198,9 @@ func (r *runner) frame(p *capture.RawPacket) error {
 			return fmt.Errorf("saving frame %d: %w", p.Frame, err)
 		}
 	}
-	if !r.dec.Decode(p, &r.seg) {
+	res := r.dec.Decode(p, &r.seg)
+	r.note(&res)
+	if !res.OK {
 		if r.opts.Store != nil && r.opts.Keep == nil {
 			r.opts.Store.Add(p)
 		}

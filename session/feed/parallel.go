@@ -58,7 +58,7 @@ func RunParallel(ctx context.Context, src capture.Source, opts Options) (Result,
 	err := r.readBatches(ctx, src, full, empty)
 	close(full)
 	<-done
-	return Result{Tracker: r.tr, Packets: r.packets, Warnings: r.warnings}, err
+	return r.result(), err
 }
 
 // readBatches is the reader half of RunParallel: it reads and decodes
@@ -82,7 +82,11 @@ func (r *runner) readBatches(ctx context.Context, src capture.Source, full, empt
 			return r.end(src, err)
 		}
 		r.packets++
-		if !dec.Decode(&p, &b.segs[b.n]) {
+		res := dec.Decode(&p, &b.segs[b.n])
+		if res.Warning.Kind != capture.WarnNone {
+			r.note(&res)
+		}
+		if !res.OK {
 			continue
 		}
 		if b.n++; b.n == len(b.segs) {
