@@ -96,3 +96,7 @@ func (s *LadderScreen) EventArrow(i int) int {
 // SetNarrationWide shows the whole narration (as the e key does), up to
 // half the screen: a guided screen's point to notice is read whole.
 func (s *LadderScreen) SetNarrationWide(on bool) { s.narrWide = on }
+
+// SetHideUnplayed draws no arrow after the selected one, instead of the
+// whole ladder dimmed: a quiz asks about the next arrow.
+func (s *LadderScreen) SetHideUnplayed(on bool) { s.ladder.hideNext = on }

@@ -196,7 +196,7 @@ func TestGuideHelpBarAndHelpScreenComeFromTheKeyTable(t *testing.T) {
 }
 
 func TestGuideKeysExistInBothLanguages(t *testing.T) {
-	for _, k := range GuideKeys() {
+	for _, k := range append(GuideKeys(), QuizKeys()...) {
 		for _, lang := range langs {
 			if !narrate.Has(lang, k) {
 				t.Errorf("%s has no %s text", k, lang)
