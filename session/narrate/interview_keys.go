@@ -72,3 +72,41 @@ var zhExplainSource = map[Key]string{
 	"explain.ui.file":             "播放你的抓包 %[1]s",
 	"explain.ui.standin.recorded": "这里无法实时抓包：用录制的 loop 交互代替场景 %[1]s",
 }
+
+// enCompare and zhCompare label the tcp-vs-udp difference table filled
+// from a run.
+var enCompare = map[Key]string{
+	"explain.compare.title":          "Measured in this run (first TCP connection, first UDP flow):",
+	"explain.compare.packets":        "packets",
+	"explain.compare.before":         "packets before the first data",
+	"explain.compare.first":          "time to the first data byte",
+	"explain.compare.header":         "transport header per packet",
+	"explain.compare.overhead":       "header bytes / data bytes",
+	"explain.compare.empty":          "packets without data",
+	"explain.compare.loss":           "on loss",
+	"explain.compare.bytes":          "%[1]d B",
+	"explain.compare.bytes.range":    "%[1]d–%[2]d B",
+	"explain.compare.ratio":          "%[1]d / %[2]d",
+	"explain.compare.loss.tcp":       "%[1]d resent, %[2]d lost",
+	"explain.compare.loss.udp":       "%[2]d lost, none resent",
+	"explain.compare.loss.udp.fixed": "lost for good",
+	"explain.compare.noudp":          "This exchange has no UDP (the tcp-vs-udp scenario is not in this build yet): the UDP cells marked * are what the protocol fixes, not a measurement.",
+}
+
+var zhCompare = map[Key]string{
+	"explain.compare.title":          "本次运行实测（第一个 TCP 连接，第一个 UDP 流）：",
+	"explain.compare.packets":        "报文数",
+	"explain.compare.before":         "第一个数据之前的报文数",
+	"explain.compare.first":          "到第一个数据字节的时间",
+	"explain.compare.header":         "每个报文的传输层首部",
+	"explain.compare.overhead":       "首部字节 / 数据字节",
+	"explain.compare.empty":          "不带数据的报文",
+	"explain.compare.loss":           "丢包时",
+	"explain.compare.bytes":          "%[1]d 字节",
+	"explain.compare.bytes.range":    "%[1]d–%[2]d 字节",
+	"explain.compare.ratio":          "%[1]d / %[2]d",
+	"explain.compare.loss.tcp":       "重传 %[1]d，丢失 %[2]d",
+	"explain.compare.loss.udp":       "丢失 %[2]d，不重发",
+	"explain.compare.loss.udp.fixed": "丢了不重发",
+	"explain.compare.noudp":          "这次交互没有 UDP（本版本还没有 tcp-vs-udp 场景）：标 * 的 UDP 格子是协议规定的值，不是测量值。",
+}

@@ -403,7 +403,19 @@ func (v *guideView) Draw(screen tcell.Screen) {
 func (g *Guide) answerLines(w int) []styledLine {
 	lang := g.opts.Lang
 	t := g.cur.topic
-	out := wrapped(narrate.Text(lang, explain.TopicKey(t.Name, explain.PartAnswer)), w, styleNormal)
+	var out []styledLine
+	if t.Name == "tcp-vs-udp" {
+		evs := g.cur.ex.Timeline.Slice(0, g.cur.ex.Timeline.Len())
+		for i, l := range compareLines(lang, evs, g.cur.ex.Store) {
+			st := styleNormal
+			if i == 0 {
+				st = styleTitle
+			}
+			out = append(out, wrapped(l, w, st)...)
+		}
+		out = append(out, styledLine{"", styleNormal})
+	}
+	out = append(out, wrapped(narrate.Text(lang, explain.TopicKey(t.Name, explain.PartAnswer)), w, styleNormal)...)
 	if len(t.FollowUps) > 0 {
 		out = append(out, styledLine{labelled(lang, "explain.ui.followups", ""), styleTitle})
 		for i, f := range t.FollowUps {
