@@ -44,7 +44,11 @@ func (t *Timeline) Append(lookup StreamLookup, evs ...Event) {
 			idx := len(*list)
 			si := StreamInfo{Index: idx}
 			if lookup != nil {
-				si = lookup.StreamInfo(ev.Kind, idx)
+				kind := ev.Kind
+				if kind == KindCall {
+					kind = KindSegment // a call belongs to a TCP connection
+				}
+				si = lookup.StreamInfo(kind, idx)
 			}
 			*list = append(*list, si)
 		}

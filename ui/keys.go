@@ -147,6 +147,9 @@ func (s *LadderScreen) HandleKey(ev *tcell.EventKey) bool {
 // keeping the most important ones that fit ("? keys" and "q quit" always).
 func helpBar(lang narrate.Lang, w int, s *LadderScreen) string {
 	items := make([]barItem, 0, len(ladderKeys))
+	if s != nil {
+		items = append(items, s.embed.barItems()...)
+	}
 	for i := range ladderKeys {
 		if b := &ladderKeys[i]; b.bar > 0 && (s == nil || b.useful == nil || b.useful(s)) {
 			items = append(items, barItem{b.bar, narrate.Text(lang, b.barKey())})
@@ -193,11 +196,16 @@ func fitBar(items []barItem, w int) string {
 // helpLines are the lines of the `?` screen: each binding's keys and what
 // they do, in two aligned columns at most w cells wide (descriptions wrap).
 func helpLines(lang narrate.Lang, w int) []string {
+	return twoColumns(ladderHelpRows(lang), w)
+}
+
+// ladderHelpRows are the keys and descriptions of ladderKeys.
+func ladderHelpRows(lang narrate.Lang) [][2]string {
 	rows := make([][2]string, len(ladderKeys))
 	for i := range ladderKeys {
 		rows[i] = [2]string{narrate.Text(lang, ladderKeys[i].nameKey()), narrate.Text(lang, ladderKeys[i].descKey())}
 	}
-	return twoColumns(rows, w)
+	return rows
 }
 
 // KeysMarkdown is the key table of the ladder screen as a Markdown table in
@@ -255,7 +263,7 @@ func (s *LadderScreen) SetQuitFunc(f func()) { s.onQuit = f }
 
 // drawHelp draws the `?` screen listing every binding, centred in the area.
 func (s *LadderScreen) drawHelp(screen tcell.Screen, x, y, w, h int) {
-	lines := helpLines(s.lang, w-5)
+	lines := twoColumns(append(s.embed.helpRows(), ladderHelpRows(s.lang)...), w-5)
 	textW := 0
 	for _, l := range lines {
 		textW = max(textW, textWidth(l))

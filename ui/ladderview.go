@@ -25,6 +25,7 @@ type ladderView struct {
 	layout   *ladder.Layout
 	event    func(i int) session.Event // timeline index -> event
 	shown    int                       // arrows played (Player.Position); the selected one is shown-1
+	hideNext bool                      // draw no row after the selected arrow's (a quiz asks about them)
 	progress float64                   // growth of the newest arrow, 0..1
 	raw      bool
 	timeMode ladder.TimeMode
@@ -119,6 +120,9 @@ func (v *ladderView) Draw(screen tcell.Screen) {
 	end := min(v.layout.Lines(), v.top+v.bodyH)
 	for ri := v.layout.RowAtLine(line); ri >= 0 && ri < v.layout.Len() && line < end; ri++ {
 		r := v.layout.Row(ri)
+		if v.hideNext && ri > sel {
+			break
+		}
 		for sub := line - r.Line; sub < r.Height() && line < end; sub++ {
 			v.drawLine(screen, x, v.bodyY+line-v.top, w, ri, r, r.LineAt(sub), sel)
 			line++

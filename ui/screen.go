@@ -123,6 +123,7 @@ type LadderScreen struct {
 	startOnce, stopOnce         sync.Once
 	quitCh                      chan struct{}
 	stopped, idle               atomic.Bool
+	embed                       embedding // what an embedding screen adds (screen_embed.go)
 }
 
 // selection is what the side panes show: the selected packet.
@@ -288,7 +289,7 @@ func (s *LadderScreen) sync() {
 	row := s.layout.Row(s.layout.ArrowRow(k))
 	s.sel.ev = s.tl.At(row.Event)
 	s.sel.info = s.layout.Info(row)
-	s.sel.note = narrate.Explain(s.lang, &s.sel.ev, s.sel.info, narrate.NumbersFor(s.raw))
+	s.sel.note = s.embed.noteFor(k, narrate.Explain(s.lang, &s.sel.ev, s.sel.info, narrate.NumbersFor(s.raw)))
 	if s.store != nil {
 		if pkt, ok := s.store.Frame(s.sel.ev.Seg.Frame); ok {
 			s.sel.data = append([]byte(nil), pkt.Data...)

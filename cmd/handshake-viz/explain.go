@@ -1,23 +1,28 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"io"
+	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/handshake-viz/handshake-viz/capture"
-	"github.com/handshake-viz/handshake-viz/session"
 	"github.com/handshake-viz/handshake-viz/session/explain"
-	"github.com/handshake-viz/handshake-viz/session/feed"
 	"github.com/handshake-viz/handshake-viz/session/narrate"
 	"github.com/handshake-viz/handshake-viz/ui/interview"
 )
 
 // explainOptions are the flags of `handshake-viz explain`.
 type explainOptions struct {
-	lang  string
-	noTUI bool
+	lang     string
+	noTUI    bool
+	file     string
+	recorded bool
+	speed    float64
+
+	language narrate.Lang // parsed from lang
 }
 
 func newExplainCmd(ios streams, o *explainOptions) *cobra.Command {
@@ -25,45 +30,89 @@ func newExplainCmd(ios streams, o *explainOptions) *cobra.Command {
 		Use:   "explain [TOPIC]",
 		Short: "Answer an interview question with real packets (explain alone lists the topics)",
 		Long: `Interview mode: each topic asks an interview question, plays a real exchange
-with the point to notice under each key packet, then gives the model answer
-and the follow-up questions. This build prints the text (as --no-tui); the
-guided screen comes next.`,
+that pauses at each key packet with the point to notice, then gives the model
+answer and the follow-up questions, each one key away (1-9).
+
+The exchange is run live on loopback when the capture can be opened (root or
+CAP_NET_RAW), else the recording shipped in the binary plays; --file plays a
+capture of yours. A scenario the library does not have yet is stood in for by
+the loop exchange, and the screen says so. Without a terminal, or with
+--no-tui, the topic is printed as text.`,
+		Example: `  handshake-viz explain
+  sudo handshake-viz explain handshake
+  handshake-viz explain close --lang zh --no-tui
+  handshake-viz explain layers --file trace.pcapng`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			lang, err := narrate.ParseLang(o.lang)
-			if err != nil {
-				return fmt.Errorf("--lang: %w", err)
+			if err := o.validate(); err != nil {
+				return err
 			}
 			if len(args) == 0 {
-				return interview.WriteList(ios.out, lang)
+				return interview.WriteList(ios.out, o.language)
 			}
 			t, ok := explain.Find(args[0])
 			if !ok {
 				return fmt.Errorf("unknown topic %q: run \"handshake-viz explain\" for the list (%s)", args[0], strings.Join(explain.Names(), ", "))
 			}
-			ex, err := recordedLoop(cmd)
-			if err != nil {
-				return err
-			}
-			return interview.WriteTopic(ios.out, lang, interview.Lesson{Topic: t, Exchange: ex})
+			return runExplain(cmd.Context(), ios, o, t)
 		},
 	}
-	cmd.Flags().StringVar(&o.lang, "lang", "en", "language: en or zh")
-	cmd.Flags().BoolVar(&o.noTUI, "no-tui", true, "print the topic as text (the only mode of this build)")
+	f := cmd.Flags()
+	f.StringVar(&o.lang, "lang", defaultLang(), langFlagUsage)
+	f.BoolVar(&o.noTUI, "no-tui", false, "print the topic as text (question, annotated ladder, answer), as when there is no terminal")
+	f.StringVar(&o.file, "file", "", "play this pcap/pcapng capture instead of running the topic's scenario")
+	f.BoolVar(&o.recorded, "recorded", false, "play the recorded exchange shipped in the binary instead of capturing")
+	f.Float64Var(&o.speed, "speed", 1, "animation speed: 1 is about one arrow per 0.8 s, 2 twice as fast")
 	return cmd
 }
 
-// recordedLoop is the exchange shipped in the binary, through the real
-// decoder and tracker (the stand-in until the scenario library lands).
-func recordedLoop(cmd *cobra.Command) (explain.Exchange, error) {
-	src, err := capture.OpenReader("recorded exchange", strings.NewReader(recordedExchange), int64(len(recordedExchange)))
+func (o *explainOptions) validate() error {
+	lang, err := narrate.ParseLang(o.lang)
 	if err != nil {
-		return explain.Exchange{}, fmt.Errorf("the recorded exchange shipped in the binary is unreadable: %w", err)
+		return fmt.Errorf("--lang: %w", err)
 	}
-	defer src.Close()
-	tl, store := session.NewTimeline(), capture.NewMemoryStore()
-	if _, err := feed.Run(cmd.Context(), src, feed.Options{Timeline: tl, Store: store}); err != nil {
-		return explain.Exchange{}, fmt.Errorf("playing the recorded exchange: %w", err)
+	o.language = lang
+	if o.speed <= 0 || o.speed > 1000 {
+		return fmt.Errorf("--speed %g is out of range: use a number above 0 (1 is normal, 2 twice as fast)", o.speed)
 	}
-	return explain.Exchange{Scenario: "loop", Timeline: tl, Store: store}, nil
+	if o.file != "" && o.recorded {
+		return fmt.Errorf("--file and --recorded both name the exchange to play: keep one")
+	}
+	return nil
+}
+
+// source is the explain.Source the flags ask for.
+func (o *explainOptions) source(ios streams) *scenarioSource {
+	return &scenarioSource{lang: o.language, file: o.file, recorded: o.recorded, errOut: ios.err}
+}
+
+// isTerminal reports whether w is a terminal (a character device).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+func runExplain(ctx context.Context, ios streams, o *explainOptions, t explain.Topic) error {
+	ctx, cancel := context.WithCancel(ctx)
+	src := o.source(ios)
+	defer src.Wait()
+	defer cancel()
+	if o.noTUI || !isTerminal(ios.out) {
+		ex, err := src.Play(ctx, t.Scenario)
+		if err != nil {
+			return err
+		}
+		if err := waitDone(ctx, ex.Timeline); err != nil {
+			return &exitError{code: exitInterrupted}
+		}
+		return interview.WriteTopic(ios.out, o.language, interview.Lesson{Topic: t, Exchange: ex})
+	}
+	if err := needTerminal("explain"); err != nil {
+		return err
+	}
+	return interview.RunGuide(ctx, interview.GuideOptions{Lang: o.language, Speed: o.speed, Source: src}, t)
 }

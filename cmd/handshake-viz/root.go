@@ -34,6 +34,7 @@ func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		newOpenCmd(ios, &openOptions{}),
 		newAnalyzeCmd(ios, &analyzeOptions{}),
 		newExplainCmd(ios, &explainOptions{}),
+		newQuizCmd(ios, &quizOptions{}),
 	)
 	return root
 }

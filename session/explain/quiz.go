@@ -21,9 +21,18 @@ const (
 	AskAck              // its relative acknowledgment number
 	AskLen              // its payload length
 	AskState            // both ends' states after it arrives
+
+	// The Wireshark-lab questions (Lab), asked on the whole capture.
+	AskLabSYNSeq       // the raw seq of the SYN
+	AskLabSYNMark      // what marks a segment as a SYN
+	AskLabSYNACKSeq    // the relative seq of the SYN-ACK
+	AskLabSYNACKAck    // the raw ack of the SYN-ACK and how it is computed
+	AskLabHandshakeEnd // which packet completes the handshake
+	AskLabCloseStart   // which packet starts the close
 )
 
-var askNames = [...]string{"flags", "seq", "ack", "len", "state"}
+var askNames = [...]string{"flags", "seq", "ack", "len", "state",
+	"lab.syn-seq", "lab.syn-mark", "lab.synack-seq", "lab.synack-ack", "lab.handshake-end", "lab.close-start"}
 
 // String returns "flags", "seq", "ack", "len" or "state".
 func (a Ask) String() string {
@@ -37,13 +46,41 @@ func (a Ask) String() string {
 func (a Ask) Key() narrate.Key { return narrate.Key("quiz.ask." + a.String()) }
 
 // Question is one multiple-choice question about event Event of a
-// capture: the ladder stops before that packet and asks what comes next.
+// capture: the ladder stops before that packet and asks what comes next
+// (Whole: a lab question, asked with the whole capture shown).
 // Options[Answer] is what the real packet carries.
 type Question struct {
 	Event   int
 	Ask     Ask
 	Options []string
 	Answer  int
+	Whole   bool
+}
+
+// Lab reports whether the question is one of the Wireshark-lab questions.
+func (a Ask) Lab() bool { return a >= AskLabSYNSeq }
+
+// Text is the question's sentence in lang.
+func (q Question) Text(lang narrate.Lang, evs []session.Event) string {
+	ev := &evs[q.Event]
+	from, to := narrate.Text(lang, "ui.client"), narrate.Text(lang, "ui.server")
+	if ev.From == session.FromServer {
+		from, to = to, from
+	}
+	if q.Ask == AskLabHandshakeEnd || q.Ask == AskLabCloseStart {
+		return narrate.Text(lang, q.Ask.Key()) // the packet is the answer
+	}
+	return narrate.Text(lang, q.Ask.Key(), ev.Seg.Frame, from, to)
+}
+
+// Explain says why the answer is right, from the real packet.
+func (q Question) Explain(lang narrate.Lang, evs []session.Event) string {
+	ev := &evs[q.Event]
+	k := narrate.Key("quiz.why." + q.Ask.String())
+	if !narrate.Has(lang, k) {
+		return ""
+	}
+	return narrate.Text(lang, k, StopArgs(lang, ev)...)
 }
 
 // Correct reports whether option choice is the right answer.

@@ -73,7 +73,7 @@ func Topics() []Topic {
 			},
 		},
 		{
-			Name: "tcp-vs-udp", Questions: []int{28, 29}, Scenario: scenarioLoop,
+			Name: "tcp-vs-udp", Questions: []int{28, 29}, Scenario: "tcp-vs-udp",
 			Stops: []Stop{{"setup", IsHandshakeACK}, {"data", IsClientData}, {"ack", IsDataACK}, {"close", IsFirstFIN}},
 			FollowUps: []FollowUp{
 				{"udp", "udp"},

@@ -73,6 +73,16 @@ func WriteTopic(w io.Writer, lang narrate.Lang, l Lesson) error {
 			return err
 		}
 		b.WriteByte('\n')
+		if t.Name == "tcp-vs-udp" {
+			for _, line := range compareLines(lang, evs, l.Exchange.Store) {
+				if strings.HasPrefix(line, "  ") {
+					b.WriteString(line + "\n") // a table row: never wrapped
+				} else {
+					paragraph(&b, line, "")
+				}
+			}
+			b.WriteByte('\n')
+		}
 	}
 	footer(&b, lang, t)
 	return write(w, b.String())
@@ -84,8 +94,8 @@ func header(b *strings.Builder, lang narrate.Lang, l Lesson) {
 	fmt.Fprintf(b, "(%s)\n\n", narrate.Text(lang, "explain.ui.list.questions", t.QuestionList()))
 	paragraph(b, labelled(lang, "explain.ui.question", narrate.Text(lang, explain.TopicKey(t.Name, explain.PartQuestion))), "")
 	b.WriteByte('\n')
-	b.WriteString(exchangeLine(lang, l.Exchange))
-	b.WriteString("\n\n")
+	paragraph(b, exchangeLine(lang, l.Exchange), "")
+	b.WriteString("\n")
 }
 
 // exchangeLine says which exchange plays and where it comes from.
