@@ -26,7 +26,7 @@ var enScenarios = map[Key]string{
 	"demo.source.live":        "live capture on lo",
 	"demo.source.userns":      "live (user namespace)",
 	"demo.source.wire":        "live capture on the lossy wire",
-	"demo.userns.refused":     "no capture rights and no user namespace (%[1]v)",
+	"demo.userns.refused":     "no CAP_NET_RAW to capture on lo (run with sudo), and %[1]v",
 	"demo.userns.ignored":     "the recorded exchange is the loop scenario with one client: --scenario, -m and --clients are ignored",
 	"demo.wire.userns":        "scenario %[1]s needs the lossy wire, whose TUN devices need root (/dev/net/tun is root-only): run it with sudo",
 	"demo.wire.flags":         "--loss, --delay, --seed and --syn-retries need the lossy wire, which this build's exchange does not offer yet: drop them",

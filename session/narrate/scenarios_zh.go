@@ -22,7 +22,7 @@ var zhScenarios = map[Key]string{
 	"demo.source.live":        "在 lo 上实时抓包",
 	"demo.source.userns":      "实时（用户命名空间）",
 	"demo.source.wire":        "在有损线路上实时抓包",
-	"demo.userns.refused":     "没有抓包权限，也无法创建用户命名空间（%[1]v）",
+	"demo.userns.refused":     "没有在 lo 上抓包所需的 CAP_NET_RAW（请用 sudo 运行），并且%[1]v",
 	"demo.userns.ignored":     "录制的交互是单个客户端的 loop 场景：--scenario、-m 和 --clients 被忽略",
 	"demo.wire.userns":        "场景 %[1]s 需要有损线路，其 TUN 设备需要 root（/dev/net/tun 仅 root 可用）：请用 sudo 运行",
 	"demo.wire.flags":         "--loss、--delay、--seed 和 --syn-retries 需要有损线路，而此版本的交互尚未提供：请去掉这些参数",
