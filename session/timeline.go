@@ -40,14 +40,14 @@ func (t *Timeline) Append(lookup StreamLookup, evs ...Event) {
 		if ev.Kind == KindDatagram {
 			list = &t.flows
 		}
+		kind := ev.Kind
+		if kind == KindCall {
+			kind = KindSegment // a socket call belongs to its TCP stream
+		}
 		for len(*list) <= ev.Stream {
 			idx := len(*list)
 			si := StreamInfo{Index: idx}
 			if lookup != nil {
-				kind := ev.Kind
-				if kind == KindCall {
-					kind = KindSegment // a call belongs to a TCP connection
-				}
 				si = lookup.StreamInfo(kind, idx)
 			}
 			*list = append(*list, si)

@@ -9,8 +9,9 @@ import (
 	"github.com/handshake-viz/handshake-viz/session/narrate"
 )
 
-// JSONEvent is one line of `demo --json`: a TCP segment or UDP datagram with
-// the state of both ends after it and its narration.
+// JSONEvent is one line of `demo --json`: a TCP segment with the state of
+// both ends after it, or a UDP datagram (no flags, numbers or states), and
+// its narration.
 type JSONEvent struct {
 	Kind        string   `json:"kind"`
 	N           uint64   `json:"n"`
@@ -18,14 +19,42 @@ type JSONEvent struct {
 	Stream      int      `json:"stream"`
 	From        string   `json:"from"`
 	Flags       []string `json:"flags,omitempty"`
-	Seq         uint32   `json:"seq"`
-	Ack         uint32   `json:"ack"`
+	Seq         *uint32  `json:"seq,omitempty"` // segments only (always there, 0 too)
+	Ack         *uint32  `json:"ack,omitempty"` // segments only
 	Len         uint32   `json:"len"`
 	Phase       string   `json:"phase,omitempty"`
 	ClientState string   `json:"client_state,omitempty"`
 	ServerState string   `json:"server_state,omitempty"`
 	Analysis    []string `json:"analysis,omitempty"`
 	Note        string   `json:"note"`
+}
+
+// JSONCall is a socket call line of `demo --json`: which end called what,
+// the call or its return with the result ("ok", "ECONNREFUSED", …), the
+// bytes a send or recv moved, on the capture's clock, and its narration.
+type JSONCall struct {
+	Kind        string `json:"kind"` // "call"
+	Side        string `json:"side"` // "client" or "server"
+	Call        string `json:"call"` // "connect", "accept", "send", "recv", "shutdown", "close", …
+	Phase       string `json:"phase"`
+	Time        string `json:"time"`
+	Stream      int    `json:"stream"`
+	Result      string `json:"result,omitempty"` // on return
+	Bytes       *int   `json:"bytes,omitempty"`  // send and recv returns
+	ClientState string `json:"client_state"`
+	ServerState string `json:"server_state"`
+	Note        string `json:"note"`
+}
+
+// JSONSource is the first line of a live `demo --json` run: what runs and
+// where it is captured ("lo", "lossy wire"), and how ("live", "live (user
+// namespace)").
+type JSONSource struct {
+	Kind     string `json:"kind"` // "source"
+	Scenario string `json:"scenario"`
+	Source   string `json:"source"`
+	Capture  string `json:"capture"`
+	Notice   string `json:"notice,omitempty"`
 }
 
 // JSONSummary is the last line(s) of `demo --json`: the stream object of the
@@ -48,8 +77,17 @@ func NewJSONWriter(w io.Writer, lang narrate.Lang, raw bool) *JSONWriter {
 	return &JSONWriter{enc: json.NewEncoder(w), lang: lang, raw: raw}
 }
 
-// WriteEvent writes one event line.
+// WriteSource writes the source line (first, before any event).
+func (j *JSONWriter) WriteSource(src JSONSource) error {
+	src.Kind = "source"
+	return j.enc.Encode(src)
+}
+
+// WriteEvent writes one event line: a segment, datagram or call.
 func (j *JSONWriter) WriteEvent(ev session.Event, info session.StreamInfo) error {
+	if ev.Kind == session.KindCall {
+		return j.writeCall(&ev)
+	}
 	out := JSONEvent{
 		Kind:   ev.Kind.String(),
 		N:      ev.Seg.Frame,
@@ -61,10 +99,11 @@ func (j *JSONWriter) WriteEvent(ev session.Event, info session.StreamInfo) error
 	}
 	if ev.Kind == session.KindSegment {
 		out.Flags = ev.Seg.Flags.Names()
-		out.Seq, out.Ack = ev.RelSeq, ev.RelAck
+		seq, ack := ev.RelSeq, ev.RelAck
 		if j.raw {
-			out.Seq, out.Ack = ev.Seg.Seq, ev.Seg.Ack
+			seq, ack = ev.Seg.Seq, ev.Seg.Ack
 		}
+		out.Seq, out.Ack = &seq, &ack
 		out.Phase = ev.Phase.String()
 		out.ClientState = ev.Client.String()
 		out.ServerState = ev.Server.String()
@@ -76,4 +115,30 @@ func (j *JSONWriter) WriteEvent(ev session.Event, info session.StreamInfo) error
 // WriteSummary writes a summary line for one stream.
 func (j *JSONWriter) WriteSummary(s session.StreamSummary) error {
 	return j.enc.Encode(JSONSummary{Kind: "summary", Stream: s})
+}
+
+func (j *JSONWriter) writeCall(ev *session.Event) error {
+	c := &ev.Call
+	out := JSONCall{
+		Kind:        "call",
+		Side:        c.Side.String(),
+		Call:        c.Call.String(),
+		Phase:       c.Phase.String(),
+		Time:        ev.Seg.Time().Format(time.RFC3339Nano),
+		Stream:      ev.Stream,
+		ClientState: ev.Client.String(),
+		ServerState: ev.Server.String(),
+		Note:        narrate.ExplainCall(j.lang, ev),
+	}
+	if c.Phase == session.CallReturn {
+		out.Result = c.Result
+		if out.Result == "" {
+			out.Result = "ok"
+		}
+		if c.Call == session.CallSend || c.Call == session.CallRecv {
+			n := c.Bytes
+			out.Bytes = &n
+		}
+	}
+	return j.enc.Encode(out)
 }

@@ -542,7 +542,7 @@ func (s *LadderScreen) drawHex(screen tcell.Screen) {
 // narrationLines is the narration wrapped to an inner width w.
 func (s *LadderScreen) narrationLines(w int) []string {
 	if s.sel.arrow < 0 {
-		return nil
+		return wrap(s.opts.Notice, w-2)
 	}
 	return wrap(s.sel.note, w-2)
 }

@@ -25,6 +25,7 @@ const minRedraw = 8 * time.Millisecond
 // ScreenOptions configures a LadderScreen.
 type ScreenOptions struct {
 	Title    string            // banner title, composed by the caller
+	Notice   string            // the scenario's "what to notice" line: the narration until a packet is selected
 	Lang     narrate.Lang      // language of every text
 	Speed    float64           // 1.0 = one arrow per 0.8 s; 2 = twice as fast
 	Raw      bool              // start with raw sequence numbers
@@ -289,7 +290,7 @@ func (s *LadderScreen) sync() {
 	row := s.layout.Row(s.layout.ArrowRow(k))
 	s.sel.ev = s.tl.At(row.Event)
 	s.sel.info = s.layout.Info(row)
-	s.sel.note = s.embed.noteFor(k, narrate.Explain(s.lang, &s.sel.ev, s.sel.info, narrate.NumbersFor(s.raw)))
+	s.sel.note = s.embed.noteFor(k, withCalls(s.lang, s.layout, s.tl.At, k, narrate.Explain(s.lang, &s.sel.ev, s.sel.info, narrate.NumbersFor(s.raw))))
 	if s.store != nil {
 		if pkt, ok := s.store.Frame(s.sel.ev.Seg.Frame); ok {
 			s.sel.data = append([]byte(nil), pkt.Data...)

@@ -1,12 +1,15 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/handshake-viz/handshake-viz/session/exchange"
 	"github.com/handshake-viz/handshake-viz/session/narrate"
 	"github.com/handshake-viz/handshake-viz/ui"
 )
@@ -25,27 +28,50 @@ type demoOptions struct {
 	lang     string
 	recorded bool
 	teach    teachOptions
+	scenario string
+	wire     wireFlags
 
-	language narrate.Lang // parsed from lang
+	language narrate.Lang       // parsed from lang
+	sc       *exchange.Scenario // parsed from scenario
 }
+
+// wireFlags are free play on the lossy wire: --loss, --delay, --seed and
+// --syn-retries.
+type wireFlags struct {
+	loss       float64
+	delay      time.Duration
+	seed       uint64
+	synRetries int
+}
+
+// set reports whether any wire flag was given.
+func (w wireFlags) set() bool { return w.loss != 0 || w.delay != 0 || w.seed != 0 || w.synRetries != 0 }
 
 func newDemoCmd(ios streams, o *demoOptions) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Run a real client/server exchange on loopback, capture it and animate it",
-		Long: `Runs the classic loop server and client on 127.0.0.1: the client sends each
+		Long: `Runs a scenario of the library (handshake-viz scenarios lists them; the
+default is loop, the homework) with the kernel's own TCP, captures every packet
+and animates it, with the program's socket calls on each end's lifeline.
+
+loop runs the classic loop server and client on 127.0.0.1: the client sends each
 message, the server echoes it, until the client sends "##"; then both close and
 the server waits for the next client. Every packet is captured on lo and drawn
 as an arrow on a ladder with the TCP state of both ends, the header bytes by
 layer and a plain-words explanation.
 
-Capturing needs CAP_NET_RAW (run with sudo). Without it, demo says so and plays
-a recorded exchange that ships inside the binary.`,
+Capturing needs CAP_NET_RAW (run with sudo). Without it, demo runs live inside
+a new user and network namespace where the kernel allows that ("live (user
+namespace)"), and only where it does not, says so and plays a recorded
+exchange that ships inside the binary. Scenarios on the lossy wire need root.`,
 		Example: `  sudo handshake-viz demo
   sudo handshake-viz demo -m hi -m there --clients 2 --speed 2
   sudo handshake-viz demo --no-tui
   sudo handshake-viz demo --json | jq .
-  sudo handshake-viz demo --write exchange.pcapng`,
+  sudo handshake-viz demo --write exchange.pcapng
+  sudo handshake-viz demo --scenario refused --no-tui
+  sudo handshake-viz demo --scenario lost-syn --lang zh`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := o.validate(); err != nil {
@@ -66,6 +92,11 @@ a recorded exchange that ships inside the binary.`,
 	f.BoolVar(&o.raw, "raw", false, "show raw sequence numbers instead of relative ones")
 	f.StringVar(&o.lang, "lang", "en", "language of the explanations: en or zh")
 	f.BoolVar(&o.recorded, "recorded", false, "play the recorded exchange shipped in the binary instead of capturing")
+	f.StringVar(&o.scenario, "scenario", exchange.ScenarioLoop, "the scenario to run (handshake-viz scenarios lists them)")
+	f.Float64Var(&o.wire.loss, "loss", 0, "lossy wire: drop each packet with this probability (0 to 1)")
+	f.DurationVar(&o.wire.delay, "delay", 0, "lossy wire: delay every packet by this much (e.g. 50ms)")
+	f.Uint64Var(&o.wire.seed, "seed", 0, "lossy wire: seed of --loss (the same seed drops the same packets)")
+	f.IntVar(&o.wire.synRetries, "syn-retries", 0, "SYN retransmissions before connect gives up (TCP_SYNCNT; 0 is the scenario's)")
 	o.teach.addFlags(cmd)
 	return cmd
 }
@@ -102,8 +133,32 @@ func (o *demoOptions) validate() error {
 			return fmt.Errorf("--write %s: the file exists; choose another name, or add --force to replace it", o.write)
 		}
 	}
+	sc, err := exchange.Lookup(o.scenario)
+	if err != nil {
+		return fmt.Errorf("--scenario: %w", err)
+	}
+	o.sc = sc
+	if err := o.wire.validate(); err != nil {
+		return err
+	}
+	if o.recorded && sc.Name != exchange.ScenarioLoop {
+		return errors.New(narrate.Text(o.language, "demo.scenario.recorded"))
+	}
 	if o.recorded && (o.port != 0 || o.clients != 1 || len(o.messages) > 0 || o.write != "") {
 		return fmt.Errorf("--recorded plays the shipped exchange: it takes no --port, --clients, --message or --write")
+	}
+	return nil
+}
+
+// validate checks the ranges of the wire flags.
+func (w wireFlags) validate() error {
+	switch {
+	case w.loss < 0 || w.loss > 1:
+		return fmt.Errorf("--loss %g is out of range: use 0 to 1 (0.1 drops one packet in ten)", w.loss)
+	case w.delay < 0:
+		return fmt.Errorf("--delay %v is negative: use 0 or more (e.g. 50ms)", w.delay)
+	case w.synRetries < 0 || w.synRetries > 127:
+		return fmt.Errorf("--syn-retries %d is out of range: use 1 to 127 (0 for the scenario's)", w.synRetries)
 	}
 	return nil
 }

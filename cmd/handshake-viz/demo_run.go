@@ -35,6 +35,10 @@ type demoRun struct {
 	tl       *session.Timeline
 	store    *capture.MemoryStore
 	title    string
+	notice   string // the scenario's "what to notice" line ("" when recorded)
+	scenario string // the scenario's name
+	source   string // "live capture on lo", "live (user namespace)", …
+	capture  string // where: "lo", "lossy wire"
 	recorded bool
 	drops    func() uint64
 	done     chan feedResult // the feed's result, once
@@ -62,72 +66,120 @@ func runDemo(ctx context.Context, ios streams, o *demoOptions) error {
 	return present(ctx, cancel, ios, o, run)
 }
 
-// startLive binds the server, arms the capture on lo, drops privileges and
-// starts the exchange. Without capture rights it says so in one line and
-// falls back to the recorded exchange.
+// startLive opens the scenario's sockets and its capture (exchange.Start),
+// drops privileges and starts the exchange. Without capture rights it runs
+// the demo again inside a user namespace where the kernel allows it
+// (userns_linux.go), else says why in one line and falls back to the
+// recorded exchange.
 func startLive(ctx context.Context, ios streams, o *demoOptions) (*demoRun, error) {
-	ex, err := exchange.New(exchange.Options{
-		Host:     "127.0.0.1",
+	source := narrate.Text(o.language, "demo.source.live")
+	if inUserNS() {
+		source = narrate.Text(o.language, "demo.source.userns")
+		if err := loopbackUp(); err != nil {
+			return fallback(ctx, ios, o, err.Error())
+		}
+	}
+	if !capture.HasCapNetRaw() {
+		if needsWire(o.sc) {
+			return nil, errors.New(narrate.Text(o.language, "demo.wire.userns", o.sc.Name))
+		}
+		if o.wire.loss > 0 || o.wire.delay > 0 {
+			return nil, errors.New(narrate.Text(o.language, "demo.wire.flags.userns"))
+		}
+		if !inUserNS() && userNSAllowed() {
+			code, err := runInUserNS(ctx, ios)
+			if err == nil {
+				return nil, &exitError{code: code}
+			}
+			return fallback(ctx, ios, o, narrate.Text(o.language, "demo.userns.refused", err))
+		}
+	}
+	calls := feed.NewCalls()
+	run := &demoRun{
+		tl:       session.NewTimeline(),
+		store:    capture.NewMemoryStore(),
+		done:     make(chan feedResult, 1),
+		exchange: make(chan error, 1),
+		scenario: o.sc.Name,
+		source:   source,
+	}
+	opts := exchange.Options{
+		Scenario: o.sc,
 		Port:     o.port,
 		Messages: o.exchangeMessages(),
 		Clients:  o.clients,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("start the loop server: %w", err)
+		Calls:    calls,
+		Trace:    run.tl,
 	}
-	live, err := capture.OpenLive(capture.LiveConfig{Interface: "lo", Port: uint16(ex.Port())})
+	if err := o.wire.apply(o.language, &opts); err != nil {
+		return nil, err
+	}
+	st, err := exchange.Start(ctx, opts)
 	if err != nil {
-		ex.Close()
+		if !errors.Is(err, os.ErrPermission) {
+			return nil, fmt.Errorf("start scenario %s: %w", o.sc.Name, err)
+		}
 		if o.write != "" {
 			return nil, fmt.Errorf("--write needs a live capture: %w", err)
 		}
-		fmt.Fprintln(ios.err, "handshake-viz: "+narrate.Text(o.language, "demo.fallback", err))
-		return startRecorded(ctx, o)
+		return fallback(ctx, ios, o, err.Error())
 	}
-	// The capture socket and the listener are open: give up root now, so
+	// The capture and the server's sockets are open: give up root now, so
 	// files written from here on belong to the invoking user.
 	if _, _, _, err := capture.DropPrivileges(); err != nil {
-		live.Close()
-		ex.Close()
+		st.Close()
 		return nil, fmt.Errorf("drop root privileges after opening the capture: %w", err)
 	}
 	save, closeSave, err := openWrite(o.write)
 	if err != nil {
-		live.Close()
-		ex.Close()
+		st.Close()
 		return nil, err
 	}
-	run := &demoRun{
-		tl:    session.NewTimeline(),
-		store: capture.NewMemoryStore(),
-		title: narrate.Text(o.language, "demo.title.live", ex.Port()),
-		drops: func() uint64 {
-			st, err := live.Stats()
-			if err != nil {
-				return 0
-			}
-			return st.Drops
-		},
-		done:     make(chan feedResult, 1),
-		exchange: make(chan error, 1),
+	if st.Where == exchange.OnWire {
+		run.source = narrate.Text(o.language, "demo.source.wire")
 	}
+	run.capture = st.Where.String()
+	run.title = narrate.Text(o.language, "demo.title.scenario", o.sc.Name, run.source, st.Exchange.Addr())
+	run.notice = narrate.Text(o.language, narrate.Key(o.sc.NoticeKey()))
+	run.drops = st.Drops
 	go func() {
-		res, err := feed.Run(ctx, live, feed.Options{Timeline: run.tl, Store: run.store, Save: save})
+		res, err := feed.Run(ctx, st.Source, feed.Options{Timeline: run.tl, Store: run.store, Save: save, Calls: calls})
 		if cerr := closeSave(); err == nil && cerr != nil {
 			err = cerr
 		}
 		run.done <- feedResult{res, err}
 	}()
 	go func() {
-		defer ex.Close()
-		defer live.Close() // ends the feed
-		err := ex.Run(ctx)
+		defer st.Close() // ends the feed
+		err := st.Exchange.Run(ctx)
 		if err == nil {
-			waitAllClosed(ctx, run.tl, o.clients)
+			wctx, cancel := context.WithTimeout(ctx, settleTimeout)
+			_ = exchange.WaitCaptured(wctx, run.tl, st.Stats) // a lagging capture ends at the timeout
+			cancel()
 		}
 		run.exchange <- err
 	}()
 	return run, nil
+}
+
+// fallback says in one line why the demo cannot capture and plays the
+// recorded exchange; flags the recording cannot honour are named.
+func fallback(ctx context.Context, ios streams, o *demoOptions, why string) (*demoRun, error) {
+	fmt.Fprintln(ios.err, "handshake-viz: "+narrate.Text(o.language, "demo.fallback", why))
+	if o.sc.Name != exchange.ScenarioLoop || o.clients != 1 || len(o.messages) > 0 {
+		fmt.Fprintln(ios.err, "handshake-viz: "+narrate.Text(o.language, "demo.userns.ignored"))
+	}
+	return startRecorded(ctx, o)
+}
+
+// apply puts the wire flags into the exchange's options. This build's
+// exchange has no lossy-wire options yet: the flags are refused in one
+// line rather than ignored.
+func (w wireFlags) apply(lang narrate.Lang, _ *exchange.Options) error {
+	if w.set() {
+		return errors.New(narrate.Text(lang, "demo.wire.flags"))
+	}
+	return nil
 }
 
 // startRecorded plays the exchange shipped in the binary through the same
@@ -150,27 +202,6 @@ func startRecorded(ctx context.Context, o *demoOptions) (*demoRun, error) {
 		run.done <- feedResult{res, err}
 	}()
 	return run, nil
-}
-
-// waitAllClosed returns once the timeline shows `want` connections whose
-// last packet left both ends closed (CLOSED or TIME-WAIT), or after
-// settleTimeout: the exchange has ended, only the capture may lag.
-func waitAllClosed(ctx context.Context, tl *session.Timeline, want int) {
-	deadline := time.NewTimer(settleTimeout)
-	defer deadline.Stop()
-	for {
-		changed := tl.Changed()
-		if tl.ClosedStreams() >= want {
-			return
-		}
-		select {
-		case <-changed:
-		case <-deadline.C:
-			return
-		case <-ctx.Done():
-			return
-		}
-	}
 }
 
 // openWrite opens the --write file as pcapng (after privileges were
@@ -206,8 +237,16 @@ func present(ctx context.Context, cancel context.CancelFunc, ios streams, o *dem
 		var jw *ui.JSONWriter
 		if o.json {
 			jw = ui.NewJSONWriter(ios.out, o.language, o.raw)
+			if !run.recorded {
+				if err := jw.WriteSource(ui.JSONSource{Scenario: run.scenario, Source: run.sourceID(), Capture: run.capture, Notice: run.notice}); err != nil {
+					return err
+				}
+			}
 			write = func(ev session.Event) error { return jw.WriteEvent(ev, streamOf(run.tl, ev)) }
 		} else {
+			if run.notice != "" {
+				fmt.Fprintf(ios.out, "%s\n%s\n\n", run.title, narrate.Text(o.language, "demo.notice", run.notice))
+			}
 			tw := ladder.NewTextWriter(ios.out, o.language, o.raw)
 			write = func(ev session.Event) error { return tw.Write(ev, streamOf(run.tl, ev)) }
 		}
@@ -240,6 +279,7 @@ func present(ctx context.Context, cancel context.CancelFunc, ios streams, o *dem
 	default:
 		err := ui.RunLadder(ctx, run.tl, run.store, ui.ScreenOptions{
 			Title:    run.title,
+			Notice:   noticeLine(o.language, run.notice),
 			Lang:     o.language,
 			Speed:    o.speed,
 			Raw:      o.raw,
@@ -259,6 +299,23 @@ func present(ctx context.Context, cancel context.CancelFunc, ios streams, o *dem
 	}
 }
 
+// sourceID is the run's source in --json, the same in every language:
+// "live" or "live (user namespace)".
+func (r *demoRun) sourceID() string {
+	if inUserNS() {
+		return "live (user namespace)"
+	}
+	return "live"
+}
+
+// noticeLine is the "What to notice: …" line, "" without a notice.
+func noticeLine(lang narrate.Lang, notice string) string {
+	if notice == "" {
+		return ""
+	}
+	return narrate.Text(lang, "demo.notice", notice)
+}
+
 // exchangeErr waits for the live exchange to end and returns why it failed,
 // if it did; a recorded run has no exchange. Cancellation (q, Ctrl-C) is
 // not a failure.
@@ -270,10 +327,15 @@ func (r *demoRun) exchangeErr() error {
 	if err == nil || errors.Is(err, context.Canceled) {
 		return nil
 	}
-	return fmt.Errorf("the loopback exchange failed: %w", err)
+	return fmt.Errorf("the exchange of scenario %s failed: %w", r.scenario, err)
 }
 
 // streamOf returns the StreamInfo of an event's connection or flow.
+// A socket call belongs to its TCP stream.
 func streamOf(tl *session.Timeline, ev session.Event) session.StreamInfo {
-	return tl.StreamInfo(ev.Kind, ev.Stream)
+	kind := ev.Kind
+	if kind == session.KindCall {
+		kind = session.KindSegment
+	}
+	return tl.StreamInfo(kind, ev.Stream)
 }

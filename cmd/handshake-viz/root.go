@@ -22,7 +22,8 @@ func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
   sudo handshake-viz demo        run a real client/server exchange on loopback,
                                  capture it and animate it
   handshake-viz open FILE        browse the connections of a pcap/pcapng file
-  handshake-viz analyze FILE...  one line per TCP stream, or --json for scripts`,
+  handshake-viz analyze FILE...  one line per TCP stream, or --json for scripts
+  handshake-viz scenarios        the scenarios demo --scenario NAME runs`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
@@ -35,6 +36,7 @@ func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		newAnalyzeCmd(ios, &analyzeOptions{}),
 		newExplainCmd(ios, &explainOptions{}),
 		newQuizCmd(ios, &quizOptions{}),
+		newScenariosCmd(ios, &scenariosOptions{}),
 	)
 	return root
 }

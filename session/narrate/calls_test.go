@@ -1,0 +1,31 @@
+package narrate
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/handshake-viz/handshake-viz/session"
+)
+
+func TestExplainCallSaysWhyConnectAndAcceptReturnWhenTheyDo(t *testing.T) {
+	for _, tc := range []struct {
+		call session.Call
+		want string
+	}{
+		{session.Call{Side: session.FromClient, Call: session.CallConnect, Phase: session.CallReturn, Result: "ok"}, "SYN-ACK has arrived"},
+		{session.Call{Side: session.FromServer, Call: session.CallAccept, Phase: session.CallReturn, Result: "ok"}, "third ACK"},
+		{session.Call{Side: session.FromClient, Call: session.CallConnect, Phase: session.CallReturn, Result: "ECONNREFUSED"}, "connect() fails on the client with ECONNREFUSED"},
+		{session.Call{Side: session.FromServer, Call: session.CallRecv, Phase: session.CallReturn, Result: "ok", Bytes: 5}, "recv() returns on the server: 5 bytes"},
+		{session.Call{Side: session.FromServer, Call: session.CallRecv, Phase: session.CallReturn, Result: "ok"}, "peer's FIN arrived"},
+		{session.Call{Side: session.FromClient, Call: session.CallSend, Phase: session.CallEnter}, "The client calls send()"},
+		{session.Call{Side: session.FromServer, Call: session.CallClose, Phase: session.CallEnter}, "The server calls close(): its kernel sends a FIN"},
+	} {
+		ev := session.Event{Kind: session.KindCall, Call: tc.call}
+		if got := ExplainCall(English, &ev); !strings.Contains(got, tc.want) {
+			t.Errorf("%v %v %v: %q, want it to say %q", tc.call.Side, tc.call.Call, tc.call.Phase, got, tc.want)
+		}
+		if zh := ExplainCall(Chinese, &ev); zh == "" || zh == ExplainCall(English, &ev) || strings.Contains(zh, "%!") {
+			t.Errorf("%v %v: Chinese narration %q", tc.call.Call, tc.call.Phase, zh)
+		}
+	}
+}

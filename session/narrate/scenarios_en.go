@@ -1,0 +1,62 @@
+package narrate
+
+// enScenarios holds the texts of `handshake-viz scenarios`, of `demo
+// --scenario` (the "what to notice" line, the run's source), the loop
+// entry's keys, the narration of the program's own socket calls and the
+// tcp-vs-udp comparison table. Other scenarios' line and notice keys live
+// with their entries' texts (scenarios_*_en.go).
+var enScenarios = map[Key]string{
+	"scenario.loop.line":   "The homework: the client sends hello and world, the server echoes each, ## ends the turn; a three-way handshake and a four-way close.",
+	"scenario.loop.notice": "Notice where the socket calls fall between the packets: connect() returns once the SYN-ACK has arrived, accept() once the third ACK has, and the client, which closes first, ends in TIME-WAIT.",
+
+	"scenarios.head.name":       "NAME",
+	"scenarios.head.proto":      "PROTO",
+	"scenarios.head.needs":      "NEEDS",
+	"scenarios.head.line":       "WHAT IT SHOWS",
+	"scenarios.needs.lo":        "lo",
+	"scenarios.needs.wire":      "wire",
+	"scenarios.legend.lo":       "lo: runs on loopback; needs CAP_NET_RAW (sudo), or runs in an unprivileged user namespace.",
+	"scenarios.legend.wire":     "wire: runs through the lossy wire (two network namespaces joined by TUN devices); needs root (CAP_SYS_ADMIN and CAP_NET_ADMIN).",
+	"scenarios.legend.run":      "Run one: sudo handshake-viz demo --scenario NAME",
+	"scenarios.privileges.lo":   "CAP_NET_RAW, or an unprivileged user namespace",
+	"scenarios.privileges.wire": "root: CAP_SYS_ADMIN and CAP_NET_ADMIN",
+
+	"demo.notice":             "What to notice: %[1]s",
+	"demo.title.scenario":     "handshake-viz demo · %[1]s · %[2]s, %[3]s",
+	"demo.source.live":        "live capture on lo",
+	"demo.source.userns":      "live (user namespace)",
+	"demo.source.wire":        "live capture on the lossy wire",
+	"demo.userns.refused":     "no CAP_NET_RAW to capture on lo (run with sudo), and %[1]v",
+	"demo.userns.ignored":     "the recorded exchange is the loop scenario with one client: --scenario, -m and --clients are ignored",
+	"demo.wire.userns":        "scenario %[1]s needs the lossy wire, whose TUN devices need root (/dev/net/tun is root-only): run it with sudo",
+	"demo.wire.flags":         "--loss, --delay, --seed and --syn-retries need the lossy wire, which this build's exchange does not offer yet: drop them",
+	"demo.wire.flags.userns":  "--loss and --delay run on the lossy wire, whose TUN devices need root (/dev/net/tun is root-only): run with sudo",
+	"demo.scenario.recorded":  "--recorded plays the shipped loop exchange: it takes no --scenario",
+	"call.enter":              "The %[1]s calls %[2]s().",
+	"call.return.ok":          "%[2]s() returns on the %[1]s: ok.",
+	"call.return.bytes":       "%[2]s() returns on the %[1]s: %[3]d bytes.",
+	"call.return.eof":         "recv() returns 0 on the %[1]s: the peer's FIN arrived, no more data will come.",
+	"call.return.err":         "%[2]s() fails on the %[1]s with %[3]s.",
+	"call.connect.enter":      "The client calls connect(): its kernel sends the SYN, and the call waits for the handshake.",
+	"call.connect.return":     "connect() returns on the client: the SYN-ACK has arrived and its ACK is sent, the client is ESTABLISHED.",
+	"call.accept.enter":       "The server calls accept(): it waits for a connection that has finished its handshake.",
+	"call.accept.return":      "accept() returns on the server: the third ACK of the handshake has arrived, the connection leaves the accept queue.",
+	"call.close.enter":        "The %[1]s calls close(): its kernel sends a FIN after any data still queued.",
+	"call.shutdown.enter":     "The %[1]s calls shutdown(SHUT_WR): its kernel sends a FIN, but it can still receive.",
+	"compare.title":           "TCP vs UDP, same messages, measured in this run",
+	"compare.head.what":       "",
+	"compare.head.tcp":        "TCP",
+	"compare.head.udp":        "UDP",
+	"compare.packets":         "packets",
+	"compare.header-bytes":    "header bytes (IP + TCP/UDP)",
+	"compare.payload-bytes":   "payload bytes",
+	"compare.first-data":      "time to first data byte",
+	"compare.handshake":       "handshake, ACKs, close",
+	"compare.handshake.tcp":   "yes",
+	"compare.handshake.udp":   "none",
+	"compare.unknown":         "–",
+	"compare.ladder.tcp":      "TCP stream %[1]d",
+	"compare.ladder.udp":      "UDP flow %[1]d",
+	"compare.ladder.none.tcp": "no TCP stream yet",
+	"compare.ladder.none.udp": "no UDP flow yet",
+}
