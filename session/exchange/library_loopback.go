@@ -6,5 +6,6 @@ package exchange
 func loopbackScenarios() []*Scenario {
 	return []*Scenario{
 		{Name: ScenarioLoop, Play: playLoop, Signature: sigLoop},
+		{Name: "refused", NoListen: true, Clients: 1, Play: playRefused, Signature: sigRefused},
 	}
 }

@@ -126,8 +126,8 @@ func checksText(cks []arrowCheck) string {
 // wire, not arrived at e) and returns the states it infers at the end, by
 // wire.End: e's state when its kernel was read after arrow k, having sent
 // up to arrow j.
-func inferredAfter(cks []arrowCheck, k, j int, e wire.End) [2]string {
-	tr := session.NewTracker()
+func inferredAfter(cks []arrowCheck, k, j int, e wire.End, topts session.TrackerOptions) [2]string {
+	tr := session.NewTrackerWith(topts)
 	var out [2]string
 	for i := 0; i <= j && i < len(cks); i++ {
 		if i > k && cks[i].from != e {
@@ -149,6 +149,13 @@ func inferredAfter(cks []arrowCheck, k, j int, e wire.End) [2]string {
 // the last of those packets.
 func compareStates(t *testing.T, cks []arrowCheck) (ahead int) {
 	t.Helper()
+	return compareStatesWith(t, cks, session.TrackerOptions{})
+}
+
+// compareStatesWith is compareStates with a Tracker that knows topts (a
+// scenario's port known to have no listener).
+func compareStatesWith(t *testing.T, cks []arrowCheck, topts session.TrackerOptions) (ahead int) {
+	t.Helper()
 	var bad []string
 	var sent [2]int // arrows so far, by sender
 	for k, ck := range cks {
@@ -168,7 +175,7 @@ func compareStates(t *testing.T, cks []arrowCheck) (ahead int) {
 					continue
 				}
 			}
-			got := inferredAfter(cks, k, at, e)[e]
+			got := inferredAfter(cks, k, at, e, topts)[e]
 			if got == ck.kernel[e] {
 				continue
 			}

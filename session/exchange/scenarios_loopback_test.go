@@ -1,0 +1,89 @@
+//go:build linux
+
+package exchange_test
+
+import (
+	"context"
+	"net/netip"
+	"testing"
+	"time"
+
+	"github.com/handshake-viz/handshake-viz/capture/wire"
+	"github.com/handshake-viz/handshake-viz/session"
+	"github.com/handshake-viz/handshake-viz/session/exchange"
+	"github.com/handshake-viz/handshake-viz/session/feed"
+)
+
+// steppedWait bounds one scenario through the stepped wire.
+const steppedWait = 30 * time.Second
+
+// endsIn is a stepped run's end: the last arrow leaves the client and the
+// server in these kernel states, and nothing either end sent is still to
+// be delivered.
+func endsIn(client, server string) func([]arrowCheck) bool {
+	return func(cks []arrowCheck) bool {
+		if len(cks) == 0 {
+			return false
+		}
+		last := cks[len(cks)-1]
+		return last.kernel[wire.Client] == client && last.kernel[wire.Server] == server && last.ahead == [2]int{}
+	}
+}
+
+// steppedScenario plays a scenario through a stepped PassAll wire (its
+// packets captured from the wire into the run's trace, for the scenarios
+// that wait on it), waits until done holds for the arrows, and checks that
+// the inferred state of both ends equals the kernel's at every arrow. It
+// returns the arrows and the trace.
+func steppedScenario(t *testing.T, name string, opts exchange.Options, done func([]arrowCheck) bool) ([]arrowCheck, exchange.Trace) {
+	t.Helper()
+	sc, err := exchange.Lookup(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, c := openSteppedWire(t, nil)
+	tl := session.NewTimeline()
+	opts.Scenario, opts.Network, opts.Trace = sc, exchange.WireNetwork{Wire: w}, tl
+	ex, err := exchange.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var topts session.TrackerOptions
+	if sc.NoListen {
+		topts.NoListener = []netip.AddrPort{ex.Addr()}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), steppedWait)
+	defer cancel()
+	fed := make(chan error, 1)
+	go func() {
+		_, err := feed.Run(ctx, w, feed.Options{Timeline: tl, Tracker: topts})
+		fed <- err
+	}()
+	runErr := ex.Run(ctx)
+	cks, waitErr := c.waitFor(ctx, done)
+	ex.Close()
+	w.Close()
+	<-fed
+	if runErr != nil {
+		t.Fatalf("Run through the stepped wire: %v", runErr)
+	}
+	if waitErr != nil {
+		t.Fatal(waitErr)
+	}
+	compareStatesWith(t, cks, topts)
+	if t.Failed() {
+		t.Logf("arrows:\n%s", checksText(cks))
+	}
+	return cks, exchange.Trace{Events: tl.Slice(0, tl.Len()), Server: ex.Addr()}
+}
+
+func TestScenarioRefusedIsSYNThenRSTAndConnectReturnsECONNREFUSED(t *testing.T) {
+	run := checkScenario(t, "refused", exchange.Options{})
+	if n := len(run.tr.Segments()); n != 2 {
+		t.Errorf("%d segments on lo, want 2", n)
+	}
+	cks, _ := steppedScenario(t, "refused", exchange.Options{}, endsIn(exchange.StateClosed, exchange.StateClosed))
+	if len(cks) != 2 {
+		t.Errorf("%d arrows through the wire, want 2 (SYN, RST):\n%s", len(cks), checksText(cks))
+	}
+}
