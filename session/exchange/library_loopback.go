@@ -7,5 +7,6 @@ func loopbackScenarios() []*Scenario {
 	return []*Scenario{
 		{Name: ScenarioLoop, Play: playLoop, Signature: sigLoop},
 		{Name: "refused", NoListen: true, Clients: 1, Play: playRefused, Signature: sigRefused},
+		{Name: "abort", Clients: 1, Play: playAbort, Signature: sigAbort},
 	}
 }

@@ -4,7 +4,9 @@ package exchange_test
 
 import (
 	"context"
+	"fmt"
 	"net/netip"
+	"strings"
 	"testing"
 	"time"
 
@@ -79,6 +81,7 @@ func steppedScenario(t *testing.T, name string, opts exchange.Options, done func
 
 func TestScenarioRefusedIsSYNThenRSTAndConnectReturnsECONNREFUSED(t *testing.T) {
 	run := checkScenario(t, "refused", exchange.Options{})
+	logLadder(t, run.tr)
 	if n := len(run.tr.Segments()); n != 2 {
 		t.Errorf("%d segments on lo, want 2", n)
 	}
@@ -86,4 +89,26 @@ func TestScenarioRefusedIsSYNThenRSTAndConnectReturnsECONNREFUSED(t *testing.T) 
 	if len(cks) != 2 {
 		t.Errorf("%d arrows through the wire, want 2 (SYN, RST):\n%s", len(cks), checksText(cks))
 	}
+}
+
+func TestScenarioAbortSendsRSTNotFINAndThePeersRecvGetsECONNRESET(t *testing.T) {
+	logLadder(t, checkScenario(t, "abort", exchange.Options{}).tr)
+	steppedScenario(t, "abort", exchange.Options{}, endsIn(exchange.StateClosed, exchange.StateClosed))
+}
+
+// logLadder logs a trace as one line per event: the measured signature.
+func logLadder(t *testing.T, tr exchange.Trace) {
+	t.Helper()
+	var b strings.Builder
+	for _, ev := range tr.Events {
+		switch ev.Kind {
+		case session.KindCall:
+			if ev.Call.Phase == session.CallReturn {
+				fmt.Fprintf(&b, "  %v %v() -> %s %d\n", ev.Call.Side, ev.Call.Call, ev.Call.Result, ev.Call.Bytes)
+			}
+		default:
+			fmt.Fprintf(&b, "  %v [%v] len %d win %d  %v / %v %v\n", ev.From, ev.Seg.Flags, ev.Seg.PayloadLen, ev.Seg.Window, ev.Client, ev.Server, ev.Analysis.Names())
+		}
+	}
+	t.Logf("ladder (calls at their return):\n%s", b.String())
 }
