@@ -8,5 +8,6 @@ func loopbackScenarios() []*Scenario {
 		{Name: ScenarioLoop, Play: playLoop, Signature: sigLoop},
 		{Name: "refused", NoListen: true, Clients: 1, Play: playRefused, Signature: sigRefused},
 		{Name: "abort", Clients: 1, Play: playAbort, Signature: sigAbort},
+		{Name: "half-close", Clients: 1, Play: playHalfClose, Signature: sigHalfClose},
 	}
 }

@@ -112,3 +112,8 @@ func logLadder(t *testing.T, tr exchange.Trace) {
 	}
 	t.Logf("ladder (calls at their return):\n%s", b.String())
 }
+
+func TestScenarioHalfCloseServerSendsInCloseWaitAfterTheClientsShutdown(t *testing.T) {
+	logLadder(t, checkScenario(t, "half-close", exchange.Options{}).tr)
+	steppedScenario(t, "half-close", exchange.Options{}, endsIn("TIME-WAIT", exchange.StateClosed))
+}
