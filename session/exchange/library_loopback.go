@@ -9,5 +9,6 @@ func loopbackScenarios() []*Scenario {
 		{Name: "refused", NoListen: true, Clients: 1, Play: playRefused, Signature: sigRefused},
 		{Name: "abort", Clients: 1, Play: playAbort, Signature: sigAbort},
 		{Name: "half-close", Clients: 1, Play: playHalfClose, Signature: sigHalfClose},
+		{Name: "server-first", Clients: 1, Play: playServerFirst, Signature: sigServerFirst},
 	}
 }

@@ -117,3 +117,22 @@ func TestScenarioHalfCloseServerSendsInCloseWaitAfterTheClientsShutdown(t *testi
 	logLadder(t, checkScenario(t, "half-close", exchange.Options{}).tr)
 	steppedScenario(t, "half-close", exchange.Options{}, endsIn("TIME-WAIT", exchange.StateClosed))
 }
+
+func TestScenarioServerFirstServersFINFirstAndTheServerEndsInTimeWait(t *testing.T) {
+	run := checkScenario(t, "server-first", exchange.Options{})
+	logLadder(t, run.tr)
+	table, err := exchange.DiagStates(run.ex.Port())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tw := 0
+	for _, k := range table {
+		if k.State == "TIME-WAIT" && k.Local == run.ex.Addr() {
+			tw++
+		}
+	}
+	if tw != 1 {
+		t.Errorf("sock_diag after the run: %d TIME-WAIT sockets on the server's address %v, want 1: %v", tw, run.ex.Addr(), table)
+	}
+	steppedScenario(t, "server-first", exchange.Options{}, endsIn(exchange.StateClosed, "TIME-WAIT"))
+}
