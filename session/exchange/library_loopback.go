@@ -10,5 +10,6 @@ func loopbackScenarios() []*Scenario {
 		{Name: "abort", Clients: 1, Play: playAbort, Signature: sigAbort},
 		{Name: "half-close", Clients: 1, Play: playHalfClose, Signature: sigHalfClose},
 		{Name: "server-first", Clients: 1, Play: playServerFirst, Signature: sigServerFirst},
+		{Name: "fin3", Clients: 1, Play: playFIN3, Signature: sigFIN3},
 	}
 }

@@ -136,3 +136,8 @@ func TestScenarioServerFirstServersFINFirstAndTheServerEndsInTimeWait(t *testing
 	}
 	steppedScenario(t, "server-first", exchange.Options{}, endsIn(exchange.StateClosed, "TIME-WAIT"))
 }
+
+func TestScenarioFIN3ServersFINCarriesTheACKOfTheClientsFIN(t *testing.T) {
+	logLadder(t, checkScenario(t, "fin3", exchange.Options{}).tr)
+	steppedScenario(t, "fin3", exchange.Options{}, endsIn("TIME-WAIT", exchange.StateClosed))
+}
