@@ -11,5 +11,6 @@ func loopbackScenarios() []*Scenario {
 		{Name: "half-close", Clients: 1, Play: playHalfClose, Signature: sigHalfClose},
 		{Name: "server-first", Clients: 1, Play: playServerFirst, Signature: sigServerFirst},
 		{Name: "fin3", Clients: 1, Play: playFIN3, Signature: sigFIN3},
+		{Name: "time-wait", Clients: 1, Play: playTimeWait, Signature: sigTimeWait},
 	}
 }

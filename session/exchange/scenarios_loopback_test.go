@@ -5,11 +5,13 @@ package exchange_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"net/netip"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/handshake-viz/handshake-viz/capture"
 	"github.com/handshake-viz/handshake-viz/capture/wire"
 	"github.com/handshake-viz/handshake-viz/session"
 	"github.com/handshake-viz/handshake-viz/session/exchange"
@@ -140,4 +142,53 @@ func TestScenarioServerFirstServersFINFirstAndTheServerEndsInTimeWait(t *testing
 func TestScenarioFIN3ServersFINCarriesTheACKOfTheClientsFIN(t *testing.T) {
 	logLadder(t, checkScenario(t, "fin3", exchange.Options{}).tr)
 	steppedScenario(t, "fin3", exchange.Options{}, endsIn("TIME-WAIT", exchange.StateClosed))
+}
+
+func TestScenarioTimeWaitCountsDownThenAConnectFromTheBoundPortTakesOverThe4Tuple(t *testing.T) {
+	var readings []time.Duration
+	opts := exchange.Options{Hooks: exchange.Hooks{TimeWait: func(k exchange.KernelState) { readings = append(readings, k.TimeWaitLeft) }}}
+	run := checkScenario(t, "time-wait", opts)
+	logLadder(t, run.tr)
+	if len(readings) < 2 {
+		t.Fatalf("%d readings of the TIME-WAIT socket, want at least 2", len(readings))
+	}
+	first, last := readings[0], readings[len(readings)-1]
+	t.Logf("TIME-WAIT left, by sock_diag: %v first, %v last (%d readings)", first, last, len(readings))
+	if first <= 0 || first > time.Minute || last >= first {
+		t.Errorf("TIME-WAIT timer read %v then %v: want a countdown from at most 60s", first, last)
+	}
+	// A connect from a bound port takes over a TIME-WAIT whose connection
+	// used timestamps (net.ipv4.tcp_timestamps, on by default).
+	ts, err := os.ReadFile("/proc/sys/net/ipv4/tcp_timestamps")
+	if err != nil {
+		t.Fatal(err)
+	}
+	syn := func(ev *session.Event) bool { return ev.Seg.Flags == capture.SYN }
+	want := 2
+	if strings.TrimSpace(string(ts)) == "0" {
+		want = 1
+	}
+	if n := run.tr.Count(syn); n != want {
+		t.Errorf("tcp_timestamps=%s: %d SYNs, want %d", strings.TrimSpace(string(ts)), n, want)
+	}
+	if i := run.tr.Index(run.tr.Index(-1, syn), syn); i >= 0 {
+		fin := run.tr.Index(-1, exchange.HasFlag(session.FromClient, capture.FIN))
+		t.Logf("the new ISN is the old connection's next sequence number + %d", run.tr.Events[i].Seg.Seq-(run.tr.Events[fin].Seg.Seq+1))
+	}
+	cks, _ := steppedScenario(t, "time-wait", exchange.Options{}, func(cks []arrowCheck) bool {
+		return countSYNs(cks) == want && endsIn("TIME-WAIT", exchange.StateClosed)(cks)
+	})
+	if n := countSYNs(cks); n != want {
+		t.Errorf("through the wire: %d SYNs, want %d", n, want)
+	}
+}
+
+func countSYNs(cks []arrowCheck) int {
+	n := 0
+	for _, ck := range cks {
+		if ck.seg.Flags == capture.SYN {
+			n++
+		}
+	}
+	return n
 }
