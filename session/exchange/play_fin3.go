@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"time"
 
 	"github.com/handshake-viz/handshake-viz/capture"
 	"github.com/handshake-viz/handshake-viz/session"
@@ -34,13 +36,10 @@ func playFIN3(ctx context.Context, r *Run) error {
 			return err
 		}
 		ready <- struct{}{}
-		if err := sc.RecvEOF(); err != nil {
-			return fmt.Errorf("server: %w", err)
-		}
 		if err := sc.TCP().SetLinger(lingerSeconds); err != nil {
 			return fmt.Errorf("set SO_LINGER: %w", err)
 		}
-		return sc.Close()
+		return sc.recvEOFThenClose()
 	}, func(ctx context.Context) error {
 		cc, err := r.Dial(ctx)
 		if err != nil {
@@ -107,4 +106,40 @@ func sigFIN3(tr Trace) error {
 		return err
 	}
 	return tr.After(CallIs(s, session.CallClose, session.CallEnter), HasFlag(s, capture.FIN), "the server's close is called before its FIN+ACK")
+}
+
+// recvEOFThenClose reads the peer's FIN and closes at once: the kernel is
+// read only after the close, so that nothing delays it (the ACK of the
+// FIN is held back for the delayed-ACK timer, 40 ms at least on Linux; a
+// sock_diag dump on a busy host can take milliseconds). The calls are
+// recorded with the times they really returned at.
+func (c *Conn) recvEOFThenClose() error {
+	r := c.r
+	r.record(session.Call{Side: c.side, Call: session.CallRecv, Phase: session.CallEnter}, c.local, c.remote, session.KernelView{})
+	var one [1]byte
+	n, rerr := c.tcp.Read(one[:])
+	recvAt := time.Now().UnixNano()
+	c.closed = true
+	c.stop()
+	closeAt := time.Now().UnixNano()
+	cerr := c.tcp.Close()
+	closedAt := time.Now().UnixNano()
+	result := errnoName(rerr)
+	if errors.Is(rerr, io.EOF) {
+		result = "ok"
+	}
+	r.record(session.Call{Side: c.side, Call: session.CallRecv, Phase: session.CallReturn, Result: result, Bytes: n, TimeNS: recvAt}, c.local, c.remote, session.KernelView{})
+	r.record(session.Call{Side: c.side, Call: session.CallClose, Phase: session.CallEnter, TimeNS: closeAt}, c.local, c.remote, session.KernelView{})
+	var k session.KernelView
+	if r.recording() {
+		k = r.KernelView(c.ends())
+	}
+	r.record(session.Call{Side: c.side, Call: session.CallClose, Phase: session.CallReturn, Result: errnoName(cerr), TimeNS: closedAt}, c.local, c.remote, k)
+	if n > 0 || !errors.Is(rerr, io.EOF) {
+		return fmt.Errorf("wait for the peer's FIN: got %d bytes, %v", n, rerr)
+	}
+	if cerr != nil {
+		return fmt.Errorf("close: %w", cerr)
+	}
+	return nil
 }
