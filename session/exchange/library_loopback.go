@@ -12,5 +12,6 @@ func loopbackScenarios() []*Scenario {
 		{Name: "server-first", Clients: 1, Play: playServerFirst, Signature: sigServerFirst},
 		{Name: "fin3", Clients: 1, Play: playFIN3, Signature: sigFIN3},
 		{Name: "time-wait", Clients: 1, Play: playTimeWait, Signature: sigTimeWait},
+		{Name: "close-wait", Clients: 1, Play: playCloseWait, Signature: sigCloseWait},
 	}
 }

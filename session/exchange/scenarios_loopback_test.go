@@ -206,3 +206,9 @@ func countSYNs(cks []arrowCheck) int {
 	}
 	return n
 }
+
+func TestScenarioCloseWaitServerStaysInCloseWaitUntilItClosesThenCleansUp(t *testing.T) {
+	run := checkScenario(t, "close-wait", exchange.Options{})
+	logLadder(t, run.tr)
+	steppedScenario(t, "close-wait", exchange.Options{}, endsIn("TIME-WAIT", exchange.StateClosed))
+}
