@@ -13,5 +13,6 @@ func loopbackScenarios() []*Scenario {
 		{Name: "fin3", Clients: 1, Play: playFIN3, Signature: sigFIN3},
 		{Name: "time-wait", Clients: 1, Play: playTimeWait, Signature: sigTimeWait},
 		{Name: "close-wait", Clients: 1, Play: playCloseWait, Signature: sigCloseWait},
+		{Name: "backlog", Clients: backlogClients, Backlog: 1, Play: playBacklog, Signature: sigBacklog},
 	}
 }
