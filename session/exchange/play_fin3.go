@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"time"
 
 	"github.com/handshake-viz/handshake-viz/capture"
 	"github.com/handshake-viz/handshake-viz/session"
@@ -111,30 +110,28 @@ func sigFIN3(tr Trace) error {
 // recvEOFThenClose reads the peer's FIN and closes at once: the kernel is
 // read only after the close, so that nothing delays it (the ACK of the
 // FIN is held back for the delayed-ACK timer, 40 ms at least on Linux; a
-// sock_diag dump on a busy host can take milliseconds). The calls are
-// recorded with the times they really returned at.
+// sock_diag dump on a busy host can take milliseconds); the recv's
+// return is recorded without the kernel's view.
 func (c *Conn) recvEOFThenClose() error {
 	r := c.r
 	r.record(session.Call{Side: c.side, Call: session.CallRecv, Phase: session.CallEnter}, c.local, c.remote, session.KernelView{})
 	var one [1]byte
 	n, rerr := c.tcp.Read(one[:])
-	recvAt := time.Now().UnixNano()
-	c.closed = true
-	c.stop()
-	closeAt := time.Now().UnixNano()
-	cerr := c.tcp.Close()
-	closedAt := time.Now().UnixNano()
 	result := errnoName(rerr)
 	if errors.Is(rerr, io.EOF) {
 		result = "ok"
 	}
-	r.record(session.Call{Side: c.side, Call: session.CallRecv, Phase: session.CallReturn, Result: result, Bytes: n, TimeNS: recvAt}, c.local, c.remote, session.KernelView{})
-	r.record(session.Call{Side: c.side, Call: session.CallClose, Phase: session.CallEnter, TimeNS: closeAt}, c.local, c.remote, session.KernelView{})
+	// Recording takes microseconds; reading the kernel would take more.
+	r.record(session.Call{Side: c.side, Call: session.CallRecv, Phase: session.CallReturn, Result: result, Bytes: n}, c.local, c.remote, session.KernelView{})
+	c.closed = true
+	c.stop()
+	r.record(session.Call{Side: c.side, Call: session.CallClose, Phase: session.CallEnter}, c.local, c.remote, session.KernelView{})
+	cerr := c.tcp.Close()
 	var k session.KernelView
 	if r.recording() {
 		k = r.KernelView(c.ends())
 	}
-	r.record(session.Call{Side: c.side, Call: session.CallClose, Phase: session.CallReturn, Result: errnoName(cerr), TimeNS: closedAt}, c.local, c.remote, k)
+	r.record(session.Call{Side: c.side, Call: session.CallClose, Phase: session.CallReturn, Result: errnoName(cerr)}, c.local, c.remote, k)
 	if n > 0 || !errors.Is(rerr, io.EOF) {
 		return fmt.Errorf("wait for the peer's FIN: got %d bytes, %v", n, rerr)
 	}

@@ -129,9 +129,12 @@ func checksText(cks []arrowCheck) string {
 func inferredAfter(cks []arrowCheck, k, j int, e wire.End, topts session.TrackerOptions) [2]string {
 	tr := session.NewTrackerWith(topts)
 	// By stream: with several connections between the two ends, the
-	// states asked for are those of arrow k's connection.
+	// states asked for are those of arrow k's 4-tuple — its newest
+	// connection up to arrow j (a connect may reuse a 4-tuple in
+	// TIME-WAIT; the kernel's socket is then the new one).
 	byStream := map[int][2]string{}
 	stream := -1
+	a, b := cks[k].seg.SrcEndpoint(), cks[k].seg.DstEndpoint()
 	for i := 0; i <= j && i < len(cks); i++ {
 		if i > k && cks[i].from != e {
 			continue
@@ -140,7 +143,8 @@ func inferredAfter(cks []arrowCheck, k, j int, e wire.End, topts session.Tracker
 		if evs := tr.Observe(&seg); len(evs) > 0 {
 			ev := evs[len(evs)-1]
 			byStream[ev.Stream] = [2]string{ev.Client.String(), ev.Server.String()}
-			if i == k {
+			src, dst := seg.SrcEndpoint(), seg.DstEndpoint()
+			if i >= k && ((src == a && dst == b) || (src == b && dst == a)) {
 				stream = ev.Stream
 			}
 		}
@@ -257,8 +261,12 @@ func settled(cks []arrowCheck) bool {
 		return false
 	}
 	last := cks[len(cks)-1]
-	return last.kernel[wire.Client] == "TIME-WAIT" && last.kernel[wire.Server] == exchange.StateClosed &&
-		last.ahead == [2]int{}
+	// A TIME-WAIT may end by an RST: the stepped relay is slow enough for
+	// a tail loss probe to send the server's FIN again; the client's
+	// answer finds the server's socket gone, and its RST ends the
+	// TIME-WAIT (net.ipv4.tcp_rfc1337=0).
+	tw := last.kernel[wire.Client] == "TIME-WAIT" || (last.kernel[wire.Client] == exchange.StateClosed && last.seg.Flags.Has(capture.RST))
+	return tw && last.kernel[wire.Server] == exchange.StateClosed && last.ahead == [2]int{}
 }
 
 func TestLoopExchangeThroughSteppedWireInferredStatesEqualKernelAtEveryArrow(t *testing.T) {
