@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/netip"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +17,7 @@ import (
 	"github.com/handshake-viz/handshake-viz/session"
 	"github.com/handshake-viz/handshake-viz/session/exchange"
 	"github.com/handshake-viz/handshake-viz/session/feed"
+	"github.com/handshake-viz/handshake-viz/session/narrate"
 )
 
 // steppedWait bounds one scenario through the stepped wire.
@@ -301,4 +303,34 @@ func queuedFIN(cks []arrowCheck, k int, e wire.End, got string) bool {
 		}
 	}
 	return false
+}
+
+// loopbackNames are the scenarios of this file, in the library's order.
+var loopbackNames = []string{"refused", "abort", "half-close", "server-first", "fin3", "time-wait", "close-wait", "backlog"}
+
+func TestLoopbackScenariosAreListedInOrderWithTheirLinesInBothLanguages(t *testing.T) {
+	var names []string
+	for _, sc := range exchange.Scenarios() {
+		names = append(names, sc.Name)
+	}
+	at := 0
+	for _, n := range loopbackNames {
+		i := slices.Index(names, n)
+		if i < at {
+			t.Errorf("scenario %q is missing or out of order in %v", n, names)
+			continue
+		}
+		at = i
+		sc, _ := exchange.Lookup(n)
+		for _, lang := range []narrate.Lang{narrate.English, narrate.Chinese} {
+			for _, k := range []string{sc.LineKey(), sc.NoticeKey()} {
+				if !narrate.Has(lang, narrate.Key(k)) {
+					t.Errorf("scenario %s: catalog key %s missing in %v", n, k, lang)
+				}
+			}
+		}
+		if sc.Play == nil || sc.Signature == nil {
+			t.Errorf("scenario %s has no play or no signature", n)
+		}
+	}
 }

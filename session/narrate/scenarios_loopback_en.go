@@ -1,0 +1,30 @@
+package narrate
+
+// enScenariosLoopback holds the one-line description and the "what to
+// notice" line of each scenario that runs on plain loopback
+// (session/exchange, library_loopback.go).
+var enScenariosLoopback = map[Key]string{
+	"scenario.refused.line":   "connect to a port nobody listens on: SYN, RST, ECONNREFUSED",
+	"scenario.refused.notice": "The kernel itself answers the SYN with RST+ACK: no program is involved, and connect() fails with ECONNREFUSED at once, with no retries.",
+
+	"scenario.abort.line":   "close with SO_LINGER 0: an RST instead of FIN, the peer's recv gets ECONNRESET",
+	"scenario.abort.notice": "No FIN and no TIME-WAIT: the RST throws the connection away on both ends at once, and the peer learns it as ECONNRESET from its next recv().",
+
+	"scenario.half-close.line":   "shutdown(SHUT_WR): the client stops sending, the server keeps sending, then closes",
+	"scenario.half-close.notice": "After the client's FIN the connection is half open: the server, in CLOSE-WAIT, still sends data and the client, in FIN-WAIT-2, still acknowledges it.",
+
+	"scenario.server-first.line":   "the server closes first: the server's end waits in TIME-WAIT",
+	"scenario.server-first.notice": "TIME-WAIT belongs to whoever sends the first FIN, client or server: here it is the server's socket that waits 60 s.",
+
+	"scenario.fin3.line":   "a three-way close: the server's FIN carries its ACK of the client's FIN",
+	"scenario.fin3.notice": "Linux holds the ACK of a FIN back (delayed ACK); the server closes right away, so FIN, FIN+ACK, ACK: three segments instead of four.",
+
+	"scenario.time-wait.line":   "TIME-WAIT counting down in the kernel, then the same 4-tuple connected again",
+	"scenario.time-wait.notice": "sock_diag shows the client's socket in TIME-WAIT with its 60 s timer running; a connect from the same bound port takes the 4-tuple over at once (TCP timestamps tell the two connections apart), its ISN 65537 above the old one.",
+
+	"scenario.close-wait.line":   "the server reads the FIN and never closes: CLOSE-WAIT stays",
+	"scenario.close-wait.notice": "The kernel acknowledged the FIN, but only the application can send its own: until it calls close(), the socket stays in CLOSE-WAIT, as `ss -tan` shows on a server that leaks sockets.",
+
+	"scenario.backlog.line":   "listen backlog 1 and no accept: the third client's SYN is dropped and sent again",
+	"scenario.backlog.notice": "Linux queues backlog+1 finished handshakes; with the queue full it drops a new SYN without a word (no RST), and the client retries after 1 s, then 2 s more, until the server accepts.",
+}

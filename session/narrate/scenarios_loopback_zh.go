@@ -1,0 +1,28 @@
+package narrate
+
+// zhScenariosLoopback is enScenariosLoopback in Chinese.
+var zhScenariosLoopback = map[Key]string{
+	"scenario.refused.line":   "连接一个没有监听的端口：SYN、RST、ECONNREFUSED",
+	"scenario.refused.notice": "回答 SYN 的 RST+ACK 是内核自己发的，没有任何程序参与；connect() 立即以 ECONNREFUSED 失败，不会重试。",
+
+	"scenario.abort.line":   "SO_LINGER 0 关闭：发 RST 而不是 FIN，对端 recv 得到 ECONNRESET",
+	"scenario.abort.notice": "没有 FIN，也没有 TIME-WAIT：RST 让两端同时丢弃连接，对端在下一次 recv() 时以 ECONNRESET 得知。",
+
+	"scenario.half-close.line":   "shutdown(SHUT_WR)：客户端不再发送，服务器继续发送，然后关闭",
+	"scenario.half-close.notice": "客户端的 FIN 之后连接处于半关闭：处于 CLOSE-WAIT 的服务器仍在发送数据，处于 FIN-WAIT-2 的客户端仍在确认它。",
+
+	"scenario.server-first.line":   "服务器先关闭：等待在 TIME-WAIT 的是服务器一端",
+	"scenario.server-first.notice": "TIME-WAIT 属于先发 FIN 的一方，不论客户端还是服务器：这里等待 60 秒的是服务器的套接字。",
+
+	"scenario.fin3.line":   "三次挥手：服务器的 FIN 顺带确认客户端的 FIN",
+	"scenario.fin3.notice": "Linux 会推迟对 FIN 的确认（延迟 ACK）；服务器立即关闭，于是 FIN、FIN+ACK、ACK：三个报文段而不是四个。",
+
+	"scenario.time-wait.line":   "内核中 TIME-WAIT 的倒计时，然后再次连接同一个四元组",
+	"scenario.time-wait.notice": "sock_diag 显示客户端套接字处于 TIME-WAIT，60 秒计时器在走；从同一个绑定端口发起的 connect 会立即接管这个四元组（TCP 时间戳能区分新旧两个连接），新 ISN 比旧连接高 65537。",
+
+	"scenario.close-wait.line":   "服务器读到 FIN 却一直不关闭：停留在 CLOSE-WAIT",
+	"scenario.close-wait.notice": "内核已经确认了对方的 FIN，但自己的 FIN 只有应用程序能发：在它调用 close() 之前，套接字一直处于 CLOSE-WAIT，就像泄漏套接字的服务器上 `ss -tan` 显示的那样。",
+
+	"scenario.backlog.line":   "listen 积压队列为 1 且不 accept：第三个客户端的 SYN 被丢弃并重发",
+	"scenario.backlog.notice": "Linux 的全连接队列能放 backlog+1 个已完成的握手；队列满时新 SYN 被悄悄丢弃（没有 RST），客户端 1 秒后重试，再过 2 秒又重试，直到服务器 accept。",
+}
