@@ -14,5 +14,6 @@ func loopbackScenarios() []*Scenario {
 		{Name: "time-wait", Clients: 1, Play: playTimeWait, Signature: sigTimeWait},
 		{Name: "close-wait", Clients: 1, Play: playCloseWait, Signature: sigCloseWait},
 		{Name: "backlog", Clients: backlogClients, Backlog: 1, Play: playBacklog, Signature: sigBacklog},
+		{Name: "framing", Clients: 1, Play: playFraming, Signature: sigFraming},
 	}
 }

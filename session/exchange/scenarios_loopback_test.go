@@ -306,7 +306,7 @@ func queuedFIN(cks []arrowCheck, k int, e wire.End, got string) bool {
 }
 
 // loopbackNames are the scenarios of this file, in the library's order.
-var loopbackNames = []string{"refused", "abort", "half-close", "server-first", "fin3", "time-wait", "close-wait", "backlog"}
+var loopbackNames = []string{"refused", "abort", "half-close", "server-first", "fin3", "time-wait", "close-wait", "backlog", "framing"}
 
 func TestLoopbackScenariosAreListedInOrderWithTheirLinesInBothLanguages(t *testing.T) {
 	var names []string
@@ -333,4 +333,9 @@ func TestLoopbackScenariosAreListedInOrderWithTheirLinesInBothLanguages(t *testi
 			t.Errorf("scenario %s has no play or no signature", n)
 		}
 	}
+}
+
+func TestScenarioFramingThreeWritesArriveAsOneRead(t *testing.T) {
+	logLadder(t, checkScenario(t, "framing", exchange.Options{}).tr)
+	steppedScenario(t, "framing", exchange.Options{}, endsIn("TIME-WAIT", exchange.StateClosed))
 }

@@ -27,4 +27,7 @@ var enScenariosLoopback = map[Key]string{
 
 	"scenario.backlog.line":   "listen backlog 1 and no accept: the third client's SYN is dropped and sent again",
 	"scenario.backlog.notice": "Linux queues backlog+1 finished handshakes; with the queue full it drops a new SYN without a word (no RST), and the client retries after 1 s, then 2 s more, until the server accepts.",
+
+	"scenario.framing.line":   "粘包: three writes arrive as one read",
+	"scenario.framing.notice": "Each send() went out as its own segment, yet one recv() returns all their bytes: TCP delivers a byte stream, not messages, so the receiver needs a delimiter (the homework's ##) or a length to find where each message ends.",
 }
