@@ -15,5 +15,6 @@ func loopbackScenarios() []*Scenario {
 		{Name: "close-wait", Clients: 1, Play: playCloseWait, Signature: sigCloseWait},
 		{Name: "backlog", Clients: backlogClients, Backlog: 1, Play: playBacklog, Signature: sigBacklog},
 		{Name: "framing", Clients: 1, Play: playFraming, Signature: sigFraming},
+		{Name: "nagle", Clients: 2, Play: playNagle, Signature: sigNagle},
 	}
 }

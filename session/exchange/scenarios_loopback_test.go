@@ -306,7 +306,7 @@ func queuedFIN(cks []arrowCheck, k int, e wire.End, got string) bool {
 }
 
 // loopbackNames are the scenarios of this file, in the library's order.
-var loopbackNames = []string{"refused", "abort", "half-close", "server-first", "fin3", "time-wait", "close-wait", "backlog", "framing"}
+var loopbackNames = []string{"refused", "abort", "half-close", "server-first", "fin3", "time-wait", "close-wait", "backlog", "framing", "nagle"}
 
 func TestLoopbackScenariosAreListedInOrderWithTheirLinesInBothLanguages(t *testing.T) {
 	var names []string
@@ -338,4 +338,11 @@ func TestLoopbackScenariosAreListedInOrderWithTheirLinesInBothLanguages(t *testi
 func TestScenarioFramingThreeWritesArriveAsOneRead(t *testing.T) {
 	logLadder(t, checkScenario(t, "framing", exchange.Options{}).tr)
 	steppedScenario(t, "framing", exchange.Options{}, endsIn("TIME-WAIT", exchange.StateClosed))
+}
+
+func TestScenarioNagleCoalescesSmallWritesBehindADelayedACKAndNoDelaySendsEach(t *testing.T) {
+	logLadder(t, checkScenario(t, "nagle", exchange.Options{}).tr)
+	steppedScenario(t, "nagle", exchange.Options{}, func(cks []arrowCheck) bool {
+		return countSYNs(cks) == 2 && endsIn("TIME-WAIT", exchange.StateClosed)(cks)
+	})
 }

@@ -30,4 +30,7 @@ var enScenariosLoopback = map[Key]string{
 
 	"scenario.framing.line":   "粘包: three writes arrive as one read",
 	"scenario.framing.notice": "Each send() went out as its own segment, yet one recv() returns all their bytes: TCP delivers a byte stream, not messages, so the receiver needs a delimiter (the homework's ##) or a length to find where each message ends.",
+
+	"scenario.nagle.line":   "small writes with TCP_NODELAY, then with Nagle's algorithm against a delayed ACK",
+	"scenario.nagle.notice": "With TCP_NODELAY every one-byte send() is a segment; with Nagle only one small segment may be unacknowledged, and the receiver's delayed ACK (40 ms) holds the rest back until they leave together.",
 }

@@ -28,4 +28,7 @@ var zhScenariosLoopback = map[Key]string{
 
 	"scenario.framing.line":   "粘包：三次写入，一次读出",
 	"scenario.framing.notice": "每次 send() 都单独成为一个报文段，一次 recv() 却读出了全部字节：TCP 交付的是字节流而不是消息，接收方要靠分隔符（作业里的 ##）或长度字段才能找到每条消息的结尾。",
+
+	"scenario.nagle.line":   "小块写入：先开 TCP_NODELAY，再用 Nagle 算法对上延迟 ACK",
+	"scenario.nagle.notice": "开了 TCP_NODELAY，每次一字节的 send() 都是一个报文段；用 Nagle 算法时同一时刻只能有一个未确认的小报文段，接收方的延迟 ACK（40 毫秒）让其余字节一直等到一起发出。",
 }
