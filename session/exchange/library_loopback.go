@@ -16,5 +16,6 @@ func loopbackScenarios() []*Scenario {
 		{Name: "backlog", Clients: backlogClients, Backlog: 1, Play: playBacklog, Signature: sigBacklog},
 		{Name: "framing", Clients: 1, Play: playFraming, Signature: sigFraming},
 		{Name: "nagle", Clients: 2, Play: playNagle, Signature: sigNagle},
+		{Name: "zero-window", Clients: 1, Play: playZeroWindow, Signature: sigZeroWindow},
 	}
 }

@@ -136,14 +136,19 @@ func TestScenarioAbortSendsRSTNotFINAndThePeersRecvGetsECONNRESET(t *testing.T) 
 func logLadder(t *testing.T, tr exchange.Trace) {
 	t.Helper()
 	var b strings.Builder
-	for _, ev := range tr.Events {
+	var t0 int64
+	for i, ev := range tr.Events {
+		if i == 0 {
+			t0 = ev.Seg.TimeNS
+		}
+		ms := float64(ev.Seg.TimeNS-t0) / 1e6
 		switch ev.Kind {
 		case session.KindCall:
 			if ev.Call.Phase == session.CallReturn {
-				fmt.Fprintf(&b, "  %v %v() -> %s %d\n", ev.Call.Side, ev.Call.Call, ev.Call.Result, ev.Call.Bytes)
+				fmt.Fprintf(&b, "  %8.1fms %v %v() -> %s %d\n", ms, ev.Call.Side, ev.Call.Call, ev.Call.Result, ev.Call.Bytes)
 			}
 		default:
-			fmt.Fprintf(&b, "  %v [%v] len %d win %d  %v / %v %v\n", ev.From, ev.Seg.Flags, ev.Seg.PayloadLen, ev.Seg.Window, ev.Client, ev.Server, ev.Analysis.Names())
+			fmt.Fprintf(&b, "  %8.1fms %v [%v] len %d win %d  %v / %v %v\n", ms, ev.From, ev.Seg.Flags, ev.Seg.PayloadLen, ev.Seg.Window, ev.Client, ev.Server, ev.Analysis.Names())
 		}
 	}
 	t.Logf("ladder (calls at their return):\n%s", b.String())
@@ -288,8 +293,9 @@ func droppedSYN(cks []arrowCheck, k int) bool {
 // queuedFIN reports whether, at arrow k, end e's kernel had already taken
 // the application's close or shutdown (FIN-WAIT-1 from ESTABLISHED,
 // LAST-ACK from CLOSE-WAIT) while its FIN had not left yet — queued behind
-// data still in the device (TCP small queues) — and e sends that FIN on
-// the same connection later. The wire cannot show a FIN before it is sent.
+// data not yet sent (a closed window) or still in the device (TCP small
+// queues) — and e sends that FIN on the same connection later. The wire
+// cannot show a FIN before it is sent.
 func queuedFIN(cks []arrowCheck, k int, e wire.End, got string) bool {
 	kernel := cks[k].kernel[e]
 	if !(got == "ESTABLISHED" && kernel == "FIN-WAIT-1") && !(got == "CLOSE-WAIT" && kernel == "LAST-ACK") {
@@ -306,7 +312,7 @@ func queuedFIN(cks []arrowCheck, k int, e wire.End, got string) bool {
 }
 
 // loopbackNames are the scenarios of this file, in the library's order.
-var loopbackNames = []string{"refused", "abort", "half-close", "server-first", "fin3", "time-wait", "close-wait", "backlog", "framing", "nagle"}
+var loopbackNames = []string{"refused", "abort", "half-close", "server-first", "fin3", "time-wait", "close-wait", "backlog", "framing", "nagle", "zero-window"}
 
 func TestLoopbackScenariosAreListedInOrderWithTheirLinesInBothLanguages(t *testing.T) {
 	var names []string
@@ -345,4 +351,9 @@ func TestScenarioNagleCoalescesSmallWritesBehindADelayedACKAndNoDelaySendsEach(t
 	steppedScenario(t, "nagle", exchange.Options{}, func(cks []arrowCheck) bool {
 		return countSYNs(cks) == 2 && endsIn("TIME-WAIT", exchange.StateClosed)(cks)
 	})
+}
+
+func TestScenarioZeroWindowReceiverStopsReadingAndTheSenderProbesUntilItOpens(t *testing.T) {
+	logLadder(t, checkScenario(t, "zero-window", exchange.Options{}).tr)
+	steppedScenario(t, "zero-window", exchange.Options{}, endsIn("TIME-WAIT", exchange.StateClosed))
 }

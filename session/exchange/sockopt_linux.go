@@ -17,3 +17,13 @@ func delayACK(conn syscallConn) error {
 	}
 	return nil
 }
+
+// setRcvBuf sets SO_RCVBUF (the kernel doubles it for its bookkeeping).
+// On a listener it is inherited by the accepted sockets, and it is in
+// place before their handshake: the window and its scale follow it.
+func setRcvBuf(conn syscallConn, bytes int) error {
+	if err := setsockopt(conn, unix.SOL_SOCKET, unix.SO_RCVBUF, bytes); err != nil {
+		return fmt.Errorf("SO_RCVBUF %d: %w", bytes, err)
+	}
+	return nil
+}

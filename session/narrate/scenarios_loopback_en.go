@@ -33,4 +33,7 @@ var enScenariosLoopback = map[Key]string{
 
 	"scenario.nagle.line":   "small writes with TCP_NODELAY, then with Nagle's algorithm against a delayed ACK",
 	"scenario.nagle.notice": "With TCP_NODELAY every one-byte send() is a segment; with Nagle only one small segment may be unacknowledged, and the receiver's delayed ACK (40 ms) holds the rest back until they leave together.",
+
+	"scenario.zero-window.line":   "the receiver stops reading: window 0, persist probes, window update",
+	"scenario.zero-window.notice": "A full receive buffer advertises window 0 and the sender stops; its persist timer probes the window (Linux sends an empty segment one below the next sequence number, which Wireshark calls a keep-alive) with growing gaps, until a read opens the window again.",
 }

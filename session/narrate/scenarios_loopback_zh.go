@@ -31,4 +31,7 @@ var zhScenariosLoopback = map[Key]string{
 
 	"scenario.nagle.line":   "小块写入：先开 TCP_NODELAY，再用 Nagle 算法对上延迟 ACK",
 	"scenario.nagle.notice": "开了 TCP_NODELAY，每次一字节的 send() 都是一个报文段；用 Nagle 算法时同一时刻只能有一个未确认的小报文段，接收方的延迟 ACK（40 毫秒）让其余字节一直等到一起发出。",
+
+	"scenario.zero-window.line":   "接收方不再读取：窗口为 0，坚持探测，窗口更新",
+	"scenario.zero-window.notice": "接收缓冲区满了就通告窗口 0，发送方随即停下；它的坚持计时器以越来越长的间隔探测窗口（Linux 发送一个比下一个序号小 1 的空报文段，Wireshark 称之为保活），直到接收方读取后窗口重新打开。",
 }
