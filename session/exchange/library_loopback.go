@@ -17,5 +17,6 @@ func loopbackScenarios() []*Scenario {
 		{Name: "framing", Clients: 1, Play: playFraming, Signature: sigFraming},
 		{Name: "nagle", Clients: 2, Play: playNagle, Signature: sigNagle},
 		{Name: "zero-window", Clients: 1, Play: playZeroWindow, Signature: sigZeroWindow},
+		{Name: "keepalive", Clients: 1, Play: playKeepAlive, Signature: sigKeepAlive},
 	}
 }

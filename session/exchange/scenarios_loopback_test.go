@@ -312,7 +312,7 @@ func queuedFIN(cks []arrowCheck, k int, e wire.End, got string) bool {
 }
 
 // loopbackNames are the scenarios of this file, in the library's order.
-var loopbackNames = []string{"refused", "abort", "half-close", "server-first", "fin3", "time-wait", "close-wait", "backlog", "framing", "nagle", "zero-window"}
+var loopbackNames = []string{"refused", "abort", "half-close", "server-first", "fin3", "time-wait", "close-wait", "backlog", "framing", "nagle", "zero-window", "keepalive"}
 
 func TestLoopbackScenariosAreListedInOrderWithTheirLinesInBothLanguages(t *testing.T) {
 	var names []string
@@ -356,4 +356,11 @@ func TestScenarioNagleCoalescesSmallWritesBehindADelayedACKAndNoDelaySendsEach(t
 func TestScenarioZeroWindowReceiverStopsReadingAndTheSenderProbesUntilItOpens(t *testing.T) {
 	logLadder(t, checkScenario(t, "zero-window", exchange.Options{}).tr)
 	steppedScenario(t, "zero-window", exchange.Options{}, endsIn("TIME-WAIT", exchange.StateClosed))
+}
+
+func TestScenarioKeepAliveProbesAfterOneSecondIdleAreEachAnswered(t *testing.T) {
+	logLadder(t, checkScenario(t, "keepalive", exchange.Options{}).tr)
+	// Through the wire too: two seconds of idle timers, each probe one
+	// arrow whose states are read like any other.
+	steppedScenario(t, "keepalive", exchange.Options{}, endsIn("TIME-WAIT", exchange.StateClosed))
 }

@@ -36,4 +36,7 @@ var enScenariosLoopback = map[Key]string{
 
 	"scenario.zero-window.line":   "the receiver stops reading: window 0, persist probes, window update",
 	"scenario.zero-window.notice": "A full receive buffer advertises window 0 and the sender stops; its persist timer probes the window (Linux sends an empty segment one below the next sequence number, which Wireshark calls a keep-alive) with growing gaps, until a read opens the window again.",
+
+	"scenario.keepalive.line":   "keep-alive with 1 s timers: the kernel probes an idle connection, the peer ACKs",
+	"scenario.keepalive.notice": "Neither program does anything: after TCP_KEEPIDLE of silence the kernel sends an empty segment one below its next sequence number, the peer must answer with an ACK, and again every TCP_KEEPINTVL (Linux's defaults: 2 h and 75 s).",
 }

@@ -34,4 +34,7 @@ var zhScenariosLoopback = map[Key]string{
 
 	"scenario.zero-window.line":   "接收方不再读取：窗口为 0，坚持探测，窗口更新",
 	"scenario.zero-window.notice": "接收缓冲区满了就通告窗口 0，发送方随即停下；它的坚持计时器以越来越长的间隔探测窗口（Linux 发送一个比下一个序号小 1 的空报文段，Wireshark 称之为保活），直到接收方读取后窗口重新打开。",
+
+	"scenario.keepalive.line":   "1 秒计时器的保活：内核探测空闲连接，对端回 ACK",
+	"scenario.keepalive.notice": "两个程序都什么也没做：静默 TCP_KEEPIDLE 之后，内核发送一个比下一个序号小 1 的空报文段，对端必须回一个 ACK；之后每隔 TCP_KEEPINTVL 再来一次（Linux 默认为 2 小时和 75 秒）。",
 }
