@@ -18,5 +18,6 @@ func loopbackScenarios() []*Scenario {
 		{Name: "nagle", Clients: 2, Play: playNagle, Signature: sigNagle},
 		{Name: "zero-window", Clients: 1, Play: playZeroWindow, Signature: sigZeroWindow},
 		{Name: "keepalive", Clients: 1, Play: playKeepAlive, Signature: sigKeepAlive},
+		{Name: "bulk", Clients: 1, Play: playBulk, Signature: sigBulk},
 	}
 }

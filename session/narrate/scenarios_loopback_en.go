@@ -39,4 +39,7 @@ var enScenariosLoopback = map[Key]string{
 
 	"scenario.keepalive.line":   "keep-alive with 1 s timers: the kernel probes an idle connection, the peer ACKs",
 	"scenario.keepalive.notice": "Neither program does anything: after TCP_KEEPIDLE of silence the kernel sends an empty segment one below its next sequence number, the peer must answer with an ACK, and again every TCP_KEEPINTVL (Linux's defaults: 2 h and 75 s).",
+
+	"scenario.bulk.line":   "2 MB in one send(): window scaling, a growing window, ACKs of several segments",
+	"scenario.bulk.notice": "The 16-bit window field says at most 64 KB, so the SYNs agree on a scale factor; the receiver's window grows as its kernel tunes the buffer, and one ACK often covers two or more segments (delayed ACK).",
 }

@@ -37,4 +37,7 @@ var zhScenariosLoopback = map[Key]string{
 
 	"scenario.keepalive.line":   "1 秒计时器的保活：内核探测空闲连接，对端回 ACK",
 	"scenario.keepalive.notice": "两个程序都什么也没做：静默 TCP_KEEPIDLE 之后，内核发送一个比下一个序号小 1 的空报文段，对端必须回一个 ACK；之后每隔 TCP_KEEPINTVL 再来一次（Linux 默认为 2 小时和 75 秒）。",
+
+	"scenario.bulk.line":   "一次 send() 发送 2 MB：窗口缩放、不断增大的窗口、一个 ACK 确认多个报文段",
+	"scenario.bulk.notice": "16 位的窗口字段最多只能表示 64 KB，所以双方在 SYN 里约定缩放因子；接收方内核调整缓冲区，窗口随之增大；一个 ACK 常常确认两个或更多报文段（延迟 ACK）。",
 }
