@@ -19,5 +19,6 @@ func loopbackScenarios() []*Scenario {
 		{Name: "zero-window", Clients: 1, Play: playZeroWindow, Signature: sigZeroWindow},
 		{Name: "keepalive", Clients: 1, Play: playKeepAlive, Signature: sigKeepAlive},
 		{Name: "bulk", Clients: 1, Play: playBulk, Signature: sigBulk},
+		{Name: "ipv6", Host: "::1", Play: playLoop, Signature: sigIPv6},
 	}
 }

@@ -42,4 +42,7 @@ var enScenariosLoopback = map[Key]string{
 
 	"scenario.bulk.line":   "2 MB in one send(): window scaling, a growing window, ACKs of several segments",
 	"scenario.bulk.notice": "The 16-bit window field says at most 64 KB, so the SYNs agree on a scale factor; the receiver's window grows as its kernel tunes the buffer, and one ACK often covers two or more segments (delayed ACK).",
+
+	"scenario.ipv6.line":   "the homework on ::1: the same exchange over IPv6",
+	"scenario.ipv6.notice": "TCP does not change: the same segments and states; only the network layer does — a 40-byte IPv6 header with no checksum, and 128-bit addresses.",
 }

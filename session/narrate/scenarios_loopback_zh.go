@@ -40,4 +40,7 @@ var zhScenariosLoopback = map[Key]string{
 
 	"scenario.bulk.line":   "一次 send() 发送 2 MB：窗口缩放、不断增大的窗口、一个 ACK 确认多个报文段",
 	"scenario.bulk.notice": "16 位的窗口字段最多只能表示 64 KB，所以双方在 SYN 里约定缩放因子；接收方内核调整缓冲区，窗口随之增大；一个 ACK 常常确认两个或更多报文段（延迟 ACK）。",
+
+	"scenario.ipv6.line":   "在 ::1 上做作业：同样的交互走 IPv6",
+	"scenario.ipv6.notice": "TCP 没有变化：同样的报文段和状态；变的只是网络层——40 字节、没有校验和的 IPv6 首部，以及 128 位地址。",
 }
