@@ -20,5 +20,6 @@ func loopbackScenarios() []*Scenario {
 		{Name: "keepalive", Clients: 1, Play: playKeepAlive, Signature: sigKeepAlive},
 		{Name: "bulk", Clients: 1, Play: playBulk, Signature: sigBulk},
 		{Name: "ipv6", Host: "::1", Play: playLoop, Signature: sigIPv6},
+		{Name: "udp", Proto: ProtoUDP, Clients: 1, Play: playUDP, Signature: sigUDP},
 	}
 }

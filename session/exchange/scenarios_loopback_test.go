@@ -312,7 +312,7 @@ func queuedFIN(cks []arrowCheck, k int, e wire.End, got string) bool {
 }
 
 // loopbackNames are the scenarios of this file, in the library's order.
-var loopbackNames = []string{"refused", "abort", "half-close", "server-first", "fin3", "time-wait", "close-wait", "backlog", "framing", "nagle", "zero-window", "keepalive", "bulk", "ipv6"}
+var loopbackNames = []string{"refused", "abort", "half-close", "server-first", "fin3", "time-wait", "close-wait", "backlog", "framing", "nagle", "zero-window", "keepalive", "bulk", "ipv6", "udp"}
 
 func TestLoopbackScenariosAreListedInOrderWithTheirLinesInBothLanguages(t *testing.T) {
 	var names []string
@@ -387,4 +387,36 @@ func TestScenarioIPv6IsTheLoopOnIPv6Loopback(t *testing.T) {
 	// every arrow are checked over IPv4 by
 	// TestLoopExchangeThroughSteppedWireInferredStatesEqualKernelAtEveryArrow,
 	// and the Tracker does not look at the IP version.
+}
+
+// checkDatagramScenario runs a scenario with UDP and asserts its
+// signature (UDP sockets have no kernel state to compare).
+func checkDatagramScenario(t *testing.T, name string) liveRun {
+	t.Helper()
+	run := runScenario(t, name, exchange.Options{})
+	logLadder(t, run.tr)
+	if err := run.ex.Scenario().Signature(run.tr); err != nil {
+		dumpTrace(t, run.tr)
+		t.Fatalf("signature of %s: %v", name, err)
+	}
+	return run
+}
+
+func TestScenarioUDPSameMessagesNoHandshakeNoACKsNothingAtClose(t *testing.T) {
+	run := checkDatagramScenario(t, "udp")
+	if got := len(run.tr.Datagrams()); got != 5 {
+		t.Errorf("%d datagrams, want 5 (hello, echo, world, echo, ##)", got)
+	}
+	var calls int
+	for _, ev := range run.tr.Calls() {
+		if ev.Seg.Proto == capture.ProtoUDP {
+			calls++
+		}
+	}
+	// Client: 3 sends (call, return), 2 recvs (return), close (call,
+	// return); server: 3 recvs (return), 2 sends (call, return).
+	if calls != 6+2+2+3+4 {
+		t.Errorf("%d UDP socket calls on the ladder, want 17", calls)
+	}
+	// UDP has no states to compare with the kernel: no stepped wire run.
 }

@@ -45,4 +45,7 @@ var enScenariosLoopback = map[Key]string{
 
 	"scenario.ipv6.line":   "the homework on ::1: the same exchange over IPv6",
 	"scenario.ipv6.notice": "TCP does not change: the same segments and states; only the network layer does — a 40-byte IPv6 header with no checksum, and 128-bit addresses.",
+
+	"scenario.udp.line":   "the same messages over UDP: no handshake, no ACKs, no close",
+	"scenario.udp.notice": "The first datagram already carries data, nothing is acknowledged (a lost datagram is simply gone), and close() sends nothing: the server never learns that the client left.",
 }

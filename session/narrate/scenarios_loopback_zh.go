@@ -43,4 +43,7 @@ var zhScenariosLoopback = map[Key]string{
 
 	"scenario.ipv6.line":   "在 ::1 上做作业：同样的交互走 IPv6",
 	"scenario.ipv6.notice": "TCP 没有变化：同样的报文段和状态；变的只是网络层——40 字节、没有校验和的 IPv6 首部，以及 128 位地址。",
+
+	"scenario.udp.line":   "同样的消息走 UDP：没有握手、没有 ACK、没有关闭",
+	"scenario.udp.notice": "第一个数据报就带着数据，没有任何确认（丢了的数据报就是丢了），close() 什么也不发：服务器永远不知道客户端已经离开。",
 }
