@@ -21,5 +21,6 @@ func loopbackScenarios() []*Scenario {
 		{Name: "bulk", Clients: 1, Play: playBulk, Signature: sigBulk},
 		{Name: "ipv6", Host: "::1", Play: playLoop, Signature: sigIPv6},
 		{Name: "udp", Proto: ProtoUDP, Clients: 1, Play: playUDP, Signature: sigUDP},
+		{Name: "tcp-vs-udp", Proto: ProtoBoth, Clients: 1, Play: playTCPvsUDP, Signature: sigTCPvsUDP},
 	}
 }

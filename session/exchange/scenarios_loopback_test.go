@@ -312,7 +312,7 @@ func queuedFIN(cks []arrowCheck, k int, e wire.End, got string) bool {
 }
 
 // loopbackNames are the scenarios of this file, in the library's order.
-var loopbackNames = []string{"refused", "abort", "half-close", "server-first", "fin3", "time-wait", "close-wait", "backlog", "framing", "nagle", "zero-window", "keepalive", "bulk", "ipv6", "udp"}
+var loopbackNames = []string{"refused", "abort", "half-close", "server-first", "fin3", "time-wait", "close-wait", "backlog", "framing", "nagle", "zero-window", "keepalive", "bulk", "ipv6", "udp", "tcp-vs-udp"}
 
 func TestLoopbackScenariosAreListedInOrderWithTheirLinesInBothLanguages(t *testing.T) {
 	var names []string
@@ -419,4 +419,17 @@ func TestScenarioUDPSameMessagesNoHandshakeNoACKsNothingAtClose(t *testing.T) {
 		t.Errorf("%d UDP socket calls on the ladder, want 17", calls)
 	}
 	// UDP has no states to compare with the kernel: no stepped wire run.
+}
+
+func TestScenarioTCPvsUDPSameMessagesSamePortSeventeenSegmentsAgainstFiveDatagrams(t *testing.T) {
+	run := checkScenario(t, "tcp-vs-udp", exchange.Options{})
+	logLadder(t, run.tr)
+	segs, dgs := len(run.tr.Segments()), len(run.tr.Datagrams())
+	t.Logf("TCP %d segments, UDP %d datagrams for the same messages", segs, dgs)
+	if segs != 17 || dgs != 5 {
+		t.Errorf("%d segments and %d datagrams, want 17 and 5", segs, dgs)
+	}
+	// The TCP half is the loop, checked at every arrow through the wire by
+	// TestLoopExchangeThroughSteppedWireInferredStatesEqualKernelAtEveryArrow;
+	// UDP has no states.
 }

@@ -48,4 +48,7 @@ var enScenariosLoopback = map[Key]string{
 
 	"scenario.udp.line":   "the same messages over UDP: no handshake, no ACKs, no close",
 	"scenario.udp.notice": "The first datagram already carries data, nothing is acknowledged (a lost datagram is simply gone), and close() sends nothing: the server never learns that the client left.",
+
+	"scenario.tcp-vs-udp.line":   "the same messages over TCP, then over UDP, to one port number",
+	"scenario.tcp-vs-udp.notice": "TCP needs 17 segments (handshake, an ACK for each message and echo, a four-way close), UDP 5 datagrams, the messages alone; TCP and UDP ports are separate, so both sockets use the same number.",
 }

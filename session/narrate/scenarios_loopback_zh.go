@@ -46,4 +46,7 @@ var zhScenariosLoopback = map[Key]string{
 
 	"scenario.udp.line":   "同样的消息走 UDP：没有握手、没有 ACK、没有关闭",
 	"scenario.udp.notice": "第一个数据报就带着数据，没有任何确认（丢了的数据报就是丢了），close() 什么也不发：服务器永远不知道客户端已经离开。",
+
+	"scenario.tcp-vs-udp.line":   "同样的消息先走 TCP、再走 UDP，发往同一个端口号",
+	"scenario.tcp-vs-udp.notice": "TCP 需要 17 个报文段（握手、每条消息和回显各一个 ACK、四次挥手），UDP 只要 5 个数据报，只有消息本身；TCP 和 UDP 的端口互不相干，所以两个套接字用的是同一个号码。",
 }
