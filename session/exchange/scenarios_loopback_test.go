@@ -98,17 +98,7 @@ func steppedScenarioExpecting(t *testing.T, name string, opts exchange.Options, 
 	if waitErr != nil {
 		t.Fatal(waitErr)
 	}
-	queued := 0
-	compareStatesWith(t, cks, topts, func(cks []arrowCheck, k int, e wire.End, got string) bool {
-		if queuedFIN(cks, k, e, got) {
-			queued++
-			return true
-		}
-		return expected != nil && expected(cks, k, e, got)
-	})
-	if queued > 0 {
-		t.Logf("%d end states read while that end's FIN was queued in its kernel, not yet on the wire (compared as sent)", queued)
-	}
+	compareStatesWith(t, cks, topts, expected)
 	if t.Failed() {
 		t.Logf("arrows:\n%s", checksText(cks))
 	}
@@ -215,9 +205,10 @@ func TestScenarioTimeWaitCountsDownThenAConnectFromTheBoundPortTakesOverThe4Tupl
 		t.Logf("the new ISN is the old connection's next sequence number + %d", run.tr.Events[i].Seg.Seq-(run.tr.Events[fin].Seg.Seq+1))
 	}
 	cks, _ := steppedScenario(t, "time-wait", exchange.Options{}, func(cks []arrowCheck) bool {
-		return countSYNs(cks) == want && endsIn("TIME-WAIT", exchange.StateClosed)(cks)
+		return countSYNs(cks) >= want && endsIn("TIME-WAIT", exchange.StateClosed)(cks)
 	})
-	if n := countSYNs(cks); n != want {
+	// (A SYN may be sent twice through the slow stepped relay.)
+	if n := countSYNs(cks); n < want {
 		t.Errorf("through the wire: %d SYNs, want %d", n, want)
 	}
 }
@@ -284,27 +275,6 @@ func droppedSYN(cks []arrowCheck, k int) bool {
 		case later.from == wire.Server && later.seg.DstEndpoint() == src:
 			return false
 		case later.from == wire.Client && later.seg.SrcEndpoint() == src && later.seg.Flags == capture.SYN:
-			return true
-		}
-	}
-	return false
-}
-
-// queuedFIN reports whether, at arrow k, end e's kernel had already taken
-// the application's close or shutdown (FIN-WAIT-1 from ESTABLISHED,
-// LAST-ACK from CLOSE-WAIT) while its FIN had not left yet — queued behind
-// data not yet sent (a closed window) or still in the device (TCP small
-// queues) — and e sends that FIN on the same connection later. The wire
-// cannot show a FIN before it is sent.
-func queuedFIN(cks []arrowCheck, k int, e wire.End, got string) bool {
-	kernel := cks[k].kernel[e]
-	if !(got == "ESTABLISHED" && kernel == "FIN-WAIT-1") && !(got == "CLOSE-WAIT" && kernel == "LAST-ACK") {
-		return false
-	}
-	a, b := cks[k].seg.SrcEndpoint(), cks[k].seg.DstEndpoint()
-	for _, later := range cks[k+1:] {
-		src, dst := later.seg.SrcEndpoint(), later.seg.DstEndpoint()
-		if later.from == e && later.seg.Flags.Has(capture.FIN) && ((src == a && dst == b) || (src == b && dst == a)) {
 			return true
 		}
 	}

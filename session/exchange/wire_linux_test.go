@@ -170,6 +170,7 @@ func compareStatesWith(t *testing.T, cks []arrowCheck, topts session.TrackerOpti
 	t.Helper()
 	var bad []string
 	var sent [2]int // arrows so far, by sender
+	queued := 0
 	for k, ck := range cks {
 		if ck.err != nil {
 			t.Fatalf("arrow %d: reading the kernel: %v", k+1, ck.err)
@@ -191,9 +192,16 @@ func compareStatesWith(t *testing.T, cks []arrowCheck, topts session.TrackerOpti
 			if got == ck.kernel[e] || (expected != nil && expected(cks, k, e, got)) {
 				continue
 			}
+			if queuedFIN(cks, k, e, got) {
+				queued++
+				continue
+			}
 			bad = append(bad, fmt.Sprintf("arrow %d [%s] from the %s: the %s is %s (having sent up to arrow %d), the kernel says %s%s",
 				k+1, ck.seg.Flags, ck.from, e, got, at+1, ck.kernel[e], knownRuleFix(ck, e, got, ck.kernel[e])))
 		}
+	}
+	if queued > 0 {
+		t.Logf("%d end states read while that end's FIN was queued in its kernel, not yet on the wire (compared as sent)", queued)
 	}
 	if len(bad) > 0 {
 		t.Errorf("inferred state differs from the kernel's:\n%s\narrows:\n%s", strings.Join(bad, "\n"), checksText(cks))
@@ -308,4 +316,25 @@ func TestLoopExchangeThroughSteppedWireInferredStatesEqualKernelAtEveryArrow(t *
 	}
 	t.Logf("arrows per run: %v", arrows)
 	t.Logf("%d runs: %d end states read while that end's next packet was already sent (compared with the state after it)", runs, totalAhead)
+}
+
+// queuedFIN reports whether, at arrow k, end e's kernel had already taken
+// the application's close or shutdown (FIN-WAIT-1 from ESTABLISHED,
+// LAST-ACK from CLOSE-WAIT) while its FIN had not left yet — queued behind
+// data not yet sent (a closed window) or still in the device (TCP small
+// queues) — and e sends that FIN on the same connection later. The wire
+// cannot show a FIN before it is sent.
+func queuedFIN(cks []arrowCheck, k int, e wire.End, got string) bool {
+	kernel := cks[k].kernel[e]
+	if !(got == "ESTABLISHED" && kernel == "FIN-WAIT-1") && !(got == "CLOSE-WAIT" && kernel == "LAST-ACK") {
+		return false
+	}
+	a, b := cks[k].seg.SrcEndpoint(), cks[k].seg.DstEndpoint()
+	for _, later := range cks[k+1:] {
+		src, dst := later.seg.SrcEndpoint(), later.seg.DstEndpoint()
+		if later.from == e && later.seg.Flags.Has(capture.FIN) && ((src == a && dst == b) || (src == b && dst == a)) {
+			return true
+		}
+	}
+	return false
 }

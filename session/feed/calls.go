@@ -13,10 +13,11 @@ import (
 // callHold is how long a recorded call waits for packets captured before it
 // that may still be on their way to the capture socket. Loopback delivers
 // them within microseconds, but the goroutine reading the capture may not
-// run for milliseconds on a busy host (8 ms seen at load 7 on two cores,
-// putting a recv's return before the FIN it returned for); a person cannot
-// see 20 ms on the ladder.
-const callHold = 20 * time.Millisecond
+// run for a long while on a busy host (8 ms seen at load 7 on two cores,
+// over 20 ms at load 28, putting a recv's return before the packet it
+// returned for); a person cannot see 100 ms on the ladder, and a packet
+// that comes publishes the calls before it at once.
+const callHold = 100 * time.Millisecond
 
 // Calls merges the socket calls of the program's own client and server
 // (exchange.CallSink) into a Run's timeline by time, each as a
