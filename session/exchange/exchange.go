@@ -79,6 +79,10 @@ type Hooks struct {
 	// client's socket is normally in TIME-WAIT and the server's is gone,
 	// "CLOSED" (states from /proc/net/tcp).
 	Closed func(client, server KernelState)
+	// TimeWait is called by the time-wait scenario with each sock_diag
+	// reading of the client's TIME-WAIT socket, its TimeWaitLeft
+	// counting down.
+	TimeWait func(client KernelState)
 }
 
 // Exchange is a scenario's server sockets and the clients that talk to it.

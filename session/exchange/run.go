@@ -122,6 +122,7 @@ func (r *Run) WaitTrace(ctx context.Context, what string, cond func(Trace) bool)
 // DialOptions change how a client connects.
 type DialOptions struct {
 	LocalPort uint16 // bind this port (SO_REUSEADDR) instead of a free one
+	ReuseAddr bool   // SO_REUSEADDR on a free port too (so that a later socket may bind it while this one's TIME-WAIT lasts)
 	NoDelay   *bool  // TCP_NODELAY; nil leaves Go's default (on)
 }
 
@@ -139,7 +140,7 @@ func (r *Run) DialWith(ctx context.Context, opts DialOptions) (*Conn, error) {
 			Control: func(_, _ string, rc syscall.RawConn) error {
 				var berr error
 				want := netip.AddrPortFrom(r.ex.net.Addr(session.FromClient), opts.LocalPort)
-				if err := rc.Control(func(fd uintptr) { local, berr = bindControl(fd, want, opts.LocalPort != 0) }); err != nil {
+				if err := rc.Control(func(fd uintptr) { local, berr = bindControl(fd, want, opts.LocalPort != 0 || opts.ReuseAddr) }); err != nil {
 					return err
 				}
 				if berr == nil {

@@ -126,9 +126,15 @@ func checksText(cks []arrowCheck) string {
 // wire, not arrived at e) and returns the states it infers at the end, by
 // wire.End: e's state when its kernel was read after arrow k, having sent
 // up to arrow j.
-func inferredAfter(cks []arrowCheck, k, j int, e wire.End) [2]string {
-	tr := session.NewTracker()
-	var out [2]string
+func inferredAfter(cks []arrowCheck, k, j int, e wire.End, topts session.TrackerOptions) [2]string {
+	tr := session.NewTrackerWith(topts)
+	// By stream: with several connections between the two ends, the
+	// states asked for are those of arrow k's 4-tuple — its newest
+	// connection up to arrow j (a connect may reuse a 4-tuple in
+	// TIME-WAIT; the kernel's socket is then the new one).
+	byStream := map[int][2]string{}
+	stream := -1
+	a, b := cks[k].seg.SrcEndpoint(), cks[k].seg.DstEndpoint()
 	for i := 0; i <= j && i < len(cks); i++ {
 		if i > k && cks[i].from != e {
 			continue
@@ -136,10 +142,14 @@ func inferredAfter(cks []arrowCheck, k, j int, e wire.End) [2]string {
 		seg := cks[i].seg
 		if evs := tr.Observe(&seg); len(evs) > 0 {
 			ev := evs[len(evs)-1]
-			out = [2]string{ev.Client.String(), ev.Server.String()}
+			byStream[ev.Stream] = [2]string{ev.Client.String(), ev.Server.String()}
+			src, dst := seg.SrcEndpoint(), seg.DstEndpoint()
+			if i >= k && ((src == a && dst == b) || (src == b && dst == a)) {
+				stream = ev.Stream
+			}
 		}
 	}
-	return out
+	return byStream[stream]
 }
 
 // compareStates checks, for every arrow, each end's inferred state against
@@ -149,8 +159,18 @@ func inferredAfter(cks []arrowCheck, k, j int, e wire.End) [2]string {
 // the last of those packets.
 func compareStates(t *testing.T, cks []arrowCheck) (ahead int) {
 	t.Helper()
+	return compareStatesWith(t, cks, session.TrackerOptions{}, nil)
+}
+
+// compareStatesWith is compareStates with a Tracker that knows topts (a
+// scenario's port known to have no listener); expected, if not nil, names
+// the disagreements a scenario shows on purpose (what the wire cannot
+// tell the Tracker), which are then not errors.
+func compareStatesWith(t *testing.T, cks []arrowCheck, topts session.TrackerOptions, expected func(cks []arrowCheck, k int, e wire.End, got string) bool) (ahead int) {
+	t.Helper()
 	var bad []string
 	var sent [2]int // arrows so far, by sender
+	queued := 0
 	for k, ck := range cks {
 		if ck.err != nil {
 			t.Fatalf("arrow %d: reading the kernel: %v", k+1, ck.err)
@@ -168,13 +188,20 @@ func compareStates(t *testing.T, cks []arrowCheck) (ahead int) {
 					continue
 				}
 			}
-			got := inferredAfter(cks, k, at, e)[e]
-			if got == ck.kernel[e] {
+			got := inferredAfter(cks, k, at, e, topts)[e]
+			if got == ck.kernel[e] || (expected != nil && expected(cks, k, e, got)) {
+				continue
+			}
+			if queuedFIN(cks, k, e, got) {
+				queued++
 				continue
 			}
 			bad = append(bad, fmt.Sprintf("arrow %d [%s] from the %s: the %s is %s (having sent up to arrow %d), the kernel says %s%s",
 				k+1, ck.seg.Flags, ck.from, e, got, at+1, ck.kernel[e], knownRuleFix(ck, e, got, ck.kernel[e])))
 		}
+	}
+	if queued > 0 {
+		t.Logf("%d end states read while that end's FIN was queued in its kernel, not yet on the wire (compared as sent)", queued)
 	}
 	if len(bad) > 0 {
 		t.Errorf("inferred state differs from the kernel's:\n%s\narrows:\n%s", strings.Join(bad, "\n"), checksText(cks))
@@ -242,8 +269,12 @@ func settled(cks []arrowCheck) bool {
 		return false
 	}
 	last := cks[len(cks)-1]
-	return last.kernel[wire.Client] == "TIME-WAIT" && last.kernel[wire.Server] == exchange.StateClosed &&
-		last.ahead == [2]int{}
+	// A TIME-WAIT may end by an RST: the stepped relay is slow enough for
+	// a tail loss probe to send the server's FIN again; the client's
+	// answer finds the server's socket gone, and its RST ends the
+	// TIME-WAIT (net.ipv4.tcp_rfc1337=0).
+	tw := last.kernel[wire.Client] == "TIME-WAIT" || (last.kernel[wire.Client] == exchange.StateClosed && last.seg.Flags.Has(capture.RST))
+	return tw && last.kernel[wire.Server] == exchange.StateClosed && last.ahead == [2]int{}
 }
 
 func TestLoopExchangeThroughSteppedWireInferredStatesEqualKernelAtEveryArrow(t *testing.T) {
@@ -285,4 +316,25 @@ func TestLoopExchangeThroughSteppedWireInferredStatesEqualKernelAtEveryArrow(t *
 	}
 	t.Logf("arrows per run: %v", arrows)
 	t.Logf("%d runs: %d end states read while that end's next packet was already sent (compared with the state after it)", runs, totalAhead)
+}
+
+// queuedFIN reports whether, at arrow k, end e's kernel had already taken
+// the application's close or shutdown (FIN-WAIT-1 from ESTABLISHED,
+// LAST-ACK from CLOSE-WAIT) while its FIN had not left yet — queued behind
+// data not yet sent (a closed window) or still in the device (TCP small
+// queues) — and e sends that FIN on the same connection later. The wire
+// cannot show a FIN before it is sent.
+func queuedFIN(cks []arrowCheck, k int, e wire.End, got string) bool {
+	kernel := cks[k].kernel[e]
+	if !(got == "ESTABLISHED" && kernel == "FIN-WAIT-1") && !(got == "CLOSE-WAIT" && kernel == "LAST-ACK") {
+		return false
+	}
+	a, b := cks[k].seg.SrcEndpoint(), cks[k].seg.DstEndpoint()
+	for _, later := range cks[k+1:] {
+		src, dst := later.seg.SrcEndpoint(), later.seg.DstEndpoint()
+		if later.from == e && later.seg.Flags.Has(capture.FIN) && ((src == a && dst == b) || (src == b && dst == a)) {
+			return true
+		}
+	}
+	return false
 }

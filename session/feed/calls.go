@@ -11,9 +11,13 @@ import (
 )
 
 // callHold is how long a recorded call waits for packets captured before it
-// that may still be on their way to the capture socket; loopback delivers
-// them within microseconds.
-const callHold = 2 * time.Millisecond
+// that may still be on their way to the capture socket. Loopback delivers
+// them within microseconds, but the goroutine reading the capture may not
+// run for a long while on a busy host (8 ms seen at load 7 on two cores,
+// over 20 ms at load 28, putting a recv's return before the packet it
+// returned for); a person cannot see 100 ms on the ladder, and a packet
+// that comes publishes the calls before it at once.
+const callHold = 100 * time.Millisecond
 
 // Calls merges the socket calls of the program's own client and server
 // (exchange.CallSink) into a Run's timeline by time, each as a
@@ -29,6 +33,7 @@ type pendingCall struct {
 	call          session.Call
 	local, remote netip.AddrPort
 	kernel        session.KernelView
+	udp           bool // a call on a UDP socket: its stream is a UDP flow
 }
 
 // NewCalls returns an empty call queue.
@@ -37,11 +42,22 @@ func NewCalls() *Calls { return &Calls{wake: make(chan struct{}, 1)} }
 // Record queues one call. A zero TimeNS is stamped now, under the queue's
 // lock. remote is invalid for a call without a peer yet (accept).
 func (q *Calls) Record(c session.Call, local, remote netip.AddrPort, kernel session.KernelView) {
+	q.record(pendingCall{call: c, local: local, remote: remote, kernel: kernel})
+}
+
+// RecordDatagram queues one call on a UDP socket: its event goes on the
+// UDP flow of its 4-tuple (Seg.Proto is ProtoUDP, Stream the flow's index).
+func (q *Calls) RecordDatagram(c session.Call, local, remote netip.AddrPort) {
+	q.record(pendingCall{call: c, local: local, remote: remote, udp: true})
+}
+
+func (q *Calls) record(p pendingCall) {
+	c := p.call
 	q.mu.Lock()
 	if c.TimeNS == 0 {
 		c.TimeNS = time.Now().UnixNano()
 	}
-	p := pendingCall{call: c, local: local, remote: remote, kernel: kernel}
+	p.call = c
 	i, _ := slices.BinarySearchFunc(q.pending, c.TimeNS, func(p pendingCall, t int64) int {
 		if p.call.TimeNS <= t {
 			return -1
@@ -61,6 +77,7 @@ func (q *Calls) Record(c session.Call, local, remote netip.AddrPort, kernel sess
 type callMerge struct {
 	q        *Calls
 	latest   map[[2]netip.AddrPort]int // (client, server) -> newest stream
+	flows    map[[2]netip.AddrPort]int // UDP (first sender, other end) -> flow
 	last     map[int][2]session.State  // stream -> client, server state after its latest segment
 	servers  []netip.AddrPort          // stream -> server address
 	accepted map[int]bool              // streams whose accept returned
@@ -68,12 +85,17 @@ type callMerge struct {
 }
 
 func newCallMerge(q *Calls) *callMerge {
-	return &callMerge{q: q, latest: map[[2]netip.AddrPort]int{}, last: map[int][2]session.State{}, accepted: map[int]bool{}}
+	return &callMerge{q: q, latest: map[[2]netip.AddrPort]int{}, flows: map[[2]netip.AddrPort]int{}, last: map[int][2]session.State{}, accepted: map[int]bool{}}
 }
 
 // register notes the stream of a segment event about to be appended, so
 // that calls made before it can find it.
 func (m *callMerge) register(tr *session.Tracker, ev *session.Event) {
+	if ev.Kind == session.KindDatagram && ev.N == 1 {
+		info := tr.StreamInfo(session.KindDatagram, ev.Stream)
+		m.flows[[2]netip.AddrPort{info.Client, info.Server}] = ev.Stream
+		m.flows[[2]netip.AddrPort{info.Server, info.Client}] = ev.Stream
+	}
 	if ev.Kind != session.KindSegment {
 		return
 	}
@@ -98,6 +120,10 @@ func (m *callMerge) saw(ev *session.Event) {
 // resolve finds the stream of a call: by its 4-tuple, or for an accept
 // still waiting, the oldest connection to that server not yet accepted.
 func (m *callMerge) resolve(p *pendingCall) (int, bool) {
+	if p.udp {
+		i, ok := m.flows[[2]netip.AddrPort{p.local, p.remote}]
+		return i, ok
+	}
 	if p.remote.IsValid() {
 		key := [2]netip.AddrPort{p.local, p.remote}
 		if p.call.Side == session.FromServer {
@@ -138,17 +164,21 @@ func (m *callMerge) take(tr *session.Tracker, before int64) []session.Event {
 			keep = append(keep, p)
 			continue
 		}
-		st := m.last[idx]
-		m.out = append(m.out, session.Event{
+		ev := session.Event{
 			Kind:   session.KindCall,
 			Stream: idx,
 			From:   p.call.Side,
-			Client: st[0],
-			Server: st[1],
 			Call:   p.call,
 			Kernel: p.kernel,
 			Seg:    capture.Segment{TimeNS: p.call.TimeNS},
-		})
+		}
+		if p.udp {
+			ev.Seg.Proto = capture.ProtoUDP // UDP has no states
+		} else {
+			st := m.last[idx]
+			ev.Client, ev.Server = st[0], st[1]
+		}
+		m.out = append(m.out, ev)
 	}
 	clear(q.pending[len(keep):])
 	q.pending = keep
@@ -175,6 +205,10 @@ func (m *callMerge) due() time.Duration {
 
 // resolveLocked is resolve without marking an accept: a look-ahead.
 func (m *callMerge) resolveLocked(p *pendingCall) (int, bool) {
+	if p.udp {
+		i, ok := m.flows[[2]netip.AddrPort{p.local, p.remote}]
+		return i, ok
+	}
 	if p.remote.IsValid() {
 		key := [2]netip.AddrPort{p.local, p.remote}
 		if p.call.Side == session.FromServer {
