@@ -162,11 +162,10 @@ func (w *Wire) handle(from End, data []byte, dec *capture.Decoder) {
 	p.N = w.n
 	d := w.cfg.Policy.Decide(&p)
 	if d.Release {
-		held := w.held
-		w.held = nil
-		for _, h := range held {
-			w.deliverLocked(h.from, h.data, h.seg, capture.Delayed, time.Since(w.start)-h.at)
-		}
+		w.releaseLocked()
+	}
+	if d.ReleaseAfter {
+		defer w.releaseLocked() // after the packet's own delivery below (deferred calls run before the unlock)
 	}
 	switch d.Action {
 	case Drop:
@@ -178,6 +177,24 @@ func (w *Wire) handle(from End, data []byte, dec *capture.Decoder) {
 	default:
 		w.deliverLocked(from, data, p.Seg, capture.Passed, 0)
 	}
+}
+
+// releaseLocked delivers every held packet, in the order they were held.
+func (w *Wire) releaseLocked() {
+	held := w.held
+	w.held = nil
+	for _, h := range held {
+		w.deliverLocked(h.from, h.data, h.seg, capture.Delayed, time.Since(w.start)-h.at)
+	}
+}
+
+// Stats counts the packets the wire has handed over as records (passed,
+// dropped and delayed alike); Drops is always 0: a dropped packet is a
+// record too, with its verdict. It is WaitCaptured's argument.
+func (w *Wire) Stats() (capture.LiveStats, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return capture.LiveStats{Packets: w.frame}, nil
 }
 
 // delayLocked delivers a copy of data after d.

@@ -43,6 +43,9 @@ func (w *Wire) Info() capture.SourceInfo {
 // BytesRead is 0.
 func (w *Wire) BytesRead() int64 { return 0 }
 
+// Stats returns zero.
+func (w *Wire) Stats() (capture.LiveStats, error) { return capture.LiveStats{}, nil }
+
 // Close does nothing.
 func (w *Wire) Close() error { return nil }
 

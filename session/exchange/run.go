@@ -123,6 +123,9 @@ func (r *Run) WaitTrace(ctx context.Context, what string, cond func(Trace) bool)
 type DialOptions struct {
 	LocalPort uint16 // bind this port (SO_REUSEADDR) instead of a free one
 	NoDelay   *bool  // TCP_NODELAY; nil leaves Go's default (on)
+	// SynRetries sets TCP_SYNCNT: how many times connect re-sends an
+	// unanswered SYN before it fails with ETIMEDOUT; 0 is the kernel's.
+	SynRetries int
 }
 
 // Dial connects a client to the server, recording connect.
@@ -139,7 +142,11 @@ func (r *Run) DialWith(ctx context.Context, opts DialOptions) (*Conn, error) {
 			Control: func(_, _ string, rc syscall.RawConn) error {
 				var berr error
 				want := netip.AddrPortFrom(r.ex.net.Addr(session.FromClient), opts.LocalPort)
-				if err := rc.Control(func(fd uintptr) { local, berr = bindControl(fd, want, opts.LocalPort != 0) }); err != nil {
+				if err := rc.Control(func(fd uintptr) {
+					if local, berr = bindControl(fd, want, opts.LocalPort != 0); berr == nil && opts.SynRetries > 0 {
+						berr = synRetries(fd, opts.SynRetries)
+					}
+				}); err != nil {
 					return err
 				}
 				if berr == nil {
