@@ -219,9 +219,13 @@ func Chain(ps ...Policy) Policy {
 	})
 }
 
-// FromEnd matches packets m matches that end e sent.
+// FromEnd matches packets m matches that end e sent. m sees every
+// packet (a stateful match keeps count of both ends).
 func FromEnd(e End, m Match) Match {
-	return func(p *Packet) bool { return p.From == e && m(p) }
+	return func(p *Packet) bool {
+		ok := m(p)
+		return ok && p.From == e
+	}
 }
 
 func isTCP(p *Packet) bool { return p.Seg.Proto == capture.ProtoTCP }
@@ -270,21 +274,25 @@ func HandshakeACK() Match {
 	}
 }
 
-// FinalACK matches the last packet of a close: a pure ACK of the other
-// end's FIN, sent by an end that had sent its own FIN before (in a
-// four-way close, the first closer's ACK of the second FIN, the one that
-// leads to TIME-WAIT). Its retransmissions match too.
+// FinalACK matches the last packet of a close: the first closer's pure
+// ACK of the other end's FIN (in a four-way close, the ACK of the second
+// FIN, sent from TIME-WAIT). Its retransmissions match too; the second
+// closer's ACKs (of a FIN the first closer sent again) do not.
 func FinalACK() Match {
 	var fin [2]bool
 	var finEnd [2]uint32 // sequence number after each end's FIN
+	var first End
 	return func(p *Packet) bool {
 		if FIN()(p) {
+			if !fin[0] && !fin[1] {
+				first = p.From
+			}
 			fin[p.From] = true
 			finEnd[p.From] = p.Seg.Seq + p.Seg.PayloadLen + 1
 			return false
 		}
 		o := p.From.Other()
-		return pureACK(p) && fin[p.From] && fin[o] && p.Seg.Ack == finEnd[o]
+		return pureACK(p) && p.From == first && fin[p.From] && fin[o] && p.Seg.Ack == finEnd[o]
 	}
 }
 

@@ -46,6 +46,12 @@ func (w *Wire) BytesRead() int64 { return 0 }
 // Stats returns zero.
 func (w *Wire) Stats() (capture.LiveStats, error) { return capture.LiveStats{}, nil }
 
+// Namespaces fails outside Linux.
+func (w *Wire) Namespaces() ([2]string, error) { return [2]string{}, errNotLinux }
+
+// NamespaceHolders finds nothing outside Linux.
+func NamespaceHolders(ids []string) []string { return nil }
+
 // Close does nothing.
 func (w *Wire) Close() error { return nil }
 
