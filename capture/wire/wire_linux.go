@@ -44,9 +44,6 @@ type Wire struct {
 	ready  chan struct{} // a record was queued (capacity 1)
 	closed chan struct{}
 
-	diagMu  [2]sync.Mutex
-	diagSeq uint32
-
 	wg        sync.WaitGroup
 	closeOnce sync.Once
 	closeErr  error

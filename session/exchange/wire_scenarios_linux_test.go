@@ -191,7 +191,9 @@ func both(fs ...func(*session.Event) bool) func(*session.Event) bool {
 	}
 }
 
-func passedSeg(ev *session.Event) bool { return ev.Kind == session.KindSegment && ev.Seg.Verdict != capture.Dropped }
+func passedSeg(ev *session.Event) bool {
+	return ev.Kind == session.KindSegment && ev.Seg.Verdict != capture.Dropped
+}
 
 const (
 	cl = session.FromClient
@@ -293,4 +295,3 @@ func TestScenarioSimultaneousOpenCrossesTheSYNsBothEndsSynReceived(t *testing.T)
 func TestScenarioSimultaneousCloseCrossesTheFINsBothEndsThroughClosingToTimeWait(t *testing.T) {
 	checkOnWire(t, exchange.ScenarioSimultaneousClose, exchange.Options{})
 }
-
