@@ -65,3 +65,9 @@ func NamespaceHolders(ids []string) []string {
 	}
 	return out
 }
+
+// InNamespace runs f on a fresh goroutine locked to its OS thread inside
+// the network namespace ns (a /proc/PID/ns/net file, or a descriptor of
+// one), as Do does for an end: for leftover checks of a namespace that
+// outlived its wire.
+func InNamespace(ns *os.File, f func() error) error { return inNS(ns, f) }

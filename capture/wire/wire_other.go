@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"net/netip"
+	"os"
 
 	"github.com/handshake-viz/handshake-viz/capture"
 )
@@ -51,6 +52,9 @@ func (w *Wire) Namespaces() ([2]string, error) { return [2]string{}, errNotLinux
 
 // NamespaceHolders finds nothing outside Linux.
 func NamespaceHolders(ids []string) []string { return nil }
+
+// InNamespace fails outside Linux.
+func InNamespace(ns *os.File, f func() error) error { return errNotLinux }
 
 // Close does nothing.
 func (w *Wire) Close() error { return nil }
