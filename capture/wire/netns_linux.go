@@ -39,6 +39,14 @@ type endNS struct {
 
 	tunOnce sync.Once
 	tunErr  error
+
+	// Do's worker threads in the namespace (workers_linux.go).
+	tasks    chan nsTask
+	stop     chan struct{}
+	stopOnce sync.Once
+	workers  sync.WaitGroup
+	tidMu    sync.Mutex
+	tids     []int
 }
 
 // closeTUN closes the TUN device once (the device goes with its fd).
@@ -52,7 +60,7 @@ func (e *endNS) closeTUN() error {
 }
 
 func (e *endNS) close() error {
-	errs := []error{e.closeTUN()}
+	errs := []error{e.closeTUN(), e.stopWorkers()}
 	if e.snmp != nil {
 		errs = append(errs, e.snmp.Close())
 	}
@@ -132,6 +140,9 @@ func newEnd(e End, mtu int) (*endNS, error) {
 		}
 		return nil
 	})
+	if err == nil {
+		err = out.startWorkers(nsWorkers)
+	}
 	if err != nil {
 		out.close()
 		return nil, err

@@ -108,17 +108,17 @@ func Open(ctx context.Context, cfg Config) (*Wire, error) {
 // Addr returns the address of end e (10.77.0.1 or 10.77.0.2).
 func (w *Wire) Addr(e End) netip.Addr { return Addr(e) }
 
-// Do runs f on a fresh goroutine locked to its OS thread inside end e's
-// namespace and returns f's error; sockets f opens stay in that namespace.
-// The thread returns to its namespace afterwards (if that fails, the
-// thread ends with the goroutine).
+// Do runs f on one of the threads that wait inside end e's namespace
+// (they entered it at Open, so Do needs no privilege) and returns f's
+// error; sockets f opens stay in that namespace. f may block (a connect);
+// Close waits for running functions to return.
 func (w *Wire) Do(e End, f func() error) error {
 	select {
 	case <-w.closed:
 		return errors.New("the lossy wire is closed")
 	default:
 	}
-	return inNS(w.ends[e].ns, f)
+	return w.ends[e].do(w.closed, f)
 }
 
 // Timings returns how long Open and Close took (TeardownNS once closed).

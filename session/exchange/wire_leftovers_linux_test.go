@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/handshake-viz/handshake-viz/capture"
 	"github.com/handshake-viz/handshake-viz/capture/sockdiag"
 	"github.com/handshake-viz/handshake-viz/capture/wire"
 	"github.com/handshake-viz/handshake-viz/session"
@@ -63,6 +64,9 @@ func runKilledChild() {
 }
 
 func TestKilledWireRunLeavesNoNamespaceTUNDeviceOrSocket(t *testing.T) {
+	if os.Getenv(childEnv) == "drop" {
+		t.Skip("the child of another test")
+	}
 	if os.Getenv(childEnv) == "1" {
 		runKilledChild()
 		return
@@ -271,4 +275,90 @@ func TestCancellingTheContextClosesTheWireAndCloseLeavesNothing(t *testing.T) {
 		t.Errorf("Close: %v", err)
 	}
 	assertWireGone(t, ns, before)
+}
+
+// runDroppedChild is the child of the privilege test: it starts a wire
+// scenario, gives up every capability as the demo does once its capture
+// is open, and then plays the scenario.
+func runDroppedChild() {
+	sc, err := exchange.Lookup(exchange.ScenarioLostACK)
+	if err != nil {
+		fmt.Println("error", err)
+		os.Exit(2)
+	}
+	tl := session.NewTimeline()
+	ctx, cancel := context.WithTimeout(context.Background(), killedWait)
+	defer cancel()
+	st, err := exchange.Start(ctx, exchange.Options{Scenario: sc, Trace: tl})
+	if err != nil {
+		fmt.Println("error", err)
+		os.Exit(2)
+	}
+	defer st.Close()
+	if _, _, _, err := capture.DropPrivileges(); err != nil {
+		fmt.Println("error", err)
+		os.Exit(2)
+	}
+	status, _ := os.ReadFile("/proc/self/status")
+	for _, l := range strings.Split(string(status), "\n") {
+		if strings.HasPrefix(l, "CapEff:") {
+			fmt.Println("caps", strings.TrimSpace(strings.TrimPrefix(l, "CapEff:")))
+		}
+	}
+	go feed.Run(ctx, st.Source, feed.Options{Timeline: tl})
+	if err := st.Exchange.Run(ctx); err != nil {
+		fmt.Println("error", err)
+		os.Exit(2)
+	}
+	fmt.Println("ran ok")
+}
+
+func TestWireScenarioRunsAfterTheProgramGaveUpItsCapabilities(t *testing.T) {
+	if os.Getenv(childEnv) == "drop" {
+		runDroppedChild()
+		return
+	}
+	if os.Getenv(childEnv) != "" {
+		t.Skip("the child of another test")
+	}
+	if os.Geteuid() != 0 {
+		t.Skip("needs root: the lossy wire needs CAP_SYS_ADMIN and CAP_NET_ADMIN (CI runs as root)")
+	}
+	env := []string{childEnv + "=drop"}
+	for _, e := range os.Environ() {
+		if !strings.HasPrefix(e, "SUDO_") { // stay root: only the capabilities go
+			env = append(env, e)
+		}
+	}
+	run := func(bin string) string {
+		cmd := exec.Command(bin, "-test.run=^TestWireScenarioRunsAfterTheProgramGaveUpItsCapabilities$")
+		cmd.Env = env
+		out, err := cmd.CombinedOutput()
+		if err != nil || !strings.Contains(string(out), "ran ok") {
+			t.Fatalf("child: %v\n%s", err, out)
+		}
+		return string(out)
+	}
+	const none = "caps 0000000000000000"
+	text := run(os.Args[0])
+	if !strings.Contains(text, none) {
+		// A binary built with cgo cannot change the capabilities of all
+		// its threads (syscall.AllThreadsSyscall: ENOTSUP), so the demo's
+		// DropPrivileges keeps them there: build the child without cgo,
+		// as the program is released.
+		goTool, err := exec.LookPath("go")
+		if err != nil {
+			t.Skipf("this test binary was built with cgo (capabilities cannot be dropped on all threads) and no go tool is at hand to build one without: %v", err)
+		}
+		bin := filepath.Join(t.TempDir(), "exchange.test")
+		build := exec.Command(goTool, "test", "-c", "-o", bin, ".")
+		build.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if out, err := build.CombinedOutput(); err != nil {
+			t.Fatalf("build the test binary without cgo: %v\n%s", err, out)
+		}
+		text = run(bin)
+	}
+	if !strings.Contains(text, none) {
+		t.Errorf("the child kept capabilities:\n%s", text)
+	}
 }
