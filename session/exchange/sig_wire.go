@@ -184,14 +184,19 @@ func sigLostData(tr Trace) error {
 	if !retransmitted(&tr.Events[again]) {
 		return fmt.Errorf("the segment sent again (event %d) is not marked as a retransmission: %v", again, tr.Events[again].Analysis.Names())
 	}
+	// Duplicate ACKs in RFC 6675's sense: pure ACKs that keep asking for
+	// the lost bytes, each with SACK blocks of what arrived after them.
+	// (Wireshark marks them dup_ack only while the window stays the same;
+	// a receiver whose buffer grows marks some as window updates.)
 	dups := 0
 	for i := lost + 1; i < again; i++ {
-		if ev := &tr.Events[i]; ev.Kind == session.KindSegment && ev.From == s && ev.Analysis&session.DupAck != 0 {
+		if ev := &tr.Events[i]; ev.Kind == session.KindSegment && ev.From == s && ev.Seg.PayloadLen == 0 &&
+			ev.Seg.Flags == capture.ACK && ev.Seg.Ack == seq {
 			dups++
 		}
 	}
 	if dups < 2 {
-		return fmt.Errorf("%d duplicate ACKs before the retransmission, want at least 2", dups)
+		return fmt.Errorf("%d duplicate ACKs (acknowledging the lost segment's sequence number) before the retransmission, want at least 2", dups)
 	}
 	syn, synack := tr.Index(-1, Flags(c, capture.SYN)), tr.Index(-1, Flags(s, capture.SYN|capture.ACK))
 	if syn < 0 || synack < 0 || !tr.Events[syn].Seg.Options.SACKPermitted || !tr.Events[synack].Seg.Options.SACKPermitted {
