@@ -230,29 +230,6 @@ func TestScenarioLostDataDrawsDuplicateACKsAndAFastRetransmission(t *testing.T) 
 	checkOnWire(t, exchange.ScenarioLostData, exchange.Options{})
 }
 
-// The stepped wire of the per-arrow check slows the exchange down (every
-// arrow waits for the kernel to be read), and the kernel's timers follow
-// the longer round trips; at full speed, as the demo runs it, the
-// signature holds too, and the timing is logged (a measurement, not an
-// assertion: it depends on the machine's load).
-func TestScenarioLostDataAtFullSpeedShowsTheSameSignature(t *testing.T) {
-	run := runOnWire(t, exchange.ScenarioLostData, exchange.Options{}, false)
-	sc, _ := exchange.Lookup(exchange.ScenarioLostData)
-	if err := sc.Signature(run.tr); err != nil {
-		dumpTrace(t, run.tr)
-		t.Fatalf("signature: %v", err)
-	}
-	data := func(ev *session.Event) bool {
-		return ev.Kind == session.KindSegment && ev.From == cl && ev.Seg.PayloadLen > 0
-	}
-	lost := run.tr.Index(-1, both(data, isDropped))
-	seq := run.tr.Events[lost].Seg.Seq
-	resentAfter(t, run.tr, func(ev *session.Event) bool { return data(ev) && ev.Seg.Seq == seq }, "the lost data segment")
-	again := run.tr.Index(lost, func(ev *session.Event) bool { return data(ev) && ev.Seg.Seq == seq })
-	dups := run.tr.Count(func(ev *session.Event) bool { return ev.From == sv && ev.Analysis&session.DupAck != 0 })
-	t.Logf("%d duplicate ACKs; the retransmission is %v", dups, run.tr.Events[again].Analysis.Names())
-}
-
 func TestScenarioLostFINIsSentAgainAndTheServerStaysEstablishedUntilThen(t *testing.T) {
 	run := checkOnWire(t, exchange.ScenarioLostFIN, exchange.Options{})
 	resentAfter(t, run.tr, exchange.HasFlag(cl, capture.FIN), "the client's FIN")
