@@ -40,6 +40,7 @@ const (
 	NoteRSTToListen        // an RST returning an end in SYN-RECEIVED (from LISTEN) to LISTEN
 	NoteRSTStale           // an RST when both ends are already closed
 	NoteRSTInClose         // an RST after a FIN: the close is cut short
+	NoteDropped            // a segment the lossy wire dropped: sent, never arrived
 	noteCount
 )
 
@@ -81,6 +82,7 @@ var noteKeys = [...]string{
 	NoteRSTToListen:        "note.rst_listen",
 	NoteRSTStale:           "note.rst_stale",
 	NoteRSTInClose:         "note.rst_in_close",
+	NoteDropped:            "note.dropped",
 }
 
 // Key returns the message-catalog key of the note, e.g. "note.syn".

@@ -358,6 +358,11 @@ func (t *Tracker) observeTCP(seg *capture.Segment, ev *Event) {
 	}
 	prevWindow, prevSYN := c.ana[d].window, c.ana[d].windowSYN
 
+	dropped := seg.Verdict == capture.Dropped
+	var lost lostArrival
+	if dropped {
+		lost = c.beforeLost(d)
+	}
 	a := analyze(&c.ana[d], &c.ana[1-d], seg, c.firstRTTNS)
 	if f&(capture.SYN|capture.ACK) == capture.SYN|capture.ACK && X.synOnly && !X.synACK && seg.Seq == X.isn {
 		// The SYN+ACK of a simultaneous open repeats that end's SYN by
@@ -365,6 +370,9 @@ func (t *Tracker) observeTCP(seg *capture.Segment, ev *Event) {
 		a &^= Retransmission | FastRetransmission | SpuriousRetransmission | OutOfOrder
 	}
 	st := c.transition(d, seg)
+	if dropped {
+		st = c.undoArrival(d, &lost, st)
+	}
 	t.account(c, rec, d, seg, newStream, a, st)
 	if ev == nil {
 		return
@@ -674,6 +682,8 @@ func (c *conn) phase(seg *capture.Segment, st step) Phase {
 func (c *conn) note(d Dir, seg *capture.Segment, st step, a Analysis, n uint64, ackedNew bool) NoteID {
 	f := seg.Flags
 	switch {
+	case seg.Verdict == capture.Dropped:
+		return NoteDropped
 	case f&capture.RST != 0:
 		switch {
 		case st.refusedKnown:
@@ -769,4 +779,55 @@ func ackNote(a ackStep) NoteID {
 		return NoteFINACKed
 	}
 	return NoteNone
+}
+
+// lostArrival is what a segment's arrival would change, kept before a
+// segment the lossy wire dropped (capture.Dropped) is tracked, so that
+// undoArrival can take its arrival back.
+type lostArrival struct {
+	state       [2]State
+	receiver    endpoint // what the receiver knows
+	established bool
+	peerSegs    []unacked // the receiver's unacknowledged segments: the lost ACK did not acknowledge them
+	maxAck      uint32    // the sender's highest acknowledgment that arrived
+	maxAckSet   bool
+}
+
+// beforeLost keeps what the arrival of a segment from d would change.
+func (c *conn) beforeLost(d Dir) lostArrival {
+	fwd, rev := &c.ana[d], &c.ana[1-d]
+	return lostArrival{
+		state: c.state, receiver: c.ep[1-d], established: c.established,
+		peerSegs: append([]unacked(nil), rev.segs...),
+		maxAck:   fwd.maxAck, maxAckSet: fwd.maxAckSet,
+	}
+}
+
+// undoArrival takes back the arrival of a dropped segment from d: it was
+// sent (the sender's state, sequence space and its later retransmission
+// count as for any segment), but it never arrived, so the receiver's
+// state and knowledge stay as they were, and its acknowledgment
+// acknowledged nothing (a later copy of what it covered is a
+// retransmission, not a spurious one). The step is recomputed for the
+// states that result.
+func (c *conn) undoArrival(d Dir, l *lostArrival, st step) step {
+	y := 1 - d
+	c.state[y], c.ep[y] = l.state[y], l.receiver
+	fwd, rev := &c.ana[d], &c.ana[y]
+	rev.segs = append(rev.segs[:0], l.peerSegs...)
+	fwd.maxAck, fwd.maxAckSet = l.maxAck, l.maxAckSet
+	if !l.established && (c.state[FromClient] != Established || c.state[FromServer] != Established) {
+		c.established, st.handshakeDone = false, false
+	}
+	st.ack = ackNone       // no FIN's acknowledgment arrived
+	st.acksPeerSYN = false // nor the SYN's: the handshake is not complete by it
+	st.backToListen = false
+	st.changed = 0
+	if c.state[FromClient] != l.state[FromClient] {
+		st.changed |= ClientSide
+	}
+	if c.state[FromServer] != l.state[FromServer] {
+		st.changed |= ServerSide
+	}
+	return st
 }

@@ -19,7 +19,9 @@
 // DelayNS earlier). Delays let later packets overtake earlier ones.
 //
 // Do runs a function on a locked OS thread inside one end's namespace:
-// sockets it opens stay there. The package session/exchange adapts a Wire
+// sockets it opens stay there. A few threads per end enter the namespace
+// at Open and wait there, so Do needs no privilege: a program may give up
+// its capabilities once the wire is open. They end with the wire. The package session/exchange adapts a Wire
 // to its Network interface (capture imports none of the project's
 // packages, so the ends are this package's Client and Server).
 //

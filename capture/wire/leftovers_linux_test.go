@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -21,24 +20,14 @@ type wireState struct {
 	threads int
 }
 
-func nsID(f *os.File) (string, error) {
-	var st syscall.Stat_t
-	if err := syscall.Fstat(int(f.Fd()), &st); err != nil {
-		return "", err
-	}
-	return fmt.Sprintf("net:[%d]", st.Ino), nil
-}
-
 func wireInodes(t *testing.T, w *Wire) wireState {
 	t.Helper()
 	var s wireState
-	for _, e := range w.ends {
-		id, err := nsID(e.ns)
-		if err != nil {
-			t.Fatal(err)
-		}
-		s.ns = append(s.ns, id)
+	ids, err := w.Namespaces()
+	if err != nil {
+		t.Fatal(err)
 	}
+	s.ns = ids[:]
 	s.fds = netFDs(t, os.Getpid())
 	return s
 }
@@ -65,39 +54,12 @@ func netFDs(t *testing.T, pid int) map[string]bool {
 	return out
 }
 
-// nsHolders lists every process fd and thread namespace, system-wide, that
-// refers to one of ids (what lsns would find).
-func nsHolders(ids []string) []string {
-	want := map[string]bool{}
-	for _, id := range ids {
-		want[id] = true
-	}
-	var out []string
-	check := func(path string) {
-		if target, err := os.Readlink(path); err == nil && want[target] {
-			out = append(out, path+" -> "+target)
-		}
-	}
-	procs, _ := filepath.Glob("/proc/[0-9]*")
-	for _, p := range procs {
-		tasks, _ := filepath.Glob(p + "/task/*/ns/net")
-		for _, task := range tasks {
-			check(task)
-		}
-		fds, _ := filepath.Glob(p + "/fd/*")
-		for _, fd := range fds {
-			check(fd)
-		}
-	}
-	return out
-}
-
 // assertNoLeftovers checks that no process holds the wire's namespaces
 // (so they, their TUN devices and sockets are gone) and that this process
 // has no socket or TUN fd more than before.
 func assertNoLeftovers(t *testing.T, before wireState) {
 	t.Helper()
-	if h := nsHolders(before.ns); len(h) > 0 {
+	if h := NamespaceHolders(before.ns); len(h) > 0 {
 		t.Errorf("the wire's namespaces are still held:\n%s", strings.Join(h, "\n"))
 	}
 	// The relay's goroutines have ended when Close returned; a goroutine

@@ -14,6 +14,8 @@ import (
 	"sync"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/handshake-viz/handshake-viz/capture/sockdiag"
 )
 
 // threadNetNS is the network namespace of the calling thread.
@@ -30,13 +32,21 @@ func nsSysctls() []struct{ path, value string } {
 
 // endNS is what the wire holds of one end's namespace.
 type endNS struct {
-	ns   *os.File // the namespace, held by its file descriptor only
-	tun  *os.File // the TUN device (non-blocking: Close unblocks Read)
-	diag int      // NETLINK_SOCK_DIAG socket opened in the namespace
-	snmp *os.File // the namespace's /proc/net/snmp (bound to it at open)
+	ns   *os.File       // the namespace, held by its file descriptor only
+	tun  *os.File       // the TUN device (non-blocking: Close unblocks Read)
+	diag *sockdiag.Conn // sock_diag socket opened in the namespace
+	snmp *os.File       // the namespace's /proc/net/snmp (bound to it at open)
 
 	tunOnce sync.Once
 	tunErr  error
+
+	// Do's worker threads in the namespace (workers_linux.go).
+	tasks    chan nsTask
+	stop     chan struct{}
+	stopOnce sync.Once
+	workers  sync.WaitGroup
+	tidMu    sync.Mutex
+	tids     []int
 }
 
 // closeTUN closes the TUN device once (the device goes with its fd).
@@ -50,12 +60,12 @@ func (e *endNS) closeTUN() error {
 }
 
 func (e *endNS) close() error {
-	errs := []error{e.closeTUN()}
+	errs := []error{e.closeTUN(), e.stopWorkers()}
 	if e.snmp != nil {
 		errs = append(errs, e.snmp.Close())
 	}
-	if e.diag > 0 {
-		errs = append(errs, unix.Close(e.diag))
+	if e.diag != nil {
+		errs = append(errs, e.diag.Close())
 	}
 	if e.ns != nil {
 		errs = append(errs, e.ns.Close())
@@ -103,7 +113,7 @@ func inNS(ns *os.File, f func() error) error {
 // orphan retries, its TUN device with the end's address, and a sock_diag
 // socket.
 func newEnd(e End, mtu int) (*endNS, error) {
-	out := &endNS{diag: -1}
+	out := &endNS{}
 	err := onLockedThread(func(*os.File) error {
 		if err := unix.Unshare(unix.CLONE_NEWNET); err != nil {
 			return privilegeErr("create a network namespace", err)
@@ -124,12 +134,15 @@ func newEnd(e End, mtu int) (*endNS, error) {
 		if out.snmp, err = os.Open("/proc/thread-self/net/snmp"); err != nil {
 			return fmt.Errorf("open the %s namespace's IP counters: %w", e, err)
 		}
-		out.diag, err = unix.Socket(unix.AF_NETLINK, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, unix.NETLINK_SOCK_DIAG)
+		out.diag, err = sockdiag.Open()
 		if err != nil {
 			return fmt.Errorf("open a sock_diag socket in the %s namespace: %w", e, err)
 		}
 		return nil
 	})
+	if err == nil {
+		err = out.startWorkers(nsWorkers)
+	}
 	if err != nil {
 		out.close()
 		return nil, err

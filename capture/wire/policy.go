@@ -68,6 +68,10 @@ type Decision struct {
 	// Release delivers every held packet, in the order they were held,
 	// before this packet is handled.
 	Release bool
+	// ReleaseAfter delivers every held packet, in the order they were
+	// held, right after this packet (which then must be passed): the
+	// held ones arrive second.
+	ReleaseAfter bool
 }
 
 // Policy decides what happens to each packet. The relay calls Decide
@@ -167,28 +171,61 @@ func HoldUntilBoth(m Match) Policy {
 	})
 }
 
+// HoldCrossing makes the first packets m matches from both ends cross on
+// the wire, like HoldUntilBoth, and delivers first's one first whichever
+// end sent its packet first: simultaneous open (m = SYN()) and
+// simultaneous close (m = FIN()) are then the same on every run, with the
+// client's SYN or FIN ahead. Only the first pair is held; retransmissions
+// of the held packet pass.
+func HoldCrossing(m Match, first End) Policy {
+	var holding, done bool
+	var from End
+	return PolicyFunc(func(p *Packet) Decision {
+		if done || !m(p) {
+			return Decision{}
+		}
+		switch {
+		case !holding:
+			holding, from = true, p.From
+			return Decision{Action: Hold}
+		case p.From == from:
+			return Decision{} // a retransmission of the held one: let it go
+		}
+		done = true
+		if from == first {
+			return Decision{Release: true}
+		}
+		return Decision{ReleaseAfter: true}
+	})
+}
+
 // Chain asks every policy about every packet (so stateful ones keep
 // count) and follows the first that does not pass it; Release is honoured
 // from any of them.
 func Chain(ps ...Policy) Policy {
 	return PolicyFunc(func(p *Packet) Decision {
 		var out Decision
-		decided, release := false, false
+		decided, release, after := false, false, false
 		for _, pol := range ps {
 			d := pol.Decide(p)
 			release = release || d.Release
+			after = after || d.ReleaseAfter
 			if !decided && d.Action != Pass {
 				out, decided = d, true
 			}
 		}
-		out.Release = release
+		out.Release, out.ReleaseAfter = release, after && !release
 		return out
 	})
 }
 
-// FromEnd matches packets m matches that end e sent.
+// FromEnd matches packets m matches that end e sent. m sees every
+// packet (a stateful match keeps count of both ends).
 func FromEnd(e End, m Match) Match {
-	return func(p *Packet) bool { return p.From == e && m(p) }
+	return func(p *Packet) bool {
+		ok := m(p)
+		return ok && p.From == e
+	}
 }
 
 func isTCP(p *Packet) bool { return p.Seg.Proto == capture.ProtoTCP }
@@ -237,21 +274,25 @@ func HandshakeACK() Match {
 	}
 }
 
-// FinalACK matches the last packet of a close: a pure ACK of the other
-// end's FIN, sent by an end that had sent its own FIN before (in a
-// four-way close, the first closer's ACK of the second FIN, the one that
-// leads to TIME-WAIT). Its retransmissions match too.
+// FinalACK matches the last packet of a close: the first closer's pure
+// ACK of the other end's FIN (in a four-way close, the ACK of the second
+// FIN, sent from TIME-WAIT). Its retransmissions match too; the second
+// closer's ACKs (of a FIN the first closer sent again) do not.
 func FinalACK() Match {
 	var fin [2]bool
 	var finEnd [2]uint32 // sequence number after each end's FIN
+	var first End
 	return func(p *Packet) bool {
 		if FIN()(p) {
+			if !fin[0] && !fin[1] {
+				first = p.From
+			}
 			fin[p.From] = true
 			finEnd[p.From] = p.Seg.Seq + p.Seg.PayloadLen + 1
 			return false
 		}
 		o := p.From.Other()
-		return pureACK(p) && fin[p.From] && fin[o] && p.Seg.Ack == finEnd[o]
+		return pureACK(p) && p.From == first && fin[p.From] && fin[o] && p.Seg.Ack == finEnd[o]
 	}
 }
 

@@ -109,11 +109,20 @@ type Timings struct {
 }
 
 // Find returns the socket with this local and remote address, or false.
+// A socket bound explicitly (bind before connect) stays in the kernel's
+// bind table after its connection is over, and sock_diag lists it as
+// CLOSED with its old peer beside the connection's TIME-WAIT entry: the
+// entry that is not CLOSED wins.
 func Find(socks []Socket, local, remote netip.AddrPort) (Socket, bool) {
+	var found Socket
+	ok := false
 	for _, s := range socks {
 		if s.Local == local && s.Remote == remote {
-			return s, true
+			if s.State != StateClose {
+				return s, true
+			}
+			found, ok = s, true
 		}
 	}
-	return Socket{}, false
+	return found, ok
 }

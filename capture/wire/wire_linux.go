@@ -44,9 +44,6 @@ type Wire struct {
 	ready  chan struct{} // a record was queued (capacity 1)
 	closed chan struct{}
 
-	diagMu  [2]sync.Mutex
-	diagSeq uint32
-
 	wg        sync.WaitGroup
 	closeOnce sync.Once
 	closeErr  error
@@ -111,17 +108,17 @@ func Open(ctx context.Context, cfg Config) (*Wire, error) {
 // Addr returns the address of end e (10.77.0.1 or 10.77.0.2).
 func (w *Wire) Addr(e End) netip.Addr { return Addr(e) }
 
-// Do runs f on a fresh goroutine locked to its OS thread inside end e's
-// namespace and returns f's error; sockets f opens stay in that namespace.
-// The thread returns to its namespace afterwards (if that fails, the
-// thread ends with the goroutine).
+// Do runs f on one of the threads that wait inside end e's namespace
+// (they entered it at Open, so Do needs no privilege) and returns f's
+// error; sockets f opens stay in that namespace. f may block (a connect);
+// Close waits for running functions to return.
 func (w *Wire) Do(e End, f func() error) error {
 	select {
 	case <-w.closed:
 		return errors.New("the lossy wire is closed")
 	default:
 	}
-	return inNS(w.ends[e].ns, f)
+	return w.ends[e].do(w.closed, f)
 }
 
 // Timings returns how long Open and Close took (TeardownNS once closed).
@@ -162,11 +159,10 @@ func (w *Wire) handle(from End, data []byte, dec *capture.Decoder) {
 	p.N = w.n
 	d := w.cfg.Policy.Decide(&p)
 	if d.Release {
-		held := w.held
-		w.held = nil
-		for _, h := range held {
-			w.deliverLocked(h.from, h.data, h.seg, capture.Delayed, time.Since(w.start)-h.at)
-		}
+		w.releaseLocked()
+	}
+	if d.ReleaseAfter {
+		defer w.releaseLocked() // after the packet's own delivery below (deferred calls run before the unlock)
 	}
 	switch d.Action {
 	case Drop:
@@ -178,6 +174,24 @@ func (w *Wire) handle(from End, data []byte, dec *capture.Decoder) {
 	default:
 		w.deliverLocked(from, data, p.Seg, capture.Passed, 0)
 	}
+}
+
+// releaseLocked delivers every held packet, in the order they were held.
+func (w *Wire) releaseLocked() {
+	held := w.held
+	w.held = nil
+	for _, h := range held {
+		w.deliverLocked(h.from, h.data, h.seg, capture.Delayed, time.Since(w.start)-h.at)
+	}
+}
+
+// Stats counts the packets the wire has handed over as records (passed,
+// dropped and delayed alike); Drops is always 0: a dropped packet is a
+// record too, with its verdict. It is WaitCaptured's argument.
+func (w *Wire) Stats() (capture.LiveStats, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return capture.LiveStats{Packets: w.frame}, nil
 }
 
 // delayLocked delivers a copy of data after d.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"net/netip"
+	"os"
 
 	"github.com/handshake-viz/handshake-viz/capture"
 )
@@ -42,6 +43,18 @@ func (w *Wire) Info() capture.SourceInfo {
 
 // BytesRead is 0.
 func (w *Wire) BytesRead() int64 { return 0 }
+
+// Stats returns zero.
+func (w *Wire) Stats() (capture.LiveStats, error) { return capture.LiveStats{}, nil }
+
+// Namespaces fails outside Linux.
+func (w *Wire) Namespaces() ([2]string, error) { return [2]string{}, errNotLinux }
+
+// NamespaceHolders finds nothing outside Linux.
+func NamespaceHolders(ids []string) []string { return nil }
+
+// InNamespace fails outside Linux.
+func InNamespace(ns *os.File, f func() error) error { return errNotLinux }
 
 // Close does nothing.
 func (w *Wire) Close() error { return nil }

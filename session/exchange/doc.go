@@ -19,6 +19,16 @@
 // socket is gone (its close waits, with SO_LINGER, for the ACK of its FIN)
 // and the client's socket is in TIME-WAIT in the kernel.
 //
+// Scenarios whose entry has a Wire policy (library_wire.go: lost-syn,
+// lost-synack, lost-ack, lost-data, lost-fin, lost-final-ack, filtered,
+// simultaneous-open, simultaneous-close), and any scenario with free-play
+// loss or delay (Options.Wire), run on the lossy wire: Start opens it
+// (capture/wire) with the scenario's policy, makes the Exchange on
+// WireNetwork and returns the wire as the Source (Where OnWire); Close
+// closes the sockets, then the wire, which cancelling Start's context
+// closes too. A segment the wire dropped is an event of its own (the
+// Tracker moves only its sender's state).
+//
 // Hooks are called from the goroutine that called Run. KernelStates and
 // TCPInfoState read the kernel's view (Linux only), so tests can compare
 // the states inferred from packets with the real ones.

@@ -67,6 +67,10 @@ type Options struct {
 	Trace *session.Timeline
 
 	Hooks Hooks // observation points for tests and the demo
+
+	// Wire is free play on the lossy wire (loss, delay, seed) and its
+	// settings; see WireOptions (start_wire.go). Start reads it.
+	Wire WireOptions
 }
 
 // Hooks observe an exchange. They are called from Run's goroutines, once

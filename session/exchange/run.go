@@ -124,6 +124,9 @@ type DialOptions struct {
 	LocalPort uint16 // bind this port (SO_REUSEADDR) instead of a free one
 	ReuseAddr bool   // SO_REUSEADDR on a free port too (so that a later socket may bind it while this one's TIME-WAIT lasts)
 	NoDelay   *bool  // TCP_NODELAY; nil leaves Go's default (on)
+	// SynRetries sets TCP_SYNCNT: how many times connect re-sends an
+	// unanswered SYN before it fails with ETIMEDOUT; 0 is the kernel's.
+	SynRetries int
 }
 
 // Dial connects a client to the server, recording connect.
@@ -140,7 +143,11 @@ func (r *Run) DialWith(ctx context.Context, opts DialOptions) (*Conn, error) {
 			Control: func(_, _ string, rc syscall.RawConn) error {
 				var berr error
 				want := netip.AddrPortFrom(r.ex.net.Addr(session.FromClient), opts.LocalPort)
-				if err := rc.Control(func(fd uintptr) { local, berr = bindControl(fd, want, opts.LocalPort != 0 || opts.ReuseAddr) }); err != nil {
+				if err := rc.Control(func(fd uintptr) {
+					if local, berr = bindControl(fd, want, opts.LocalPort != 0 || opts.ReuseAddr); berr == nil && opts.SynRetries > 0 {
+						berr = synRetries(fd, opts.SynRetries)
+					}
+				}); err != nil {
 					return err
 				}
 				if berr == nil {

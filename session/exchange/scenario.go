@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"net/netip"
 	"strings"
-	"time"
 
 	"github.com/handshake-viz/handshake-viz/capture"
+	"github.com/handshake-viz/handshake-viz/capture/wire"
 	"github.com/handshake-viz/handshake-viz/session"
 )
 
@@ -32,11 +32,6 @@ func (p Proto) String() string {
 	return "tcp"
 }
 
-// WirePolicy decides what a lossy wire does with one packet: pass, drop or
-// delay it (package capture/wire runs it; n counts the packets the wire
-// has seen, from 1).
-type WirePolicy func(seg *capture.Segment, n int) (capture.Verdict, time.Duration)
-
 // Scenario is one entry of the library: a real exchange of the kernel's own
 // TCP (or UDP), with what the user should notice and the signature its
 // trace must show. Adding a scenario is adding one entry to the table and
@@ -50,9 +45,10 @@ type Scenario struct {
 	// NoListen binds the server's port without listening: a SYN to it is
 	// answered by RST.
 	NoListen bool
-	// Wire, when set, makes a fresh stateful policy for one run: the
-	// scenario needs the lossy wire (capture/wire); nil runs on loopback.
-	Wire func() WirePolicy
+	// Wire, when set, makes a fresh (stateful) policy for one run: the
+	// scenario needs the lossy wire (capture/wire), whose relay asks the
+	// policy about every packet; nil runs on loopback.
+	Wire func() wire.Policy
 	// Play is both ends' behaviour: it opens every socket through r (so
 	// each call is recorded) and returns when both ends are done.
 	Play func(ctx context.Context, r *Run) error

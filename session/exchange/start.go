@@ -42,6 +42,12 @@ type Started struct {
 // rights the error is the capture's (the caller may fall back to a
 // recording).
 func Start(ctx context.Context, opts Options) (*Started, error) {
+	if err := opts.Wire.check(); err != nil {
+		return nil, err
+	}
+	if onWire(opts) {
+		return startWire(ctx, opts)
+	}
 	ex, err := New(opts)
 	if err != nil {
 		return nil, err

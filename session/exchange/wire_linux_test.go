@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/netip"
 	"strings"
 	"sync"
 	"testing"
@@ -34,13 +35,33 @@ type arrowCheck struct {
 // stepChecker records, after every arrow, both ends' kernel states of the
 // arrow's connection; compare checks them against the Tracker's.
 type stepChecker struct {
-	w      *wire.Wire
 	mu     sync.Mutex
+	w      *wire.Wire
 	checks []arrowCheck
 	more   chan struct{} // a check was added (capacity 1)
+	// had marks the (end, local, remote) sockets the kernel has shown so
+	// far: an end with no socket of the connection yet, whose port has a
+	// listener, is LISTEN (a dropped SYN never made one); after it had
+	// one, a missing socket is CLOSED.
+	had map[socketKey]bool
 }
 
-func newStepChecker() *stepChecker { return &stepChecker{more: make(chan struct{}, 1)} }
+type socketKey struct {
+	end           wire.End
+	local, remote netip.AddrPort
+}
+
+func newStepChecker() *stepChecker {
+	return &stepChecker{more: make(chan struct{}, 1), had: map[socketKey]bool{}}
+}
+
+// setWire gives the checker the wire it reads the kernel of (before the
+// first packet).
+func (c *stepChecker) setWire(w *wire.Wire) {
+	c.mu.Lock()
+	c.w = w
+	c.mu.Unlock()
+}
 
 // afterDeliver is the wire's hook. An application may close or shut down
 // its socket at any moment, changing its state and sending at once: the
@@ -77,8 +98,11 @@ const maxSamples = 100
 // states reads both ends' kernel states of the step's connection.
 func (c *stepChecker) states(s wire.Step) ([2]string, error) {
 	var out [2]string
+	c.mu.Lock()
+	w := c.w
+	c.mu.Unlock()
 	for _, e := range []wire.End{wire.Client, wire.Server} {
-		socks, err := c.w.Sockets(e)
+		socks, err := w.Sockets(e)
 		if err != nil {
 			return out, err
 		}
@@ -87,8 +111,19 @@ func (c *stepChecker) states(s wire.Step) ([2]string, error) {
 		if e != s.From {
 			local, remote = remote, local
 		}
+		key := socketKey{e, local, remote}
 		out[e] = exchange.StateClosed
 		if k, ok := wire.Find(socks, local, remote); ok {
+			out[e] = k.State.String()
+			c.mu.Lock()
+			c.had[key] = true
+			c.mu.Unlock()
+			continue
+		}
+		c.mu.Lock()
+		had := c.had[key]
+		c.mu.Unlock()
+		if k, ok := wire.Find(socks, local, netip.AddrPortFrom(netip.IPv4Unspecified(), 0)); ok && !had && k.State == wire.StateListen {
 			out[e] = k.State.String()
 		}
 	}
@@ -168,6 +203,12 @@ func compareStates(t *testing.T, cks []arrowCheck) (ahead int) {
 // tell the Tracker), which are then not errors.
 func compareStatesWith(t *testing.T, cks []arrowCheck, topts session.TrackerOptions, expected func(cks []arrowCheck, k int, e wire.End, got string) bool) (ahead int) {
 	t.Helper()
+	finPending := 0
+	defer func() {
+		if finPending > 0 {
+			t.Logf("%d end states read after a shutdown or close whose FIN had not left yet (compared with the state after that FIN)", finPending)
+		}
+	}()
 	var bad []string
 	var sent [2]int // arrows so far, by sender
 	queued := 0
@@ -194,6 +235,14 @@ func compareStatesWith(t *testing.T, cks []arrowCheck, topts session.TrackerOpti
 			}
 			if queuedFIN(cks, k, e, got) {
 				queued++
+				continue
+			}
+			// shutdown and close move the end's state at the call; the
+			// FIN may wait in the kernel before it leaves (it had not
+			// reached IP when the states were read): compare with the
+			// state after that FIN, the end's next arrow.
+			if fin := pendingFIN(cks, e, sent[e]+ck.ahead[e]); ck.ahead[e] == 0 && fin > k && inferredAfter(cks, k, fin, e, topts)[e] == ck.kernel[e] {
+				finPending++
 				continue
 			}
 			bad = append(bad, fmt.Sprintf("arrow %d [%s] from the %s: the %s is %s (having sent up to arrow %d), the kernel says %s%s",
@@ -227,6 +276,23 @@ func knownRuleFix(ck arrowCheck, e wire.End, got, want string) string {
 	return ""
 }
 
+// pendingFIN is the index of end e's next FIN after its first n arrows,
+// when only pure ACKs come before it (the ACK of what the application
+// read before it shut down), or -1.
+func pendingFIN(cks []arrowCheck, e wire.End, n int) int {
+	for i := n + 1; ; i++ {
+		j := nthFrom(cks, e, i)
+		switch {
+		case j < 0:
+			return -1
+		case cks[j].seg.Flags.Has(capture.FIN):
+			return j
+		case cks[j].seg.Flags != capture.ACK || cks[j].seg.PayloadLen > 0:
+			return -1
+		}
+	}
+}
+
 // nthFrom is the index of the nth arrow (1-based) sent by e, or -1.
 func nthFrom(cks []arrowCheck, e wire.End, n int) int {
 	for j := range cks {
@@ -250,7 +316,7 @@ func openSteppedWire(t *testing.T, policy wire.Policy) (*wire.Wire, *stepChecker
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.w = w
+	c.setWire(w)
 	t.Cleanup(func() {
 		w.Close()
 		tm := w.Timings()
@@ -264,6 +330,13 @@ func openSteppedWire(t *testing.T, policy wire.Policy) (*wire.Wire, *stepChecker
 // from the exchange's point of view (the client in TIME-WAIT, the server's
 // socket CLOSED) and nothing left on the wire: no packet either end sent
 // is still to be delivered.
+//
+// Under load the stepped wire is slow enough for the server's FIN to be
+// sent again (a tail loss probe) before the final ACK arrived; that copy
+// comes after the server's socket is gone, the client in TIME-WAIT ACKs
+// it, and the server answers RST, which ends TIME-WAIT at once (RFC
+// 1337's hazard, Linux's default): an RST with both ends CLOSED settles
+// too.
 func settled(cks []arrowCheck) bool {
 	if len(cks) == 0 {
 		return false
@@ -273,8 +346,13 @@ func settled(cks []arrowCheck) bool {
 	// a tail loss probe to send the server's FIN again; the client's
 	// answer finds the server's socket gone, and its RST ends the
 	// TIME-WAIT (net.ipv4.tcp_rfc1337=0).
-	tw := last.kernel[wire.Client] == "TIME-WAIT" || (last.kernel[wire.Client] == exchange.StateClosed && last.seg.Flags.Has(capture.RST))
-	return tw && last.kernel[wire.Server] == exchange.StateClosed && last.ahead == [2]int{}
+	if last.ahead != [2]int{} {
+		return false
+	}
+	if last.seg.Flags.Has(capture.RST) {
+		return last.kernel == [2]string{exchange.StateClosed, exchange.StateClosed}
+	}
+	return last.kernel[wire.Client] == "TIME-WAIT" && last.kernel[wire.Server] == exchange.StateClosed
 }
 
 func TestLoopExchangeThroughSteppedWireInferredStatesEqualKernelAtEveryArrow(t *testing.T) {

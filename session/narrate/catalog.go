@@ -42,9 +42,11 @@ type Key string
 // by merge; nothing mutates the tables afterwards.
 var tables = map[Lang]map[Key]string{
 	English: merge(enUI, enNotes, enCmd, enBrowser, enTopics, enExplainUI, enQuiz, enLadder, enInterviewKeys, enExplainSource, enQuizLab, enCompare, enScenarios,
-		enScenariosLoopback),
+		enScenariosLoopback,
+		enScenariosWire),
 	Chinese: merge(zhUI, zhNotes, zhCmd, zhBrowser, zhFields, zhTopics, zhExplainUI, zhQuiz, zhLadder, zhInterviewKeys, zhExplainSource, zhQuizLab, zhCompare, zhScenarios,
-		zhScenariosLoopback),
+		zhScenariosLoopback,
+		zhScenariosWire),
 }
 
 func merge(parts ...map[Key]string) map[Key]string {
