@@ -1,0 +1,18 @@
+// Package procs finds the local process behind a TCP connection, as
+// `ss -p` does: the connection's socket inode from /proc/net/tcp and
+// /proc/net/tcp6, then the process whose /proc/PID/fd holds
+// "socket:[inode]", and its name from /proc/PID/comm.
+//
+// A Table caches inode -> (PID, fd) and checks a cached entry with one
+// readlink before trusting it, so looking up the connections already
+// known costs a read of /proc/net/tcp{,6}; only new sockets cost a walk
+// over every process's descriptors, once per Lookup for all of them.
+//
+// Contracts: a Table is used from one goroutine. Lookup never fails: a
+// socket that is gone (closed, or in TIME-WAIT, which has no inode) or a
+// process this program may not inspect (another user's, once root was
+// dropped) is simply not found. Everything reads the network namespace
+// and the process table of the calling process.
+//
+// procs imports no package of this project.
+package procs
