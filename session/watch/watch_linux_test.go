@@ -1,0 +1,93 @@
+//go:build linux
+
+package watch
+
+import (
+	"context"
+	"net"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/handshake-viz/handshake-viz/capture"
+	"github.com/handshake-viz/handshake-viz/session"
+)
+
+func TestWatchHandsOverEveryEventWithTheStatesAndTheProcessOfItsStream(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("live capture needs root (CAP_NET_RAW); run the tests with sudo")
+	}
+	comm, err := os.ReadFile("/proc/self/comm")
+	if err != nil {
+		t.Skip("no /proc")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	port := uint16(ln.Addr().(*net.TCPAddr).Port)
+	src, err := capture.OpenLive(capture.LiveConfig{Interface: "lo", Port: port})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// SYN, SYN-ACK, ACK, RST: four frames per connection closed with
+	// SO_LINGER 0 before any data.
+	const conns = 3
+	var got []session.Event
+	var lives []session.LiveConn
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	w := Start(ctx, Limit(src, 4*conns, nil), Options{Events: func(ev *session.Event, c session.LiveConn) error {
+		got = append(got, *ev)
+		lives = append(lives, c)
+		return nil
+	}})
+	var held []*net.TCPConn
+	for range conns {
+		c, err := net.DialTCP("tcp", nil, ln.Addr().(*net.TCPAddr))
+		if err != nil {
+			t.Fatal(err)
+		}
+		held = append(held, c)
+	}
+	// Hold the connections until the Watch has published them all, so
+	// their sockets exist when it looks their processes up.
+	for {
+		changed := w.Changed()
+		if cs := w.Conns(); len(cs) == conns && cs[conns-1].PID != 0 {
+			break
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			t.Fatalf("the Watch did not show %d connections with their process: %+v", conns, w.Conns())
+		}
+	}
+	for _, c := range held {
+		c.SetLinger(0)
+		c.Close()
+	}
+	if err := w.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 4*conns {
+		t.Fatalf("%d events, want %d", len(got), 4*conns)
+	}
+	name := strings.TrimSpace(string(comm))
+	for i, ev := range got {
+		if lives[i].PID != os.Getpid() || lives[i].Process != name || lives[i].ServerSide {
+			t.Errorf("event %d (stream %d): process %d %q server=%t, want this process %d %q on the client's end",
+				i, ev.Stream, lives[i].PID, lives[i].Process, lives[i].ServerSide, os.Getpid(), name)
+		}
+		if lives[i].Client != ev.Client || lives[i].Server != ev.Server {
+			t.Errorf("event %d: live states %v/%v, event's %v/%v", i, lives[i].Client, lives[i].Server, ev.Client, ev.Server)
+		}
+	}
+	for i, c := range w.Conns() {
+		if c.Client != session.Closed || c.Server != session.Closed {
+			t.Errorf("stream %d after its RST: %v/%v, want CLOSED/CLOSED", i, c.Client, c.Server)
+		}
+	}
+}
