@@ -22,6 +22,13 @@ type BrowserOptions struct {
 
 	PauseAt     PauseAt // the ladders stop at each phase or packet until space
 	StartPaused bool    // the ladders show nothing until space
+
+	// Live, when set (watch), returns the current state and process of
+	// each TCP stream by index: the list shows them in two more columns.
+	// Called from the browser's watcher goroutine after each Changed.
+	Live func() []session.LiveConn
+	// Drops, when set, is the number of packets the kernel dropped so far.
+	Drops func() uint64
 }
 
 // BrowserSource is what the browser lists: a capture being read in the

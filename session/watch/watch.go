@@ -19,9 +19,9 @@ const DefaultRefresh = 2 * time.Second
 // Options say what a Watch does besides keeping its model.
 type Options struct {
 	// Events, when set, is called with every event of the capture, in
-	// order, with what is known of its TCP stream (zero for UDP). An
-	// error stops the Watch (Wait returns it).
-	Events func(ev *session.Event, c session.LiveConn) error
+	// order, with its stream or flow and what is known of its TCP stream
+	// (zero for UDP). An error stops the Watch (Wait returns it).
+	Events func(ev *session.Event, info session.StreamInfo, c session.LiveConn) error
 	// Process, when set, is called when a stream's process becomes known
 	// or changes after its first event.
 	Process func(stream int, c session.LiveConn) error
@@ -184,7 +184,7 @@ func (f *follower) handle(evs []session.Event) error {
 			c = *lc
 		}
 		if f.w.opts.Events != nil {
-			if err := f.w.opts.Events(ev, c); err != nil {
+			if err := f.w.opts.Events(ev, f.w.tl.StreamInfo(ev.Kind, ev.Stream), c); err != nil {
 				return err
 			}
 		}

@@ -39,7 +39,7 @@ func TestWatchHandsOverEveryEventWithTheStatesAndTheProcessOfItsStream(t *testin
 	var lives []session.LiveConn
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	w := Start(ctx, Limit(src, 4*conns, nil), Options{Events: func(ev *session.Event, c session.LiveConn) error {
+	w := Start(ctx, Limit(src, 4*conns, nil), Options{Events: func(ev *session.Event, _ session.StreamInfo, c session.LiveConn) error {
 		got = append(got, *ev)
 		lives = append(lives, c)
 		return nil

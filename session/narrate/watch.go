@@ -1,0 +1,18 @@
+package narrate
+
+// The messages of `watch` and of the live columns of the stream list.
+var enWatch = map[Key]string{
+	"watch.title":          "handshake-viz watch · %[1]s",
+	"browser.col.state":    "State (client/server)",
+	"browser.col.process":  "Process",
+	"browser.capturing":    "capturing live",
+	"browser.kernel_drops": "%[1]d dropped by the kernel",
+}
+
+var zhWatch = map[Key]string{
+	"watch.title":          "handshake-viz 实时观察 · %[1]s",
+	"browser.col.state":    "状态（客户端/服务器）",
+	"browser.col.process":  "进程",
+	"browser.capturing":    "正在实时抓包",
+	"browser.kernel_drops": "内核丢弃了 %[1]d 个",
+}
