@@ -106,6 +106,7 @@ type browserStatus struct {
 	packets        uint64
 	streams, flows int
 	warnings       []string
+	drops          uint64 // packets the kernel dropped (live)
 }
 
 func newBrowser(app *tview.Application, src BrowserSource, opts BrowserOptions) *browser {
@@ -117,6 +118,7 @@ func newBrowser(app *tview.Application, src BrowserSource, opts BrowserOptions) 
 		failure: make(chan error, 1),
 	}
 	b.table.onOpen = b.open
+	b.table.live = opts.Live != nil
 	b.input.SetLabel(narrate.Text(opts.Lang, "browser.filter")).
 		SetFieldBackgroundColor(tcell.ColorDefault).
 		SetFieldTextColor(tcell.ColorDefault).
@@ -218,7 +220,14 @@ func (b *browser) watch(ctx context.Context) {
 		st.packets, st.warnings = b.src.Packets(), b.src.Warnings()
 		streams, flows := b.src.Streams(), b.src.Flows()
 		st.streams, st.flows = len(streams), len(flows)
-		model = buildRows(model, streams, flows, b.opts.Lang)
+		var conns []session.LiveConn
+		if b.opts.Live != nil {
+			conns = b.opts.Live()
+		}
+		if b.opts.Drops != nil {
+			st.drops = b.opts.Drops()
+		}
+		model = buildLiveRows(model, streams, flows, conns, b.opts.Lang)
 		m := model
 		if !queueDraw(b.app, ctx.Done(), func() { b.apply(m, st) }) {
 			return
