@@ -152,6 +152,12 @@ func runWatch(ctx context.Context, ios streams, o *watchOptions) error {
 	}
 	src := watch.Limit(live, uint64(o.count), save.save())
 	if o.json {
+		// As tcpdump does: say on stderr that the capture is armed.
+		what := o.iface
+		if o.filter != nil {
+			what += ", " + o.filter.String()
+		}
+		fmt.Fprintln(ios.err, "handshake-viz: "+narrate.Text(o.language, "watch.listening", what))
 		return watchJSON(ctx, ios, o, src, drops, save)
 	}
 	w := watch.Start(ctx, src, watch.Options{})

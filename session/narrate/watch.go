@@ -3,6 +3,7 @@ package narrate
 // The messages of `watch` and of the live columns of the stream list.
 var enWatch = map[Key]string{
 	"watch.title":          "handshake-viz watch · %[1]s",
+	"watch.listening":      "listening on %[1]s",
 	"browser.col.state":    "State (client/server)",
 	"browser.col.process":  "Process",
 	"browser.capturing":    "capturing live",
@@ -11,6 +12,7 @@ var enWatch = map[Key]string{
 
 var zhWatch = map[Key]string{
 	"watch.title":          "handshake-viz 实时观察 · %[1]s",
+	"watch.listening":      "正在监听 %[1]s",
 	"browser.col.state":    "状态（客户端/服务器）",
 	"browser.col.process":  "进程",
 	"browser.capturing":    "正在实时抓包",
