@@ -100,7 +100,7 @@ func (o *watchOptions) validate(args []string) error {
 	}
 	if expr := strings.TrimSpace(strings.Join(args, " ")); expr != "" {
 		if o.filter, err = filter.Parse(expr); err != nil {
-			return fmt.Errorf("filter: %w", err)
+			return err
 		}
 	}
 	return nil
@@ -115,17 +115,18 @@ func runWatch(ctx context.Context, ios streams, o *watchOptions) error {
 		}
 		o.iface = name
 	}
-	if !o.json {
-		if err := needTerminal("watch"); err != nil {
-			return fmt.Errorf("%w (or add --json)", err)
-		}
-	}
 	live, err := capture.OpenLive(capture.LiveConfig{Interface: o.iface, Filter: o.filter})
 	if err != nil {
 		if errors.Is(err, os.ErrPermission) {
 			return fmt.Errorf("watch on %s needs CAP_NET_RAW: run it as `sudo handshake-viz watch -i %s ...`", o.iface, o.iface)
 		}
 		return err
+	}
+	if !o.json {
+		if err := needTerminal("watch"); err != nil {
+			live.Close()
+			return fmt.Errorf("%w (or add --json)", err)
+		}
 	}
 	// The capture socket is open: give up root, so files written from
 	// here on belong to the invoking user.
