@@ -40,3 +40,16 @@ func (s *LiveSource) Close() error { return nil }
 func DefaultInterface() (string, error) {
 	return "", fmt.Errorf("find the default route: %w", ErrLiveUnsupported)
 }
+
+// Capabilities a capture may keep after DropPrivilegesKeeping (Linux
+// only; the values are unused elsewhere).
+const (
+	CapDACReadSearch = 2
+	CapSysPtrace     = 19
+)
+
+// DropPrivilegesKeeping does nothing outside Linux.
+func DropPrivilegesKeeping(keep ...uintptr) (uid, gid int, dropped, kept bool, err error) {
+	uid, gid, dropped, err = DropPrivileges()
+	return uid, gid, dropped, true, err
+}

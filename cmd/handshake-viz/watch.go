@@ -31,6 +31,7 @@ type watchOptions struct {
 	speed    float64
 	raw      bool
 	lang     string
+	noProcs  bool
 
 	language narrate.Lang // parsed from lang
 	filter   *filter.Expr // parsed from the arguments; nil: all TCP and UDP
@@ -74,6 +75,7 @@ capture socket is open.`,
 	f.Float64Var(&o.speed, "speed", 1, "animation speed of the ladders: 1 is about one arrow per 0.8 s")
 	f.BoolVar(&o.raw, "raw", false, "show raw sequence numbers instead of relative ones")
 	f.StringVar(&o.lang, "lang", "en", "language of the explanations: en or zh")
+	f.BoolVar(&o.noProcs, "no-processes", false, "do not look up the process of each connection (and keep no capability after dropping root)")
 	return cmd
 }
 
@@ -129,10 +131,19 @@ func runWatch(ctx context.Context, ios streams, o *watchOptions) error {
 		}
 	}
 	// The capture socket is open: give up root, so files written from
-	// here on belong to the invoking user.
-	if _, _, _, err := capture.DropPrivileges(); err != nil {
+	// here on belong to the invoking user. The process lookup keeps the
+	// two capabilities that read other users' /proc/PID/fd.
+	var keep []uintptr
+	if !o.noProcs {
+		keep = []uintptr{capture.CapDACReadSearch, capture.CapSysPtrace}
+	}
+	_, _, dropped, kept, err := capture.DropPrivilegesKeeping(keep...)
+	if err != nil {
 		live.Close()
 		return fmt.Errorf("drop root privileges after opening the capture: %w", err)
+	}
+	if dropped && !kept && !o.noProcs && o.json {
+		fmt.Fprintln(ios.err, "handshake-viz: "+narrate.Text(o.language, "watch.own_procs"))
 	}
 	save, err := openWatchWrite(o.write, o.force, live.LinkType())
 	if err != nil {
@@ -161,7 +172,7 @@ func runWatch(ctx context.Context, ios streams, o *watchOptions) error {
 		fmt.Fprintln(ios.err, "handshake-viz: "+narrate.Text(o.language, "watch.listening", what))
 		return watchJSON(ctx, ios, o, src, drops, save)
 	}
-	w := watch.Start(ctx, src, watch.Options{})
+	w := watch.Start(ctx, src, watch.Options{NoProcesses: o.noProcs})
 	title := narrate.Text(o.language, "watch.title", o.iface)
 	if o.filter != nil {
 		title += " · " + o.filter.String()
@@ -187,8 +198,9 @@ func runWatch(ctx context.Context, ios streams, o *watchOptions) error {
 func watchJSON(ctx context.Context, ios streams, o *watchOptions, src *watch.Limited, drops func() uint64, save *watchSave) error {
 	jw := ui.NewJSONWriter(ios.out, o.language, o.raw)
 	w := watch.Start(ctx, src, watch.Options{
-		Events:  jw.WriteLiveEvent,
-		Process: jw.WriteProcess,
+		Events:      jw.WriteLiveEvent,
+		Process:     jw.WriteProcess,
+		NoProcesses: o.noProcs,
 	})
 	err := w.Wait()
 	w.Close()

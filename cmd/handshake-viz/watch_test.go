@@ -320,3 +320,65 @@ func nobodyAttr(t *testing.T) *syscall.SysProcAttr {
 	gid, _ := strconv.Atoi(nobody.Gid)
 	return &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}}
 }
+
+// statusUID is the real uid of a running process, from /proc/PID/status.
+func statusUID(t *testing.T, pid int) string { return statusField(t, pid, "Uid:") }
+
+// statusField is the first value of a line of /proc/PID/status.
+func statusField(t *testing.T, pid int, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(l); len(f) > 1 && f[0] == name {
+			return f[1]
+		}
+	}
+	t.Fatalf("no %s line in /proc/%d/status", name, pid)
+	return ""
+}
+
+func TestWatchThroughSudoDropsToTheUserYetNamesRootsProcesses(t *testing.T) {
+	needRoot(t)
+	nobody := nobodyAttr(t).Credential
+	_, port := holdingListener(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binPath, "watch", "-i", "lo", "--json", "-c", "4", "tcp port "+strconv.Itoa(port))
+	cmd.Env = append(os.Environ(), fmt.Sprintf("SUDO_UID=%d", nobody.Uid), fmt.Sprintf("SUDO_GID=%d", nobody.Gid))
+	stdout, _ := cmd.StdoutPipe()
+	stderr, _ := cmd.StderrPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	errLines := lineReader(stderr)
+	if l := <-errLines; !strings.Contains(l, "listening on") {
+		t.Fatalf("first stderr line %q, want the listening line", l)
+	}
+	if uid := statusUID(t, cmd.Process.Pid); uid != strconv.Itoa(int(nobody.Uid)) {
+		t.Errorf("watch runs as uid %s after opening its socket, want the sudo user's %d", uid, nobody.Uid)
+	}
+	// CAP_DAC_READ_SEARCH (bit 2) and CAP_SYS_PTRACE (bit 19), nothing else.
+	for _, set := range []string{"CapEff:", "CapPrm:"} {
+		if got := statusField(t, cmd.Process.Pid, set); got != "0000000000080004" {
+			t.Errorf("watch's %s %s after dropping root, want 0000000000080004 (only the two the process lookup needs)", set, got)
+		}
+	}
+	maker := startConnMaker(t, []string{fmt.Sprintf("127.0.0.1:%d", port)}) // runs as root
+	lines := lineReader(stdout)
+	first := ndjson(t, []byte(<-lines))[0]
+	maker.release(t)
+	for range lines {
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("watch: %v", err)
+	}
+	for l := range errLines {
+		t.Errorf("unexpected stderr line: %s", l)
+	}
+	if p, ok := first["process"].(map[string]any); !ok || p["name"] != childName {
+		t.Errorf("first segment's process %v, want the root-owned %s", first["process"], childName)
+	}
+}
