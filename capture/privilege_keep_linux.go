@@ -3,11 +3,7 @@
 package capture
 
 import (
-	"fmt"
-	"os"
-	"runtime"
 	"syscall"
-	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -21,54 +17,30 @@ const (
 )
 
 // DropPrivilegesKeeping is DropPrivileges that keeps the capabilities
-// keep (and only them) in the effective and permitted sets across the
-// change of user: everything else root could do is gone. kept reports
-// whether the process holds them afterwards (also true when there was
-// nothing to drop). Keeping needs the runtime to apply a system call to
-// every thread, which a cgo build cannot: there the drop happens and kept
-// is false.
+// keep (and only them: the bounding set, the others, the ambient set go,
+// and no_new_privs is set) across the change to the sudo user. kept
+// reports whether the process holds them afterwards. Keeping needs the
+// runtime to apply a system call to every thread, which a cgo build
+// cannot: there DropPrivileges' own fallback applies and kept is false
+// once the user changed.
 func DropPrivilegesKeeping(keep ...uintptr) (uid, gid int, dropped, kept bool, err error) {
-	if os.Geteuid() != 0 || os.Getenv("SUDO_UID") == "" || os.Getenv("SUDO_GID") == "" {
-		uid, gid, dropped, err = DropPrivileges()
-		return uid, gid, dropped, !dropped, err
-	}
+	// Across setuid from root the kernel clears the permitted set unless
+	// keep-caps is set (per thread, so on all of them).
 	_, _, errno := syscall.AllThreadsSyscall(unix.SYS_PRCTL, unix.PR_SET_KEEPCAPS, 1, 0)
 	keepcaps := errno == 0
-	uid, gid, dropped, err = DropPrivileges()
-	if err != nil || !dropped {
-		if keepcaps {
-			syscall.AllThreadsSyscall(unix.SYS_PRCTL, unix.PR_SET_KEEPCAPS, 0, 0)
-		}
-		return uid, gid, dropped, !dropped && err == nil, err
+	uid, gid, dropped, err = dropIDs()
+	if keepcaps {
+		syscall.AllThreadsSyscall(unix.SYS_PRCTL, unix.PR_SET_KEEPCAPS, 0, 0)
 	}
-	if !keepcaps {
-		return uid, gid, true, false, nil // a plain drop: nothing was kept
+	if err != nil {
+		return uid, gid, dropped, false, err
 	}
-	syscall.AllThreadsSyscall(unix.SYS_PRCTL, unix.PR_SET_KEEPCAPS, 0, 0)
-	// The permitted set survived the setuid whole: narrow it to keep.
-	var want [2]unix.CapUserData
+	if err := dropCapabilities(keep...); err != nil {
+		return uid, gid, dropped, false, err
+	}
+	kept = true
 	for _, c := range keep {
-		want[c/32].Effective |= 1 << (c % 32)
-		want[c/32].Permitted |= 1 << (c % 32)
+		kept = kept && HasCapability(int(c))
 	}
-	if capsetAll(&want) == nil {
-		return uid, gid, true, true, nil
-	}
-	var none [2]unix.CapUserData
-	if err := capsetAll(&none); err != nil {
-		return uid, gid, true, false, fmt.Errorf("drop privileges: clear the capabilities kept across setuid: %w", err)
-	}
-	return uid, gid, true, false, nil
-}
-
-// capsetAll sets the capability sets of every thread of the process.
-func capsetAll(data *[2]unix.CapUserData) error {
-	hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
-	_, _, errno := syscall.AllThreadsSyscall(unix.SYS_CAPSET, uintptr(unsafe.Pointer(&hdr)), uintptr(unsafe.Pointer(&data[0])), 0)
-	runtime.KeepAlive(&hdr)
-	runtime.KeepAlive(data)
-	if errno != 0 {
-		return errno
-	}
-	return nil
+	return uid, gid, dropped, kept, nil
 }

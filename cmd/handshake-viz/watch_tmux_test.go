@@ -51,7 +51,7 @@ func TestTmuxTcpdumpPipeIntoOpenShowsTheLadderOfTheFilteredConnection(t *testing
 	errFile := filepath.Join(t.TempDir(), "tcpdump.err")
 	// -c 4: the SYN, SYN-ACK, ACK and RST of one connection, then
 	// tcpdump ends, and so does the stream on open's stdin.
-	s := startTmuxShell(t, fmt.Sprintf("%s -i lo -U -c 4 -w - 'tcp port %d' 2>%s | %s open -", tcpdump, port, errFile, binPath))
+	s := startTmuxWith(t, fmt.Sprintf("%s -i lo -U -c 4 -w - 'tcp port %d' 2>%s |", tcpdump, port, errFile), "open", "-")
 	deadline := time.Now().Add(10 * time.Second)
 	tick := time.NewTicker(20 * time.Millisecond) // another process writes the file: nothing to wait on but its content
 	defer tick.Stop()
