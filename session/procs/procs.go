@@ -36,10 +36,14 @@ type Found struct {
 
 // Table looks sockets up in a /proc tree.
 type Table struct {
-	root  string             // "/proc", or a test tree
-	cache map[uint64]procFD  // socket inode -> where it was last seen
-	names map[int]string     // PID -> comm, for the processes seen
-	inode map[sockKey]uint64 // the last /proc/net/tcp{,6} read
+	root   string             // "/proc", or a test tree
+	cache  map[uint64]procFD  // socket inode -> where it was last seen
+	names  map[int]string     // PID -> comm, for the processes seen
+	inode  map[sockKey]uint64 // the /proc/net/tcp{,6} read of this Lookup, when sock_diag is not available
+	diag   *diag              // NETLINK_SOCK_DIAG, opened at the first Lookup
+	noDiag bool               // the kernel does not answer sock_diag: read /proc/net/tcp
+	uids   map[uint32]bool    // this Lookup: the uids of the sockets looked for
+	anyUID bool               // this Lookup: a socket's uid is unknown
 }
 
 // procFD is a descriptor of a process.
@@ -66,18 +70,21 @@ func NewAt(root string) *Table {
 // most once.
 func (t *Table) Lookup(conns []Conn) []Found {
 	out := make([]Found, len(conns))
-	t.inode = t.readSockets()
+	t.inode = nil
 	type want struct {
 		inode  uint64
 		localA bool
 	}
 	wants := make([]want, len(conns))
 	missing := map[uint64]bool{}
+	t.uids = map[uint32]bool{}
+	t.anyUID = false
 	for i, c := range conns {
 		w := want{}
-		if ino := t.inode[sockKey{unmap(c.A), unmap(c.B)}]; ino != 0 {
+		a, b := unmap(c.A), unmap(c.B)
+		if ino := t.find(a, b); ino != 0 {
 			w = want{ino, true}
-		} else if ino := t.inode[sockKey{unmap(c.B), unmap(c.A)}]; ino != 0 {
+		} else if ino := t.find(b, a); ino != 0 {
 			w = want{ino, false}
 		}
 		wants[i] = w
@@ -87,6 +94,12 @@ func (t *Table) Lookup(conns []Conn) []Found {
 	}
 	if len(missing) > 0 {
 		t.walk(missing)
+		if len(missing) > 0 && !t.anyUID {
+			// A socket passed to another user's process (a server's
+			// worker after setuid): look everywhere.
+			t.anyUID = true
+			t.walk(missing)
+		}
 	}
 	for i, w := range wants {
 		if w.inode == 0 {
@@ -97,6 +110,44 @@ func (t *Table) Lookup(conns []Conn) []Found {
 		}
 	}
 	return out
+}
+
+// find returns the inode of the socket with these ends, 0 when none: by
+// sock_diag when the kernel answers it, else from /proc/net/tcp{,6}
+// (read once per Lookup).
+func (t *Table) find(local, remote netip.AddrPort) uint64 {
+	if t.diag == nil && !t.noDiag && t.root == "/proc" {
+		d, err := openDiag()
+		if err != nil {
+			t.noDiag = true
+		}
+		t.diag = d
+	}
+	if t.diag != nil {
+		ino, uid, ok, err := t.diag.inode(local, remote)
+		if err == nil {
+			if ok {
+				t.uids[uid] = true
+				return ino
+			}
+			return 0
+		}
+		t.diag.close()
+		t.diag, t.noDiag = nil, true
+	}
+	if t.inode == nil {
+		t.inode = t.readSockets()
+	}
+	t.anyUID = true // /proc/net/tcp's uid column is not read: walk every process
+	return t.inode[sockKey{local, remote}]
+}
+
+// Close releases the kernel socket the Table asks through.
+func (t *Table) Close() {
+	if t.diag != nil {
+		t.diag.close()
+		t.diag = nil
+	}
 }
 
 // stillAt reports whether the cached descriptor of inode still holds it.
@@ -126,6 +177,14 @@ func (t *Table) walk(missing map[uint64]bool) {
 		pid, err := strconv.Atoi(d.Name())
 		if err != nil || pid <= 0 {
 			continue
+		}
+		// A socket's owner runs as the socket's uid, as a rule (sockets
+		// passed to another user's process are the exception): skip the
+		// processes of other users without reading their descriptors.
+		if !t.anyUID {
+			if uid, ok := ownerUID(d); ok && !t.uids[uid] {
+				continue
+			}
 		}
 		fdDir := filepath.Join(t.root, d.Name(), "fd")
 		fds, err := os.ReadDir(fdDir)

@@ -78,9 +78,25 @@ func TestLookupFindsThisProcessBehindBothEndsOfALoopbackConnection(t *testing.T)
 	defer server.Close()
 	a := client.LocalAddr().(*net.TCPAddr).AddrPort()
 	b := client.RemoteAddr().(*net.TCPAddr).AddrPort()
-	gone := netip.MustParseAddrPort("127.0.0.1:1")
 
+	for _, viaProc := range []bool{false, true} {
+		t.Run(map[bool]string{false: "sock_diag", true: "proc_net_tcp"}[viaProc], func(t *testing.T) {
+			lookupBothEnds(t, viaProc, a, b, comm)
+		})
+	}
+	client.Close()
+	server.Close()
+	// Closed: the client end is in TIME-WAIT or gone, with no inode.
+	if got := New().Lookup([]Conn{{a, b}}); got[0].Process.Known() && got[0].LocalA {
+		t.Errorf("a closed client socket still found: %+v", got[0])
+	}
+}
+
+func lookupBothEnds(t *testing.T, viaProc bool, a, b netip.AddrPort, comm string) {
+	gone := netip.MustParseAddrPort("127.0.0.1:1")
 	tab := New()
+	defer tab.Close()
+	tab.noDiag = viaProc
 	for round := range 2 { // the second from the cache
 		got := tab.Lookup([]Conn{{a, b}, {b, a}, {gone, b}})
 		want := Process{PID: os.Getpid(), Name: comm}
@@ -94,12 +110,7 @@ func TestLookupFindsThisProcessBehindBothEndsOfALoopbackConnection(t *testing.T)
 			t.Errorf("round %d: a connection that does not exist found %+v", round, got[2])
 		}
 	}
-	client.Close()
-	server.Close()
-	// Closed: the client end is in TIME-WAIT or gone, with no inode.
-	if got := tab.Lookup([]Conn{{a, b}}); got[0].Process.Known() && got[0].LocalA {
-		// The server end may linger in FIN-WAIT/CLOSE-WAIT briefly; the
-		// client's socket must not be reported once closed.
-		t.Errorf("a closed client socket still found: %+v", got[0])
+	if (tab.diag != nil) == viaProc {
+		t.Errorf("sock_diag in use: %t, want %t", tab.diag != nil, !viaProc)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"net"
 	"os"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -89,5 +90,71 @@ func TestWatchHandsOverEveryEventWithTheStatesAndTheProcessOfItsStream(t *testin
 		if c.Client != session.Closed || c.Server != session.Closed {
 			t.Errorf("stream %d after its RST: %v/%v, want CLOSED/CLOSED", i, c.Client, c.Server)
 		}
+	}
+}
+
+func TestWatchReportsANewOwnerWhenTheSocketPassesToAnotherProcess(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("live capture needs root (CAP_NET_RAW); run the tests with sudo")
+	}
+	sleep, err := exec.LookPath("sleep")
+	if err != nil {
+		t.Skip("no sleep(1) to hand the socket to")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	src, err := capture.OpenLive(capture.LiveConfig{Interface: "lo", Port: uint16(ln.Addr().(*net.TCPAddr).Port)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	owners := make(chan session.LiveConn, 16)
+	w := Start(ctx, src, Options{
+		Refresh: 20 * time.Millisecond,
+		Process: func(stream int, c session.LiveConn) error {
+			owners <- c
+			return nil
+		},
+	})
+	defer w.Close()
+	c, err := net.DialTCP("tcp", nil, ln.Addr().(*net.TCPAddr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		changed := w.Changed()
+		if cs := w.Conns(); len(cs) == 1 && cs[0].PID == os.Getpid() {
+			break
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			t.Fatalf("the connection never showed with this process: %+v", w.Conns())
+		}
+	}
+	// Hand the client's socket to a child and close this process's copies.
+	f, err := c.File()
+	if err != nil {
+		t.Fatal(err)
+	}
+	child := exec.Command(sleep, "30")
+	child.ExtraFiles = []*os.File{f}
+	if err := child.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { child.Process.Kill(); child.Wait() }()
+	f.Close()
+	c.Close() // the socket lives on in the child: no FIN is sent
+	select {
+	case o := <-owners:
+		if o.PID != child.Process.Pid || o.Process != "sleep" {
+			t.Errorf("new owner %d %q, want the child %d sleep", o.PID, o.Process, child.Process.Pid)
+		}
+	case <-ctx.Done():
+		t.Fatalf("no new owner reported; conns %+v", w.Conns())
 	}
 }
