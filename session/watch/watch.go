@@ -102,6 +102,9 @@ func (w *Watch) Close() error {
 // follow is the Watch's goroutine.
 func (w *Watch) follow(ctx context.Context) {
 	defer close(w.done)
+	if w.table != nil {
+		defer w.table.Close()
+	}
 	f := follower{w: w, refresh: time.NewTicker(w.opts.Refresh)}
 	defer f.refresh.Stop()
 	err := f.run(ctx)
