@@ -120,7 +120,13 @@ func (m *connMaker) release(t *testing.T) {
 // holdingListener accepts connections on loopback and holds them.
 func holdingListener(t *testing.T) (net.Listener, int) {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	return holdingListenerAt(t, "127.0.0.1:0")
+}
+
+// holdingListenerAt is holdingListener on addr.
+func holdingListenerAt(t *testing.T, addr string) (net.Listener, int) {
+	t.Helper()
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,15 +167,26 @@ func lineReader(r io.Reader) <-chan string {
 }
 
 func TestWatchJSONSeesEveryConnectionOnceWithItsProcessAndFiltersOtherPorts(t *testing.T) {
+	for _, iface := range []string{"lo", "any"} {
+		t.Run(iface, func(t *testing.T) { watchJSONConnections(t, iface) })
+	}
+}
+
+// watchJSONConnections runs watch --json on iface while a helper process
+// makes two IPv4 and one IPv6 connection to the filtered port, and one to
+// another port for each.
+func watchJSONConnections(t *testing.T, iface string) {
 	needRoot(t)
 	_, port := holdingListener(t)
 	_, other := holdingListener(t)
+	holdingListenerAt(t, fmt.Sprintf("[::1]:%d", port))
+	holdingListenerAt(t, fmt.Sprintf("[::1]:%d", other))
 	const conns = 3
 
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	// SYN, SYN-ACK, ACK and the RST of each connection.
-	cmd := exec.CommandContext(ctx, binPath, "watch", "-i", "lo", "--json", "-c", strconv.Itoa(4*conns), "tcp", "port", strconv.Itoa(port))
+	cmd := exec.CommandContext(ctx, binPath, "watch", "-i", iface, "--json", "-c", strconv.Itoa(4*conns), "tcp", "port", strconv.Itoa(port))
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -184,7 +201,7 @@ func TestWatchJSONSeesEveryConnectionOnceWithItsProcessAndFiltersOtherPorts(t *t
 	errLines := lineReader(stderr)
 	select {
 	case l := <-errLines:
-		if !strings.Contains(l, "listening on lo") {
+		if !strings.Contains(l, "listening on "+iface) {
 			t.Fatalf("first stderr line %q, want the listening line", l)
 		}
 	case <-ctx.Done():
@@ -192,8 +209,8 @@ func TestWatchJSONSeesEveryConnectionOnceWithItsProcessAndFiltersOtherPorts(t *t
 	}
 
 	addrs := []string{}
-	for range conns {
-		addrs = append(addrs, fmt.Sprintf("127.0.0.1:%d", port), fmt.Sprintf("127.0.0.1:%d", other))
+	for _, host := range []string{"127.0.0.1", "127.0.0.1", "[::1]"} {
+		addrs = append(addrs, fmt.Sprintf("%s:%d", host, port), fmt.Sprintf("%s:%d", host, other))
 	}
 	maker := startConnMaker(t, addrs)
 	var wantPorts []int // the client ports of the connections to port
