@@ -357,13 +357,18 @@ func statusField(t *testing.T, pid int, name string) string {
 	return ""
 }
 
-func TestWatchThroughSudoDropsToTheUserYetNamesRootsProcesses(t *testing.T) {
+func TestWatchThroughSudoDropsToTheUserYetNamesRootsProcessesAndWritesTheUsersFile(t *testing.T) {
 	needRoot(t)
 	nobody := nobodyAttr(t).Credential
 	_, port := holdingListener(t)
+	dir := t.TempDir()
+	if err := os.Chmod(dir, 0o777); err != nil { // the user writes the file
+		t.Fatal(err)
+	}
+	pcap := filepath.Join(dir, "watch.pcapng")
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, binPath, "watch", "-i", "lo", "--json", "-c", "4", "tcp port "+strconv.Itoa(port))
+	cmd := exec.CommandContext(ctx, binPath, "watch", "-i", "lo", "--json", "-c", "4", "--write", pcap, "tcp port "+strconv.Itoa(port))
 	cmd.Env = append(os.Environ(), fmt.Sprintf("SUDO_UID=%d", nobody.Uid), fmt.Sprintf("SUDO_GID=%d", nobody.Gid))
 	stdout, _ := cmd.StdoutPipe()
 	stderr, _ := cmd.StderrPipe()
@@ -397,5 +402,20 @@ func TestWatchThroughSudoDropsToTheUserYetNamesRootsProcesses(t *testing.T) {
 	}
 	if p, ok := first["process"].(map[string]any); !ok || p["name"] != childName {
 		t.Errorf("first segment's process %v, want the root-owned %s", first["process"], childName)
+	}
+	fi, err := os.Stat(pcap)
+	if err != nil {
+		t.Fatalf("--write: %v", err)
+	}
+	if st := fi.Sys().(*syscall.Stat_t); st.Uid != nobody.Uid {
+		t.Errorf("--write file owned by uid %d, want the sudo user's %d", st.Uid, nobody.Uid)
+	}
+	var out, errb strings.Builder
+	if code := run([]string{"analyze", "--json", pcap}, strings.NewReader(""), &out, &errb); code != 0 {
+		t.Fatalf("analyze the written file: %d %s", code, errb.String())
+	}
+	rep := ndjson(t, []byte(out.String()))[0]
+	if rep["packets"].(float64) != 4 || len(rep["streams"].([]any)) != 1 {
+		t.Errorf("written file: %v packets, %d streams; want the 4 of one connection", rep["packets"], len(rep["streams"].([]any)))
 	}
 }
