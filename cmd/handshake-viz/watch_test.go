@@ -419,3 +419,19 @@ func TestWatchThroughSudoDropsToTheUserYetNamesRootsProcessesAndWritesTheUsersFi
 		t.Errorf("written file: %v packets, %d streams; want the 4 of one connection", rep["packets"], len(rep["streams"].([]any)))
 	}
 }
+
+func TestWatchDurationEndsAQuietCaptureWith0AndNoLines(t *testing.T) {
+	needRoot(t)
+	_, port := holdingListener(t) // nothing connects to it
+	start := time.Now()
+	out, err := exec.Command(binPath, "watch", "-i", "lo", "--json", "--duration", "300ms", "tcp port "+strconv.Itoa(port)).Output()
+	if err != nil {
+		t.Fatalf("watch --duration 300ms: %v", err)
+	}
+	if len(out) != 0 {
+		t.Errorf("a capture that saw nothing printed %q", out)
+	}
+	if d := time.Since(start); d < 300*time.Millisecond {
+		t.Errorf("ended after %v, before its --duration", d)
+	}
+}
