@@ -435,3 +435,25 @@ func TestWatchDurationEndsAQuietCaptureWith0AndNoLines(t *testing.T) {
 		t.Errorf("ended after %v, before its --duration", d)
 	}
 }
+
+func TestWatchFlagsOutOfRangeAreOneLineAndExit1BeforeCapturing(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-c", "-1"}, "-c -1"},
+		{[]string{"--duration", "-1s"}, "--duration"},
+		{[]string{"--speed", "0"}, "--speed"},
+		{[]string{"--lang", "fr"}, "--lang"},
+		{[]string{"tcp", "port"}, "port"},
+		{[]string{"host", "example.com"}, "example.com"},
+		{[]string{"-i", "no-such-if0", "--json"}, "no-such-if0"},
+	} {
+		var out, errb strings.Builder
+		code := run(append([]string{"watch"}, tc.args...), strings.NewReader(""), &out, &errb)
+		msg := errb.String()
+		if code != 1 || !strings.Contains(msg, tc.want) || strings.Count(msg, "\n") != 1 || out.Len() != 0 {
+			t.Errorf("watch %v: exit %d, stderr %q, stdout %q; want 1 and one line naming %q", tc.args, code, msg, out.String(), tc.want)
+		}
+	}
+}

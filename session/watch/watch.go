@@ -108,13 +108,16 @@ func (w *Watch) follow(ctx context.Context) {
 	f := follower{w: w, refresh: time.NewTicker(w.opts.Refresh)}
 	defer f.refresh.Stop()
 	err := f.run(ctx)
+	if err != nil {
+		w.Catalog.Close() // stop reading: nobody follows any more
+	}
+	// The catalog publishes its end after finishing the timeline: wait
+	// for it, so that the last change a waiter sees shows the end.
+	w.Catalog.Wait(context.Background())
 	w.mu.Lock()
 	w.err = err
 	w.mu.Unlock()
 	w.publish(nil)
-	if err != nil {
-		w.Catalog.Close() // stop reading: nobody follows any more
-	}
 }
 
 // follower is the state of the goroutine that follows the timeline.
