@@ -73,6 +73,9 @@ func TestWatchHandsOverEveryEventWithTheStatesAndTheProcessOfItsStream(t *testin
 	if err := w.Wait(); err != nil {
 		t.Fatal(err)
 	}
+	if _, _, done := w.Progress(); !done {
+		t.Error("the Watch ended before its catalog said it was done: a browser would wait for an end it never sees")
+	}
 	if len(got) != 4*conns {
 		t.Fatalf("%d events, want %d", len(got), 4*conns)
 	}
