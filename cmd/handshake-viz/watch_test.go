@@ -33,7 +33,11 @@ const childName = "hvconnmaker"
 // ends, then resets them (SO_LINGER 0: a single RST each, no FIN
 // exchange).
 func childMain(role string) int {
-	if role != "connect" {
+	switch role {
+	case "connect":
+	case "listen":
+		return childListen()
+	default:
 		fmt.Fprintf(os.Stderr, "unknown helper role %q\n", role)
 		return 2
 	}
@@ -59,6 +63,29 @@ func childMain(role string) int {
 		c.SetLinger(0)
 		c.Close()
 	}
+	return 0
+}
+
+// childListen is role "listen": it listens on HV_CHILD_LISTEN, prints
+// "ready", accepts and holds connections until stdin ends.
+func childListen() int {
+	ln, err := net.Listen("tcp", os.Getenv("HV_CHILD_LISTEN"))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close()
+		}
+	}()
+	fmt.Println("ready")
+	io.Copy(io.Discard, os.Stdin)
+	ln.Close()
 	return 0
 }
 
