@@ -1,6 +1,6 @@
 // Package procs finds the local process behind a TCP connection, as
 // `ss -p` does: the connection's socket inode (and uid) from the kernel
-// by sock_diag (NETLINK_SOCK_DIAG, an exact lookup by the two ends; when
+// by sock_diag (capture/sockdiag's exact lookup by the two ends; when
 // the kernel does not answer it, from /proc/net/tcp and /proc/net/tcp6,
 // which cost tens of milliseconds to read on a machine with a large TCP
 // hash table), then the process whose /proc/PID/fd holds
@@ -18,5 +18,5 @@
 // dropped) is simply not found. Everything reads the network namespace
 // and the process table of the calling process.
 //
-// procs imports no package of this project.
+// procs imports capture/sockdiag (the program's one sock_diag reader).
 package procs

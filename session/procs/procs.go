@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/handshake-viz/handshake-viz/capture/sockdiag"
 )
 
 // Process is a process that owns a socket.
@@ -40,7 +42,7 @@ type Table struct {
 	cache  map[uint64]procFD  // socket inode -> where it was last seen
 	names  map[int]string     // PID -> comm, for the processes seen
 	inode  map[sockKey]uint64 // the /proc/net/tcp{,6} read of this Lookup, when sock_diag is not available
-	diag   *diag              // NETLINK_SOCK_DIAG, opened at the first Lookup
+	diag   *sockdiag.Conn     // NETLINK_SOCK_DIAG, opened at the first Lookup
 	noDiag bool               // the kernel does not answer sock_diag: read /proc/net/tcp
 	uids   map[uint32]bool    // this Lookup: the uids of the sockets looked for
 	anyUID bool               // this Lookup: a socket's uid is unknown
@@ -117,22 +119,23 @@ func (t *Table) Lookup(conns []Conn) []Found {
 // (read once per Lookup).
 func (t *Table) find(local, remote netip.AddrPort) uint64 {
 	if t.diag == nil && !t.noDiag && t.root == "/proc" {
-		d, err := openDiag()
+		d, err := sockdiag.Open()
 		if err != nil {
 			t.noDiag = true
+		} else {
+			t.diag = d
 		}
-		t.diag = d
 	}
 	if t.diag != nil {
-		ino, uid, ok, err := t.diag.inode(local, remote)
+		s, ok, err := t.diag.Find(local, remote)
 		if err == nil {
-			if ok {
-				t.uids[uid] = true
-				return ino
+			if ok && s.Inode != 0 {
+				t.uids[s.UID] = true
+				return s.Inode
 			}
 			return 0
 		}
-		t.diag.close()
+		t.diag.Close()
 		t.diag, t.noDiag = nil, true
 	}
 	if t.inode == nil {
@@ -145,7 +148,7 @@ func (t *Table) find(local, remote netip.AddrPort) uint64 {
 // Close releases the kernel socket the Table asks through.
 func (t *Table) Close() {
 	if t.diag != nil {
-		t.diag.close()
+		t.diag.Close()
 		t.diag = nil
 	}
 }
