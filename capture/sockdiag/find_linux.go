@@ -47,7 +47,7 @@ func (c *Conn) Find(local, remote netip.AddrPort) (s Socket, ok bool, err error)
 	if err := unix.Sendto(c.fd, req, 0, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}); err != nil {
 		return Socket{}, false, fmt.Errorf("sock_diag: send the request: %w", err)
 	}
-	buf := make([]byte, recvBuf)
+	buf := make([]byte, findBuf)
 	for {
 		n, _, err := unix.Recvfrom(c.fd, buf, 0)
 		if err != nil {
@@ -76,6 +76,9 @@ func (c *Conn) Find(local, remote netip.AddrPort) (s Socket, ok bool, err error)
 		}
 	}
 }
+
+// findBuf holds the answer to Find: one inet_diag_msg (or an error).
+const findBuf = 4096
 
 // putAddr writes an address as inet_diag_sockid holds it: IPv4 in the
 // first word, IPv6 whole, both in network order.
