@@ -24,5 +24,11 @@
 //   - Detail (the layer and byte breakdown of one packet for the UI) uses
 //     gopacket.NewPacket and allocates: call it for the selected packet only.
 //
-// capture imports none of this module's packages.
+// A live capture reads Ethernet and loopback interfaces with their link
+// header, and AnyInterface and other links cooked (Linux SLL2); its kernel
+// program is a capture/filter expression compiled for what the socket
+// sees, or a port.
+//
+// capture imports only capture/filter of this module's packages (which
+// imports none).
 package capture

@@ -3,6 +3,8 @@ package capture
 import (
 	"errors"
 	"fmt"
+
+	"github.com/handshake-viz/handshake-viz/capture/filter"
 )
 
 // DefaultSnapLen is the snap length of a live capture when LiveConfig.SnapLen
@@ -19,11 +21,22 @@ const DefaultBufferSize = 32 << 20
 // capture: what a person can do about it.
 const capNetRawHint = "needs CAP_NET_RAW: run with sudo, or `sudo setcap cap_net_raw+ep ./handshake-viz`"
 
+// AnyInterface is the interface name of a capture on every interface at
+// once, as tcpdump's -i any: packets come cooked (LinkTypeLinuxSLL2, with
+// the interface index and direction of each), since interfaces differ in
+// their link layers.
+const AnyInterface = "any"
+
 // LiveConfig says what a live capture listens to.
 type LiveConfig struct {
-	Interface string // network interface, e.g. "lo"
+	Interface string // network interface, e.g. "lo", or AnyInterface
 	Port      uint16 // only TCP and UDP packets with this source or destination port; 0 = all TCP and UDP
-	SnapLen   int    // bytes kept of each packet; 0 = DefaultSnapLen
+
+	// Filter, when set, replaces Port: the pcap-filter expression is
+	// compiled for the capture's link type and attached to the socket, so
+	// the kernel drops what it rejects before it is copied.
+	Filter  *filter.Expr
+	SnapLen int // bytes kept of each packet; 0 = DefaultSnapLen
 
 	// BufferSize is how many bytes of packets the kernel queues for the
 	// reader before it drops (Stats counts those drops); 0 =

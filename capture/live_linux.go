@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"sync"
 	"sync/atomic"
@@ -29,18 +28,23 @@ import (
 type LiveSource struct {
 	sock   *packetSocket
 	name   string
-	frame  uint64 // frames handed out; owned by the Next goroutine
+	link   layers.LinkType // LinkTypeEthernet, or LinkTypeLinuxSLL2 when cooked
+	frame  uint64          // frames handed out; owned by the Next goroutine
 	closed atomic.Bool
 
 	mu    sync.Mutex // guards stats
 	stats LiveStats
 }
 
-// OpenLive opens a capture on cfg.Interface keeping only TCP and UDP with
-// cfg.Port. On a loopback interface the outgoing copy of every packet is
-// dropped by the filter, so each packet is returned once. The capture is
-// armed when OpenLive returns: the first packet Next returns was sent
-// after that and matches the filter.
+// OpenLive opens a capture on cfg.Interface keeping only what cfg.Filter
+// accepts, or else TCP and UDP with cfg.Port. On a loopback interface the
+// outgoing copy of every packet is dropped by the filter, so each packet is
+// returned once; on other interfaces the outgoing copy is the only one and
+// is kept. Ethernet and loopback interfaces are read with their link
+// header; AnyInterface and other link types (tun, WireGuard, …) are read
+// cooked, as Linux SLL2 frames. The capture is armed when OpenLive
+// returns: the first packet Next returns was sent after that and matches
+// the filter.
 func OpenLive(cfg LiveConfig) (*LiveSource, error) {
 	if cfg.Interface == "" {
 		return nil, errors.New("live capture: no interface given (use lo for the loopback demo)")
@@ -49,25 +53,29 @@ func OpenLive(cfg LiveConfig) (*LiveSource, error) {
 	if err != nil {
 		return nil, fmt.Errorf("live capture on %s: %w", cfg.Interface, err)
 	}
-	intf, err := net.InterfaceByName(cfg.Interface)
+	intf, err := resolveInterface(cfg.Interface)
 	if err != nil {
-		return nil, fmt.Errorf("live capture on %s: %w (list interfaces with `ip link`)", cfg.Interface, err)
+		return nil, err
 	}
 	if !HasCapNetRaw() {
 		return nil, fmt.Errorf("capture on %s: %w (%s)", cfg.Interface, os.ErrPermission, capNetRawHint)
 	}
-	filter, err := BuildFilter(cfg.Port, intf.Flags&net.FlagLoopback != 0)
+	prog, err := liveFilter(cfg, intf)
 	if err != nil {
-		return nil, fmt.Errorf("live capture on %s, port %d: %w", cfg.Interface, cfg.Port, err)
+		return nil, fmt.Errorf("live capture on %s: %w", cfg.Interface, err)
 	}
-	sock, err := openPacketSocket(intf.Index, filter, snap, buffer)
+	sock, err := openPacketSocket(intf, prog, snap, buffer)
 	if err != nil {
 		if errors.Is(err, unix.EPERM) {
 			return nil, fmt.Errorf("capture on %s: %w (%s)", cfg.Interface, os.ErrPermission, capNetRawHint)
 		}
-		return nil, fmt.Errorf("live capture on %s, port %d: %w", cfg.Interface, cfg.Port, err)
+		return nil, fmt.Errorf("live capture on %s: %w", cfg.Interface, err)
 	}
-	return &LiveSource{sock: sock, name: cfg.Interface}, nil
+	link := layers.LinkTypeEthernet
+	if intf.cooked {
+		link = layers.LinkTypeLinuxSLL2
+	}
+	return &LiveSource{sock: sock, name: cfg.Interface, link: link}, nil
 }
 
 // Next returns the next captured packet. Data is valid until the next call.
@@ -81,7 +89,7 @@ func (s *LiveSource) Next() (RawPacket, error) {
 		return RawPacket{}, fmt.Errorf("live capture on %s: %w", s.name, err)
 	}
 	s.frame++
-	return RawPacket{Data: s.sock.buf[:ci.CaptureLength], Info: ci, LinkType: layers.LinkTypeEthernet, Frame: s.frame, Offset: -1}, nil
+	return RawPacket{Data: s.sock.buf[:ci.CaptureLength], Info: ci, LinkType: s.link, Frame: s.frame, Offset: -1}, nil
 }
 
 // Info describes the capture: the interface name, format "live".
@@ -90,9 +98,13 @@ func (s *LiveSource) Info() SourceInfo {
 		Name:      s.name,
 		Format:    "live",
 		Size:      -1,
-		LinkTypes: []string{LinkTypeName(layers.LinkTypeEthernet)},
+		LinkTypes: []string{LinkTypeName(s.link)},
 	}
 }
+
+// LinkType is the link type of every frame Next returns: Ethernet, or
+// Linux SLL2 for a cooked capture (AnyInterface, non-Ethernet links).
+func (s *LiveSource) LinkType() layers.LinkType { return s.link }
 
 // BytesRead is 0: a live source has no input size.
 func (s *LiveSource) BytesRead() int64 { return 0 }
@@ -149,24 +161,30 @@ const vlanIDMask = 0xfff
 // packetSocket is an AF_PACKET socket bound to one interface, read through
 // the runtime's poller so that closing the file unblocks a read.
 type packetSocket struct {
-	file  *os.File
-	conn  syscall.RawConn
-	buf   []byte    // packet data of the last read
-	oob   []byte    // control messages of the last read
-	ancil []any     // AncillaryData of the last read: the VLAN id
-	last  time.Time // timestamp of the previous packet
+	file   *os.File
+	conn   syscall.RawConn
+	cooked bool // SOCK_DGRAM: buf starts with an SLL2 header made from the sender address
+	from   unix.RawSockaddrLinklayer
+	buf    []byte    // packet data of the last read
+	oob    []byte    // control messages of the last read
+	ancil  []any     // AncillaryData of the last read: the VLAN id
+	last   time.Time // timestamp of the previous packet
 }
 
-// openPacketSocket opens a packet socket on interface ifindex with filter
-// attached, keeping snap bytes of each packet and queueing up to buffer
-// bytes. The socket is created listening to no protocol, so nothing is
-// queued before the filter and the buffer size are set; bind then arms it.
-func openPacketSocket(ifindex int, filter []bpf.RawInstruction, snap, buffer int) (*packetSocket, error) {
-	fd, err := unix.Socket(unix.AF_PACKET, unix.SOCK_RAW|unix.SOCK_CLOEXEC|unix.SOCK_NONBLOCK, 0)
+// openPacketSocket opens a packet socket on intf with filter attached,
+// keeping snap bytes of each packet and queueing up to buffer bytes. The
+// socket is created listening to no protocol, so nothing is queued before
+// the filter and the buffer size are set; bind then arms it.
+func openPacketSocket(intf liveInterface, filter []bpf.RawInstruction, snap, buffer int) (*packetSocket, error) {
+	typ := unix.SOCK_RAW
+	if intf.cooked {
+		typ = unix.SOCK_DGRAM
+	}
+	fd, err := unix.Socket(unix.AF_PACKET, typ|unix.SOCK_CLOEXEC|unix.SOCK_NONBLOCK, 0)
 	if err != nil {
 		return nil, fmt.Errorf("open packet socket: %w", err)
 	}
-	if err := setupPacketSocket(fd, ifindex, filter, buffer); err != nil {
+	if err := setupPacketSocket(fd, intf.index, filter, buffer); err != nil {
 		unix.Close(fd)
 		return nil, err
 	}
@@ -176,12 +194,16 @@ func openPacketSocket(ifindex int, filter []bpf.RawInstruction, snap, buffer int
 		file.Close()
 		return nil, fmt.Errorf("packet socket: %w", err)
 	}
+	if intf.cooked {
+		snap += sll2HeaderLen
+	}
 	return &packetSocket{
-		file:  file,
-		conn:  conn,
-		buf:   make([]byte, snap),
-		oob:   make([]byte, auxdataLen+timestampLen),
-		ancil: make([]any, 1),
+		file:   file,
+		conn:   conn,
+		cooked: intf.cooked,
+		buf:    make([]byte, snap),
+		oob:    make([]byte, auxdataLen+timestampLen),
+		ancil:  make([]any, 1),
 	}, nil
 }
 
@@ -220,8 +242,14 @@ func setupPacketSocket(fd, ifindex int, filter []bpf.RawInstruction, buffer int)
 func (p *packetSocket) read() (gopacket.CaptureInfo, error) {
 	var msg unix.Msghdr
 	var iov unix.Iovec
-	iov.Base = &p.buf[0]
-	iov.SetLen(len(p.buf))
+	head := 0
+	if p.cooked {
+		head = sll2HeaderLen
+		msg.Name = (*byte)(unsafe.Pointer(&p.from))
+		msg.Namelen = uint32(unsafe.Sizeof(p.from))
+	}
+	iov.Base = &p.buf[head]
+	iov.SetLen(len(p.buf) - head)
 	msg.Iov = &iov
 	msg.Iovlen = 1
 	msg.Control = &p.oob[0]
@@ -240,8 +268,13 @@ func (p *packetSocket) read() (gopacket.CaptureInfo, error) {
 	if errno != 0 {
 		return gopacket.CaptureInfo{}, fmt.Errorf("receive packet: %w", errno)
 	}
-	ci := gopacket.CaptureInfo{CaptureLength: min(int(n), len(p.buf)), Length: int(n)}
+	ci := gopacket.CaptureInfo{CaptureLength: min(int(n), len(p.buf)-head), Length: int(n)}
 	p.parseControl(p.oob[:msg.Controllen], &ci)
+	if p.cooked {
+		putSLL2(p.buf[:sll2HeaderLen], &p.from)
+		ci.CaptureLength += sll2HeaderLen
+		ci.Length += sll2HeaderLen
+	}
 	if ci.Timestamp.IsZero() {
 		ci.Timestamp = time.Now()
 	}

@@ -5,6 +5,7 @@ package capture
 import (
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"syscall"
 	"unsafe"
@@ -74,11 +75,12 @@ func dropIDs() (uid, gid int, dropped bool, err error) {
 	return newUID, newGID, true, nil
 }
 
-// dropCapabilities clears every capability set and sets no_new_privs on
+// dropCapabilities clears every capability set (but the effective and
+// permitted keep, see DropPrivilegesKeeping) and sets no_new_privs on
 // all threads (capabilities are per thread in Linux). A program built
 // with cgo cannot change all threads at once (syscall.AllThreadsSyscall
 // says ENOTSUP): it then keeps what it has, as before.
-func dropCapabilities() error {
+func dropCapabilities(keep ...uintptr) error {
 	all := func(trap, a1, a2, a3 uintptr) error {
 		if _, _, e := syscall.AllThreadsSyscall(trap, a1, a2, a3); e != 0 {
 			return e
@@ -87,6 +89,9 @@ func dropCapabilities() error {
 	}
 	if HasCapability(unix.CAP_SETPCAP) {
 		for c := 0; c <= unix.CAP_LAST_CAP; c++ {
+			if slices.Contains(keep, uintptr(c)) {
+				continue
+			}
 			if err := all(unix.SYS_PRCTL, unix.PR_CAPBSET_DROP, uintptr(c), 0); err != nil && err != syscall.EINVAL {
 				if err == syscall.ENOTSUP {
 					return nil
@@ -102,7 +107,11 @@ func dropCapabilities() error {
 		return fmt.Errorf("drop privileges: ambient capabilities: %w", err)
 	}
 	hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
-	var data [2]unix.CapUserData // all zero: no capability left
+	var data [2]unix.CapUserData // all zero: no capability left, but those kept
+	for _, c := range keep {
+		data[c/32].Effective |= 1 << (c % 32)
+		data[c/32].Permitted |= 1 << (c % 32)
+	}
 	if err := all(unix.SYS_CAPSET, uintptr(unsafe.Pointer(&hdr)), uintptr(unsafe.Pointer(&data[0])), 0); err != nil {
 		if err == syscall.ENOTSUP {
 			return nil

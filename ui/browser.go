@@ -22,6 +22,13 @@ type BrowserOptions struct {
 
 	PauseAt     PauseAt // the ladders stop at each phase or packet until space
 	StartPaused bool    // the ladders show nothing until space
+
+	// Live, when set (watch), returns the current state and process of
+	// each TCP stream by index: the list shows them in two more columns.
+	// Called from the browser's watcher goroutine after each Changed.
+	Live func() []session.LiveConn
+	// Drops, when set, is the number of packets the kernel dropped so far.
+	Drops func() uint64
 }
 
 // BrowserSource is what the browser lists: a capture being read in the
@@ -99,6 +106,7 @@ type browserStatus struct {
 	packets        uint64
 	streams, flows int
 	warnings       []string
+	drops          uint64 // packets the kernel dropped (live)
 }
 
 func newBrowser(app *tview.Application, src BrowserSource, opts BrowserOptions) *browser {
@@ -110,6 +118,7 @@ func newBrowser(app *tview.Application, src BrowserSource, opts BrowserOptions) 
 		failure: make(chan error, 1),
 	}
 	b.table.onOpen = b.open
+	b.table.live = opts.Live != nil
 	b.input.SetLabel(narrate.Text(opts.Lang, "browser.filter")).
 		SetFieldBackgroundColor(tcell.ColorDefault).
 		SetFieldTextColor(tcell.ColorDefault).
@@ -211,7 +220,14 @@ func (b *browser) watch(ctx context.Context) {
 		st.packets, st.warnings = b.src.Packets(), b.src.Warnings()
 		streams, flows := b.src.Streams(), b.src.Flows()
 		st.streams, st.flows = len(streams), len(flows)
-		model = buildRows(model, streams, flows, b.opts.Lang)
+		var conns []session.LiveConn
+		if b.opts.Live != nil {
+			conns = b.opts.Live()
+		}
+		if b.opts.Drops != nil {
+			st.drops = b.opts.Drops()
+		}
+		model = buildLiveRows(model, streams, flows, conns, b.opts.Lang)
 		m := model
 		if !queueDraw(b.app, ctx.Done(), func() { b.apply(m, st) }) {
 			return

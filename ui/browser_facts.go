@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strconv"
 	"time"
 
 	"github.com/handshake-viz/handshake-viz/session"
@@ -45,4 +46,14 @@ func micros(m session.Micros) time.Duration {
 		return -1
 	}
 	return time.Duration(m) * time.Microsecond
+}
+
+// withLive adds what a live capture knows of a TCP stream now: the state
+// of both ends ("ESTABLISHED/CLOSE-WAIT") and its process ("curl 4242").
+func withLive(f streamFacts, c session.LiveConn) streamFacts {
+	f.State = c.Client.String() + "/" + c.Server.String()
+	if c.PID != 0 {
+		f.Process = c.Process + " " + strconv.Itoa(c.PID)
+	}
+	return f
 }

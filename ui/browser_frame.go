@@ -15,9 +15,12 @@ func (b *browser) drawTop(screen tcell.Screen, x, y, w, h int) (int, int, int, i
 	n := putCells(screen, x, y, w, b.opts.Title, tcell.StyleDefault.Bold(true))
 	if !st.done {
 		var text string
-		if st.total > 0 {
+		switch {
+		case b.opts.Live != nil:
+			text = narrate.Text(lang, "browser.capturing")
+		case st.total > 0:
 			text = narrate.Text(lang, "browser.reading", humanBytes(uint64(st.read)), humanBytes(uint64(st.total)))
-		} else {
+		default:
 			text = narrate.Text(lang, "browser.read_live", humanBytes(uint64(st.read)))
 		}
 		bx := x + n + 2
@@ -34,6 +37,9 @@ func (b *browser) drawTop(screen tcell.Screen, x, y, w, h int) (int, int, int, i
 	parts := []string{narrate.Text(lang, "browser.summary", st.streams, st.flows, st.packets)}
 	if len(st.warnings) > 0 {
 		parts = append(parts, narrate.Text(lang, "browser.warnings", len(st.warnings)))
+	}
+	if st.drops > 0 {
+		parts = append(parts, narrate.Text(lang, "browser.kernel_drops", st.drops))
 	}
 	if t := b.table; len(t.view) != len(t.model.rows) {
 		parts = append(parts, narrate.Text(lang, "browser.shown", len(t.view), len(t.model.rows)))

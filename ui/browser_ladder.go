@@ -65,6 +65,7 @@ func (b *browser) ladderOptions(f streamFacts) ScreenOptions {
 		Stream:   f.Index,
 		Kind:     f.Kind,
 		Warnings: b.src.Warnings,
+		Drops:    b.opts.Drops,
 
 		PauseAt:     b.opts.PauseAt,
 		StartPaused: b.opts.StartPaused,

@@ -23,6 +23,8 @@ const (
 	colProto
 	colClient
 	colServer
+	colState   // watch only: the current state of both ends
+	colProcess // watch only: the local process
 	colPackets
 	colBytesCS
 	colBytesSC
@@ -37,6 +39,7 @@ const (
 
 var columnKeys = [numColumns]narrate.Key{
 	"browser.col.index", "browser.col.proto", "browser.col.client", "browser.col.server",
+	"browser.col.state", "browser.col.process",
 	"browser.col.packets", "browser.col.bytes_cs", "browser.col.bytes_sc",
 	"browser.col.handshake", "browser.col.close", "browser.col.closed_by",
 	"browser.col.retrans", "browser.col.rtt", "browser.col.duration",
@@ -71,6 +74,7 @@ type streamFacts struct {
 	Retrans              uint64
 	RTT                  time.Duration // < 0 when not measured
 	Duration             time.Duration
+	State, Process       string // watch: the ends' states now, the local process ("" when unknown)
 }
 
 // streamRow is one row of the list. Rows are immutable once built: the
@@ -89,7 +93,7 @@ func newRow(f streamFacts) *streamRow {
 	}
 	client, server := f.Client.String(), f.Server.String()
 	r.cells = [numColumns]string{
-		strconv.Itoa(f.Index), proto, client, server,
+		strconv.Itoa(f.Index), proto, client, server, orDash(f.State), orDash(f.Process),
 		strconv.FormatUint(f.Packets, 10), humanBytes(f.BytesCS), humanBytes(f.BytesSC),
 		f.Handshake, f.Close, f.By, strconv.FormatUint(f.Retrans, 10),
 		humanDuration(f.RTT), humanDuration(f.Duration),
@@ -100,6 +104,12 @@ func newRow(f streamFacts) *streamRow {
 		}
 	}
 	words := []string{strings.ToLower(proto), client, server, f.Handshake, f.Close}
+	if f.Process != "" {
+		words = append(words, f.Process)
+	}
+	if f.State != "" {
+		words = append(words, strings.ReplaceAll(f.State, "/", " "))
+	}
 	if f.By != "" && f.By != "none" {
 		words = append(words, "by-"+f.By)
 	}
@@ -130,6 +140,12 @@ type rowModel struct {
 // rows of prev whose facts did not change. It allocates only for changed
 // rows, so a 60,000-stream list with few changes rebuilds quickly.
 func buildRows(prev rowModel, streams []session.StreamSummary, flows []session.UDPFlow, lang narrate.Lang) rowModel {
+	return buildLiveRows(prev, streams, flows, nil, lang)
+}
+
+// buildLiveRows is buildRows with what a live capture knows of each TCP
+// stream now (by index; nil for a file).
+func buildLiveRows(prev rowModel, streams []session.StreamSummary, flows []session.UDPFlow, conns []session.LiveConn, lang narrate.Lang) rowModel {
 	m := rowModel{rows: make([]*streamRow, 0, len(streams)+len(flows))}
 	reuse := func(f streamFacts, i int) {
 		if i < len(prev.rows) && prev.rows[i].facts == f {
@@ -139,7 +155,11 @@ func buildRows(prev rowModel, streams []session.StreamSummary, flows []session.U
 		m.rows = append(m.rows, newRow(f))
 	}
 	for i := range streams {
-		reuse(streamFactsOf(&streams[i]), i)
+		f := streamFactsOf(&streams[i])
+		if idx := streams[i].Index; idx >= 0 && idx < len(conns) {
+			f = withLive(f, conns[idx])
+		}
+		reuse(f, i)
 	}
 	for i := range flows {
 		reuse(flowFactsOf(&flows[i], i), len(m.rows))
@@ -196,6 +216,14 @@ func compareRows(a, b *streamRow, by column) int {
 		return cmp.Compare(x.Duration, y.Duration)
 	}
 	return strings.Compare(a.cells[by], b.cells[by])
+}
+
+// orDash is s, or "-" when empty.
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }
 
 // humanBytes writes a byte count in at most 6 characters: 999, 12.3k, 4.5M.

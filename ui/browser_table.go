@@ -34,6 +34,13 @@ type streamTable struct {
 	offset  int // index in view of the first visible row
 	onOpen  func(r *streamRow)
 	emptyAt narrate.Key // message shown when view is empty
+	live    bool        // watch: the State and Process columns are shown
+}
+
+// hidden reports whether column c is not shown at all: the live columns
+// of a list that is not live.
+func (t *streamTable) hidden(c column) bool {
+	return !t.live && (c == colState || c == colProcess)
 }
 
 func newStreamTable(lang narrate.Lang) *streamTable {
@@ -55,6 +62,9 @@ func (t *streamTable) setFilter(f string) {
 // cycleSort sorts by the next column.
 func (t *streamTable) cycleSort() {
 	t.sortBy = (t.sortBy + 1) % numColumns
+	for t.hidden(t.sortBy) {
+		t.sortBy = (t.sortBy + 1) % numColumns
+	}
 	t.refilter()
 }
 
@@ -127,7 +137,7 @@ func (t *streamTable) scroll() {
 // dropOrder is the order in which columns give way on narrow terminals,
 // once every column has shrunk: the retransmissions, RTT and duration,
 // what the list is read for, go last.
-var dropOrder = [...]column{colClosedBy, colProto, colBytesSC, colBytesCS, colClose, colHandshake, colDuration, colRTT, colRetrans, colPackets, colServer}
+var dropOrder = [...]column{colClosedBy, colProto, colBytesSC, colBytesCS, colClose, colHandshake, colDuration, colRTT, colRetrans, colPackets, colState, colProcess, colServer}
 
 // minProtoWidth is the narrowest the Proto column gets ("TCP", "UDP").
 const minProtoWidth = 3
@@ -141,6 +151,9 @@ func (t *streamTable) layout(w int) [numColumns]int {
 	head := func(c column) int { return cellsWidth(narrate.Text(t.lang, columnKeys[c])) }
 	for c := range numColumns {
 		ws[c] = max(ws[c], head(c)+1) // +1: the sort arrow
+		if t.hidden(c) {
+			ws[c] = 0
+		}
 	}
 	total := func() int {
 		n := 0
@@ -155,7 +168,7 @@ func (t *streamTable) layout(w int) [numColumns]int {
 		return ws
 	}
 	for c := range numColumns {
-		if c != t.sortBy {
+		if c != t.sortBy && !t.hidden(c) {
 			ws[c] = max(t.model.widths[c], head(c))
 		}
 	}

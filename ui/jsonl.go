@@ -13,20 +13,21 @@ import (
 // both ends after it, or a UDP datagram (no flags, numbers or states), and
 // its narration.
 type JSONEvent struct {
-	Kind        string   `json:"kind"`
-	N           uint64   `json:"n"`
-	Time        string   `json:"time"`
-	Stream      int      `json:"stream"`
-	From        string   `json:"from"`
-	Flags       []string `json:"flags,omitempty"`
-	Seq         *uint32  `json:"seq,omitempty"` // segments only (always there, 0 too)
-	Ack         *uint32  `json:"ack,omitempty"` // segments only
-	Len         uint32   `json:"len"`
-	Phase       string   `json:"phase,omitempty"`
-	ClientState string   `json:"client_state,omitempty"`
-	ServerState string   `json:"server_state,omitempty"`
-	Analysis    []string `json:"analysis,omitempty"`
-	Note        string   `json:"note"`
+	Kind        string       `json:"kind"`
+	N           uint64       `json:"n"`
+	Time        string       `json:"time"`
+	Stream      int          `json:"stream"`
+	From        string       `json:"from"`
+	Flags       []string     `json:"flags,omitempty"`
+	Seq         *uint32      `json:"seq,omitempty"` // segments only (always there, 0 too)
+	Ack         *uint32      `json:"ack,omitempty"` // segments only
+	Len         uint32       `json:"len"`
+	Phase       string       `json:"phase,omitempty"`
+	ClientState string       `json:"client_state,omitempty"`
+	ServerState string       `json:"server_state,omitempty"`
+	Analysis    []string     `json:"analysis,omitempty"`
+	Note        string       `json:"note"`
+	Process     *JSONProcess `json:"process,omitempty"` // watch: the local process of the stream, when known
 }
 
 // JSONCall is a socket call line of `demo --json`: which end called what,
@@ -60,8 +61,9 @@ type JSONSource struct {
 // JSONSummary is the last line(s) of `demo --json`: the stream object of the
 // analyze format.
 type JSONSummary struct {
-	Kind   string                `json:"kind"`
-	Stream session.StreamSummary `json:"stream"`
+	Kind    string                `json:"kind"`
+	Stream  session.StreamSummary `json:"stream"`
+	Process *JSONProcess          `json:"process,omitempty"` // watch: the local process of the stream, when known
 }
 
 // JSONWriter writes the timeline as NDJSON, one object per event.
@@ -88,6 +90,11 @@ func (j *JSONWriter) WriteEvent(ev session.Event, info session.StreamInfo) error
 	if ev.Kind == session.KindCall {
 		return j.writeCall(&ev)
 	}
+	return j.enc.Encode(j.event(&ev, info))
+}
+
+// event is the line of one segment or datagram.
+func (j *JSONWriter) event(ev *session.Event, info session.StreamInfo) JSONEvent {
 	out := JSONEvent{
 		Kind:   ev.Kind.String(),
 		N:      ev.Seg.Frame,
@@ -95,7 +102,7 @@ func (j *JSONWriter) WriteEvent(ev session.Event, info session.StreamInfo) error
 		Stream: ev.Stream,
 		From:   ev.From.String(),
 		Len:    ev.Seg.PayloadLen,
-		Note:   narrate.Explain(j.lang, &ev, info, narrate.NumbersFor(j.raw)),
+		Note:   narrate.Explain(j.lang, ev, info, narrate.NumbersFor(j.raw)),
 	}
 	if ev.Kind == session.KindSegment {
 		out.Flags = ev.Seg.Flags.Names()
@@ -109,7 +116,7 @@ func (j *JSONWriter) WriteEvent(ev session.Event, info session.StreamInfo) error
 		out.ServerState = ev.Server.String()
 		out.Analysis = ev.Analysis.Names()
 	}
-	return j.enc.Encode(out)
+	return out
 }
 
 // WriteSummary writes a summary line for one stream.

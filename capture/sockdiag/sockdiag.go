@@ -31,6 +31,8 @@ type Socket struct {
 	// for every other state).
 	TimeWaitLeft time.Duration
 	Backlog      uint32 // bytes in the socket's backlog: segments waiting for the application to release the socket
+	UID          uint32 // the socket's owner uid (of the process that created it)
+	Inode        uint64 // the socket's inode, as /proc/PID/fd links name it ("socket:[inode]"); 0 without a file (TIME-WAIT, orphaned)
 }
 
 // ErrUnsupported is returned outside Linux.

@@ -158,6 +158,8 @@ func parseMsg(b []byte) (Socket, bool) {
 		Local:  netip.AddrPortFrom(addr(id[4:20]), be.Uint16(id[0:2])),
 		Remote: netip.AddrPortFrom(addr(id[20:36]), be.Uint16(id[2:4])),
 		State:  state,
+		UID:    binary.NativeEndian.Uint32(b[64:]),
+		Inode:  uint64(binary.NativeEndian.Uint32(b[68:])),
 	}
 	if timer == timerTimeWait {
 		s.TimeWaitLeft = time.Duration(binary.NativeEndian.Uint32(b[52:])) * time.Millisecond

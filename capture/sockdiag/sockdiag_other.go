@@ -2,6 +2,8 @@
 
 package sockdiag
 
+import "net/netip"
+
 // Conn is a sock_diag socket; outside Linux it cannot be opened.
 type Conn struct{}
 
@@ -16,3 +18,8 @@ func (c *Conn) Dump(family uint8) ([]Socket, error) { return nil, ErrUnsupported
 
 // Dump fails outside Linux.
 func Dump() ([]Socket, error) { return nil, ErrUnsupported }
+
+// Find fails outside Linux.
+func (c *Conn) Find(local, remote netip.AddrPort) (Socket, bool, error) {
+	return Socket{}, false, ErrUnsupported
+}

@@ -23,6 +23,9 @@ import (
 var binPath string
 
 func TestMain(m *testing.M) {
+	if role := os.Getenv(childRoleEnv); role != "" {
+		os.Exit(childMain(role)) // this binary re-executed as a test helper process
+	}
 	dir, err := os.MkdirTemp("", "hv-e2e-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

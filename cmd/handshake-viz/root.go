@@ -23,7 +23,8 @@ func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
                                  capture it and animate it
   handshake-viz open FILE        browse the connections of a pcap/pcapng file
   handshake-viz analyze FILE...  one line per TCP stream, or --json for scripts
-  handshake-viz scenarios        the scenarios demo --scenario NAME runs`,
+  handshake-viz scenarios        the scenarios demo --scenario NAME runs
+  sudo handshake-viz watch [FILTER]  the machine's connections live, with processes`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
@@ -34,6 +35,7 @@ func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		newDemoCmd(ios, &demoOptions{}),
 		newOpenCmd(ios, &openOptions{}),
 		newAnalyzeCmd(ios, &analyzeOptions{}),
+		newWatchCmd(ios, &watchOptions{}),
 		newExplainCmd(ios, &explainOptions{}),
 		newQuizCmd(ios, &quizOptions{}),
 		newScenariosCmd(ios, &scenariosOptions{}),

@@ -43,10 +43,10 @@ type Key string
 var tables = map[Lang]map[Key]string{
 	English: merge(enUI, enNotes, enCmd, enBrowser, enTopics, enExplainUI, enQuiz, enLadder, enInterviewKeys, enExplainSource, enQuizLab, enCompare, enScenarios,
 		enScenariosLoopback,
-		enScenariosWire),
+		enScenariosWire, enWatch),
 	Chinese: merge(zhUI, zhNotes, zhCmd, zhBrowser, zhFields, zhTopics, zhExplainUI, zhQuiz, zhLadder, zhInterviewKeys, zhExplainSource, zhQuizLab, zhCompare, zhScenarios,
 		zhScenariosLoopback,
-		zhScenariosWire),
+		zhScenariosWire, zhWatch),
 }
 
 func merge(parts ...map[Key]string) map[Key]string {
