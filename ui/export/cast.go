@@ -80,7 +80,11 @@ func writeCast(w io.Writer, in *Input, o Options) error {
 		for _, line := range strings.Split(strings.TrimSuffix(tw.String(), "\n"), "\n") {
 			width = max(width, cellWidth(line)+1)
 			lines++
-			evs = append(evs, castLine(t, line, ev, marks, roles)...)
+			at := t
+			if n := len(evs); n > 0 {
+				at = max(at, evs[n-1].t) // a line under an animated arrow comes after it
+			}
+			evs = append(evs, castLine(at, line, ev, marks, roles)...)
 		}
 	}
 	var b bytes.Buffer
@@ -98,11 +102,10 @@ func writeCast(w io.Writer, in *Input, o Options) error {
 		b.WriteByte('[')
 		b.WriteString(strconv.FormatFloat(e.t, 'f', 3, 64))
 		b.WriteString(`, "o", `)
-		s, err := json.Marshal(e.text)
-		if err != nil {
+		if err := enc.Encode(e.text); err != nil { // one JSON string and "\n"
 			return err
 		}
-		b.Write(s)
+		b.Truncate(b.Len() - 1)
 		b.WriteString("]\n")
 	}
 	_, err := w.Write(b.Bytes())

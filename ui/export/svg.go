@@ -28,7 +28,7 @@ var palettes = [...]palette{
 	Dark: {
 		Background: "#0d1117", Text: "#e6edf3", Muted: "#8d96a0", Lifeline: "#6e7681",
 		Arrow: "#4493f8", Reset: "#f85149", Marks: "#d29922", State: "#bc8cff", Call: "#3fb950", Box: "#161b22",
-		Bands: [4]string{"#0c2d6b", "#033a16", "#3b2e00", "#4c1010"},
+		Bands: [4]string{"#10253f", "#112a1a", "#2e2810", "#3a1517"},
 	},
 }
 
@@ -53,10 +53,11 @@ const (
 	svgStateW     = 118 // room for the longest state name beside a lifeline
 	svgTimeW      = 78  // the time column at the left edge
 	svgTop        = 110 // first row below the title and the participant boxes
-	svgUnitPx     = 36  // vertical px of one time unit (see timeScale)
+	svgUnitPx     = 28  // vertical px of one time unit (see timeScale)
 	svgMaxDrop    = 150 // steepest arrow
 	svgMinDrop    = 10  // flattest arrow
-	svgMaxGap     = 120 // most vertical px a quiet gap takes
+	svgMaxGap     = 72  // most vertical px a quiet gap takes
+	svgGapPx      = 12  // px of a gap of one time unit (gapPx)
 	svgEvenDrop   = 22  // the slope of every arrow with even spacing
 	svgMonoCharPx = 7.9 // advance of one monospace cell at svgLabelFont
 )
@@ -77,6 +78,14 @@ type svgPlan struct {
 	rowY             []float64 // per item: top of the row
 	sendY, arriveY   []float64 // arrow items: the two ends
 	bands            []band
+	gaps             []gapMark
+}
+
+// gapMark is a quiet gap the time scale shortened, written in the time
+// column ("⋮ +68.3ms").
+type gapMark struct {
+	y  float64
+	ns int64
 }
 
 type band struct {
@@ -110,6 +119,13 @@ func timeScale(m *model) int64 {
 	}
 	sort.Slice(gaps, func(i, j int) bool { return gaps[i] < gaps[j] })
 	return max(gaps[len(gaps)/2], 1000)
+}
+
+// gapPx is the extra room before a packet that came Δt after the one
+// before: logarithmic in Δt over the unit, so quiet gaps stay short but a
+// ten times longer one still looks longer; capped at svgMaxGap.
+func gapPx(dt, unit int64) float64 {
+	return min(svgGapPx*math.Log2(1+float64(dt)/float64(unit)), svgMaxGap)
 }
 
 func scalePx(ns, unit int64, lo, hi float64) float64 {
@@ -146,7 +162,11 @@ func planSVG(m *model, o Options) *svgPlan {
 		it := &m.Items[i]
 		timed := it.Row.Kind == ladder.RowArrow || it.Row.Kind == ladder.RowCall
 		if timed && !o.Even && prev >= 0 && it.Time > prev {
-			y += scalePx(it.Time-prev, unit, 0, svgMaxGap)
+			gap := gapPx(it.Time-prev, unit)
+			if gap == svgMaxGap {
+				p.gaps = append(p.gaps, gapMark{y: y + gap/2, ns: it.Time - prev})
+			}
+			y += gap
 		}
 		if timed {
 			prev = it.Time
@@ -255,6 +275,11 @@ func writeSVG(w io.Writer, m *model, o Options) error {
 		f(`<text x="%.1f" y="62" font-size="15" font-weight="bold" fill="%s" text-anchor="middle">%s</text>`+"\n", part.x, c.Text, xmlText(part.role))
 		if part.addr != "" {
 			f(`<text class="mono" x="%.1f" y="79" fill="%s" text-anchor="middle">%s</text>`+"\n", part.x, c.Muted, xmlText(part.addr))
+		}
+	}
+	if p.Time {
+		for _, g := range p.gaps {
+			f(`<text class="mono" x="12" y="%.1f" fill="%s" font-size="11">⋮ +%s</text>`+"\n", g.y, c.Muted, xmlText(ladder.FormatDuration(g.ns)))
 		}
 	}
 	span := p.ServerX - p.ClientX
