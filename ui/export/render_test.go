@@ -1,0 +1,179 @@
+package export
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"image"
+	"image/color"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The real renderers: Debian's chromium and mermaid-cli (mmdc), which
+// .ci/run installs. Without them these tests skip and say so.
+
+// chromiumArgs are the flags every headless chromium run here needs (as
+// root, without a display or network).
+var chromiumArgs = []string{"--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+	"--disable-component-update", "--disable-sync", "--no-first-run"}
+
+func findChromium(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	t.Skip("chromium is not installed (.ci/run installs Debian's chromium): the rendering checks need a real browser")
+	return ""
+}
+
+func renderTimeout(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+func TestMermaidCLIRendersTheExportedDiagram(t *testing.T) {
+	chromium := findChromium(t)
+	mmdc, err := exec.LookPath("mmdc")
+	if err != nil {
+		t.Skip("mmdc (npm @mermaid-js/mermaid-cli) is not on PATH (.ci/run installs it): the real Mermaid parser cannot check the diagram")
+	}
+	dir := t.TempDir()
+	cfg, _ := json.Marshal(map[string]any{"executablePath": chromium, "args": chromiumArgs})
+	if err := os.WriteFile(filepath.Join(dir, "puppeteer.json"), cfg, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	render := func(name string, diagram []byte) ([]byte, error) {
+		in, out := filepath.Join(dir, name+".mmd"), filepath.Join(dir, name+".svg")
+		if err := os.WriteFile(in, diagram, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.CommandContext(renderTimeout(t), mmdc, "-p", filepath.Join(dir, "puppeteer.json"), "-q", "-i", in, "-o", out)
+		cmd.Env = append(os.Environ(), "HOME="+dir)
+		if msg, err := cmd.CombinedOutput(); err != nil {
+			return msg, err
+		}
+		return os.ReadFile(out)
+	}
+	// The parser is real: a broken diagram fails.
+	if _, err := render("broken", []byte("sequenceDiagram\n    a->>b: x; y\n    Note over a b c\n")); err == nil {
+		t.Fatal("mmdc accepted a broken diagram: the check below would prove nothing")
+	}
+	in := lossyInput(t)
+	var b bytes.Buffer
+	if err := Write(&b, Mermaid, in, Options{Title: "test_ethernet.pcap; #1"}); err != nil {
+		t.Fatal(err)
+	}
+	svg, err := render("ladder", b.Bytes())
+	if err != nil {
+		t.Fatalf("mmdc rejected the exported diagram: %v\n%s\n%s", err, svg, b.Bytes())
+	}
+	decodeXML(t, svg)
+	// Mermaid writes the decoded texts: the escapes came back as characters.
+	for _, want := range []string{"SYN, ACK Seq=0 Ack=1", "10.1.1.2:44644", "ESTABLISHED", "Three-way handshake", "test_ethernet.pcap; #1"} {
+		if !bytes.Contains(svg, []byte(want)) {
+			t.Errorf("the rendered diagram lacks %q", want)
+		}
+	}
+}
+
+func TestChromiumDrawsTheSVGArrowsWhereTheLayoutPutThem(t *testing.T) {
+	chromium := findChromium(t)
+	in := lossyInput(t)
+	for _, o := range []Options{{}, {Theme: Dark, Even: true, Width: 800}} {
+		t.Run(o.Theme.String(), func(t *testing.T) {
+			o := withWidth(o)
+			plan := planSVG(build(&in, o), o)
+			dir := t.TempDir()
+			svgPath, pngPath := filepath.Join(dir, "ladder.svg"), filepath.Join(dir, "ladder.png")
+			if err := os.WriteFile(svgPath, svgOf(t, in, o), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			args := append(append([]string{}, chromiumArgs...), "--hide-scrollbars", "--force-device-scale-factor=1",
+				"--user-data-dir="+filepath.Join(dir, "profile"), "--screenshot="+pngPath,
+				"--window-size="+strconv.Itoa(plan.W)+","+strconv.Itoa(plan.H), "file://"+svgPath)
+			cmd := exec.CommandContext(renderTimeout(t), chromium, args...)
+			cmd.Env = append(os.Environ(), "HOME="+dir)
+			if msg, err := cmd.CombinedOutput(); err != nil {
+				t.Fatalf("chromium: %v\n%s", err, msg)
+			}
+			f, err := os.Open(pngPath)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			img, err := png.Decode(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if b := img.Bounds(); b.Dx() != plan.W || b.Dy() != plan.H {
+				t.Fatalf("screenshot is %v, want %dx%d", b, plan.W, plan.H)
+			}
+			pal := palettes[o.Theme]
+			bg, arrow, reset := hexColour(pal.Background), hexColour(pal.Arrow), hexColour(pal.Reset)
+			if n := countNot(img, bg); n < plan.W*plan.H/50 {
+				t.Fatalf("the PNG is nearly blank: %d pixels differ from the background", n)
+			}
+			for k, a := range plan.Arrows {
+				want := arrow
+				if a.Reset || a.Dropped {
+					want = reset
+				}
+				for _, frac := range []float64{0.2, 0.4, 0.6, 0.8} {
+					x, y := a.X1+(a.X2-a.X1)*frac, a.Y1+(a.Y2-a.Y1)*frac
+					if !near(img, x, y, 2, want) {
+						t.Errorf("arrow %d: no arrow colour at (%.0f, %.0f), %.0f%% along it", k, x, y, frac*100)
+					}
+					if near(img, x, y+9, 1, want) {
+						t.Errorf("arrow %d: arrow colour 9 px below it at (%.0f, %.0f): the arrows are not where the layout put them", k, x, y+9)
+					}
+				}
+			}
+		})
+	}
+}
+
+func hexColour(s string) color.RGBA {
+	v, _ := strconv.ParseUint(strings.TrimPrefix(s, "#"), 16, 32)
+	return color.RGBA{uint8(v >> 16), uint8(v >> 8), uint8(v), 255}
+}
+
+// close reports whether c is within a small distance of want (anti-aliasing).
+func closeTo(c color.Color, want color.RGBA) bool {
+	r, g, b, _ := c.RGBA()
+	d := func(a uint32, w uint8) int { x := int(a>>8) - int(w); return x * x }
+	return d(r, want.R)+d(g, want.G)+d(b, want.B) < 45*45
+}
+
+func near(img image.Image, x, y float64, radius int, want color.RGBA) bool {
+	for dy := -radius; dy <= radius; dy++ {
+		for dx := -radius; dx <= radius; dx++ {
+			if closeTo(img.At(int(x+0.5)+dx, int(y+0.5)+dy), want) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func countNot(img image.Image, bg color.RGBA) int {
+	n := 0
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y += 2 {
+		for x := b.Min.X; x < b.Max.X; x += 2 {
+			if !closeTo(img.At(x, y), bg) {
+				n += 4
+			}
+		}
+	}
+	return n
+}
