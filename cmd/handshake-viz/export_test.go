@@ -106,3 +106,18 @@ func TestExportStreamChoiceAndBadInputSayWhatToDoInOneLine(t *testing.T) {
 		}
 	}
 }
+
+func TestREADMELadderSVGIsTheExportOfTestEthernet(t *testing.T) {
+	code, out, stderr := runCLI(t, nil, "export", corpus(t, "gopacket/test_ethernet.pcap"), "--format", "svg")
+	if code != 0 {
+		t.Fatalf("%d %s", code, stderr)
+	}
+	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "ladder.svg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(doc) != out {
+		t.Error("docs/ladder.svg is not the current export: regenerate it with " +
+			"handshake-viz export ../shared/pcaps/gopacket/test_ethernet.pcap --format svg -o docs/ladder.svg --force")
+	}
+}
