@@ -130,8 +130,8 @@ func runExport(cmd *cobra.Command, ios streams, o *exportOptions, req exportRequ
 	defer src.Close()
 	tl := session.NewTimeline()
 	keep := func(ev *session.Event) bool { return ev.Kind != session.KindDatagram || req.all }
-	if !req.all && req.stream >= 0 {
-		want := req.stream
+	if !req.all {
+		want := max(req.stream, 0) // the first stream is stream 0
 		keep = func(ev *session.Event) bool { return ev.Kind != session.KindDatagram && ev.Stream == want }
 	}
 	res, err := feed.Run(cmd.Context(), src, feed.Options{Timeline: tl, Keep: keep})
@@ -141,20 +141,27 @@ func runExport(cmd *cobra.Command, ios streams, o *exportOptions, req exportRequ
 	for _, w := range res.Warnings {
 		fmt.Fprintf(ios.err, "handshake-viz: %s: warning: %s\n", path, w)
 	}
-	sums := res.Tracker.Summaries()
+	return exportTimeline(ios, tl, res.Tracker.Summaries(), req, path, o.out, o.force)
+}
+
+// exportTimeline writes the chosen stream (or all) of a finished timeline
+// to out ("-": stdout) as req says; sums are the Tracker's summaries of
+// every stream, source names the input in errors and titles ("-": stdin).
+// A scenario run (demo --export) can call it with its own timeline.
+func exportTimeline(ios streams, tl *session.Timeline, sums []session.StreamSummary, req exportRequest, source, out string, force bool) error {
 	if len(sums) == 0 && !(req.all && len(tl.Flows()) > 0) {
-		return fmt.Errorf("%s has no TCP stream to export (analyze lists what it has)", path)
+		return fmt.Errorf("%s has no TCP stream to export (analyze lists what it has)", source)
 	}
 	stream := req.stream
 	if !req.all && stream < 0 {
 		stream = 0 // streams are numbered in order of their first packet
 	}
 	if !req.all && stream >= len(sums) {
-		return fmt.Errorf("--stream %d: %s has TCP streams 0 to %d (analyze lists them)", stream, path, len(sums)-1)
+		return fmt.Errorf("--stream %d: %s has TCP streams 0 to %d (analyze lists them)", stream, source, len(sums)-1)
 	}
 	in := export.Input{Info: tl.StreamInfo}
 	for _, ev := range tl.Slice(0, tl.Len()) {
-		if req.all || ev.Stream == stream {
+		if req.all || ev.Stream == stream && ev.Kind != session.KindDatagram {
 			in.Events = append(in.Events, ev)
 		}
 	}
@@ -164,19 +171,18 @@ func runExport(cmd *cobra.Command, ios streams, o *exportOptions, req exportRequ
 		in.Summaries = sums[stream : stream+1]
 	}
 	opts := req.opts
-	opts.Title = filepath.Base(path)
-	if path == "-" {
-		opts.Title = ""
+	if source != "-" {
+		opts.Title = filepath.Base(source)
 	}
 	var b bytes.Buffer
 	if err := export.Write(&b, req.format, in, opts); err != nil {
 		return err
 	}
-	if o.out == "-" {
+	if out == "-" {
 		_, err := ios.out.Write(b.Bytes())
 		return err
 	}
-	return writeNew(o.out, b.Bytes(), o.force)
+	return writeNew(out, b.Bytes(), force)
 }
 
 // writeNew writes data to path, refusing to replace an existing file unless
