@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/handshake-viz/handshake-viz/capture"
 )
 
 // The real renderers: Debian's chromium and mermaid-cli (mmdc), which
@@ -41,7 +43,7 @@ func renderTimeout(t *testing.T) context.Context {
 	return ctx
 }
 
-func TestMermaidCLIRendersTheExportedDiagram(t *testing.T) {
+func TestMermaidCLIParsesAndRendersEveryExportedDiagram(t *testing.T) {
 	chromium := findChromium(t)
 	mmdc, err := exec.LookPath("mmdc")
 	if err != nil {
@@ -52,35 +54,70 @@ func TestMermaidCLIRendersTheExportedDiagram(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "puppeteer.json"), cfg, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	render := func(name string, diagram []byte) ([]byte, error) {
-		in, out := filepath.Join(dir, name+".mmd"), filepath.Join(dir, name+".svg")
-		if err := os.WriteFile(in, diagram, 0o644); err != nil {
+	// mmdc renders every ```mermaid block of a Markdown file in one browser
+	// run, to <out>-1.svg, <out>-2.svg, …, and fails if any block does.
+	render := func(name string, diagrams ...[]byte) ([][]byte, error) {
+		var md bytes.Buffer
+		for _, d := range diagrams {
+			md.WriteString("```mermaid\n")
+			md.Write(d)
+			md.WriteString("```\n\n")
+		}
+		in, out := filepath.Join(dir, name+".md"), filepath.Join(dir, name+"-out.md")
+		if err := os.WriteFile(in, md.Bytes(), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		cmd := exec.CommandContext(renderTimeout(t), mmdc, "-p", filepath.Join(dir, "puppeteer.json"), "-q", "-i", in, "-o", out)
 		cmd.Env = append(os.Environ(), "HOME="+dir)
 		if msg, err := cmd.CombinedOutput(); err != nil {
-			return msg, err
+			return [][]byte{msg}, err
 		}
-		return os.ReadFile(out)
+		svgs := make([][]byte, len(diagrams))
+		for i := range diagrams {
+			b, err := os.ReadFile(filepath.Join(dir, name+"-out-"+strconv.Itoa(i+1)+".svg"))
+			if err != nil {
+				t.Fatalf("mmdc wrote no SVG for diagram %d: %v", i+1, err)
+			}
+			svgs[i] = b
+		}
+		return svgs, nil
 	}
 	// The parser is real: a broken diagram fails.
 	if _, err := render("broken", []byte("sequenceDiagram\n    a->>b: x; y\n    Note over a b c\n")); err == nil {
 		t.Fatal("mmdc accepted a broken diagram: the check below would prove nothing")
 	}
-	in := lossyInput(t)
+	// A diagram with every kind of row (calls, a drop, a delay, a kernel
+	// disagreement, a title with syntax characters), and the goldens.
+	in := withCalls(t)
+	in.Events[5].Seg.Verdict = capture.Dropped
+	in.Events[7].Seg.Verdict, in.Events[7].Seg.DelayNS = capture.Delayed, 200e6
 	var b bytes.Buffer
-	if err := Write(&b, Mermaid, in, Options{Title: "test_ethernet.pcap; #1"}); err != nil {
+	if err := Write(&b, Mermaid, in, Options{Title: "test_ethernet.pcap; #1 <b>"}); err != nil {
 		t.Fatal(err)
 	}
-	svg, err := render("ladder", b.Bytes())
-	if err != nil {
-		t.Fatalf("mmdc rejected the exported diagram: %v\n%s\n%s", err, svg, b.Bytes())
+	diagrams := [][]byte{b.Bytes()}
+	goldens, _ := filepath.Glob(filepath.Join("testdata", "*.mmd.golden"))
+	for _, g := range goldens {
+		d, err := os.ReadFile(g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		diagrams = append(diagrams, d)
 	}
-	decodeXML(t, svg)
+	svgs, err := render("ladders", diagrams...)
+	if err != nil {
+		t.Fatalf("mmdc rejected an exported diagram: %v\n%s", err, svgs[0])
+	}
+	for i, svg := range svgs {
+		decodeXML(t, svg)
+		if !bytes.Contains(svg, []byte(`aria-roledescription="sequence"`)) {
+			t.Errorf("diagram %d did not render as a sequence diagram", i+1)
+		}
+	}
 	// Mermaid writes the decoded texts: the escapes came back as characters.
-	for _, want := range []string{"SYN, ACK Seq=0 Ack=1", "10.1.1.2:44644", "ESTABLISHED", "Three-way handshake", "test_ethernet.pcap; #1"} {
-		if !bytes.Contains(svg, []byte(want)) {
+	for _, want := range []string{"SYN, ACK Seq=0 Ack=1", "10.1.1.2:44644", "ESTABLISHED", "Three-way handshake",
+		"test_ethernet.pcap; #1 &lt;b&gt;", "connect() → ok", "[dropped by the wire]", "the kernel says: server SYN-RECEIVED"} {
+		if !bytes.Contains(svgs[0], []byte(want)) {
 			t.Errorf("the rendered diagram lacks %q", want)
 		}
 	}
