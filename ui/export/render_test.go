@@ -125,10 +125,17 @@ func TestMermaidCLIParsesAndRendersEveryExportedDiagram(t *testing.T) {
 
 func TestChromiumDrawsTheSVGArrowsWhereTheLayoutPutThem(t *testing.T) {
 	chromium := findChromium(t)
-	in := lossyInput(t)
-	for _, o := range []Options{{}, {Theme: Dark, Even: true, Width: 800}} {
-		t.Run(o.Theme.String(), func(t *testing.T) {
-			o := withWidth(o)
+	for _, c := range []struct {
+		name string
+		in   Input
+		o    Options
+	}{
+		{"light-lossy", lossyInput(t), Options{}},
+		{"dark-even-retransmissions", streamInput(t, "tcpdump/pptp.pcap", 0), Options{Theme: Dark, Even: true, Width: 800}},
+		{"light-reset", streamInput(t, "zeek/http_get-to-ssh-server.pcap", 0), Options{Width: 1280}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			in, o := c.in, withWidth(c.o)
 			plan := planSVG(build(&in, o), o)
 			dir := t.TempDir()
 			svgPath, pngPath := filepath.Join(dir, "ladder.svg"), filepath.Join(dir, "ladder.png")
@@ -156,15 +163,12 @@ func TestChromiumDrawsTheSVGArrowsWhereTheLayoutPutThem(t *testing.T) {
 				t.Fatalf("screenshot is %v, want %dx%d", b, plan.W, plan.H)
 			}
 			pal := palettes[o.Theme]
-			bg, arrow, reset := hexColour(pal.Background), hexColour(pal.Arrow), hexColour(pal.Reset)
+			bg := hexColour(pal.Background)
 			if n := countNot(img, bg); n < plan.W*plan.H/50 {
 				t.Fatalf("the PNG is nearly blank: %d pixels differ from the background", n)
 			}
 			for k, a := range plan.Arrows {
-				want := arrow
-				if a.Reset || a.Dropped {
-					want = reset
-				}
+				want := hexColour(arrowColour(pal, a))
 				for _, frac := range []float64{0.2, 0.4, 0.6, 0.8} {
 					x, y := a.X1+(a.X2-a.X1)*frac, a.Y1+(a.Y2-a.Y1)*frac
 					if !near(img, x, y, 2, want) {

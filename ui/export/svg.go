@@ -67,6 +67,7 @@ type svgArrow struct {
 	X1, Y1, X2, Y2 float64 // from the sender's lifeline to where it ends
 	Dropped        bool    // ends mid-wire
 	Reset          bool    // drawn in the reset colour
+	Retrans        bool    // drawn in the marks colour
 }
 
 // svgPlan is the geometry of the SVG of a model.
@@ -201,7 +202,7 @@ func planSVG(m *model, o Options) *svgPlan {
 			if !it.fromClient() {
 				from, to = to, from
 			}
-			a := svgArrow{X1: from, Y1: y, X2: to, Y2: y + drop, Reset: it.Reset, Dropped: it.Dropped}
+			a := svgArrow{X1: from, Y1: y, X2: to, Y2: y + drop, Reset: it.Reset, Dropped: it.Dropped, Retrans: it.Retrans}
 			if it.Dropped {
 				a.X2, a.Y2 = (from+to)/2, y+drop/2
 			}
@@ -252,6 +253,7 @@ func writeSVG(w io.Writer, m *model, o Options) error {
 	f(`<style>.mono{font-family:'DejaVu Sans Mono',Menlo,Consolas,'Noto Sans Mono CJK SC',monospace;font-size:%dpx}.halo{paint-order:stroke;stroke:%s;stroke-width:4px;stroke-linejoin:round}</style>`+"\n", svgLabelFont, c.Background)
 	f(`<rect x="0" y="0" width="%d" height="%d" fill="%s"/>`+"\n", p.W, p.H, c.Background)
 	if o.Title != "" {
+		f(`<title>%s</title>`+"\n", xmlText(o.Title))
 		f(`<text x="%d" y="28" font-size="18" font-weight="bold" fill="%s" text-anchor="middle">%s</text>`+"\n", p.W/2, c.Text, xmlText(o.Title))
 	}
 	// Phase bands, behind everything else.
@@ -302,10 +304,7 @@ func writeSVG(w io.Writer, m *model, o Options) error {
 		case ladder.RowArrow:
 			a := p.Arrows[arrow]
 			arrow++
-			col := c.Arrow
-			if a.Reset || a.Dropped {
-				col = c.Reset
-			}
+			col := arrowColour(c, a)
 			// The texts above the arrow, the last line nearest it.
 			lines := it.arrowLines()
 			for j, ln := range lines {
@@ -363,6 +362,18 @@ func writeSVG(w io.Writer, m *model, o Options) error {
 	f("</svg>\n")
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// arrowColour is the colour of an arrow: the reset colour for an RST or
+// a dropped packet, the marks colour for a retransmission.
+func arrowColour(c palette, a svgArrow) string {
+	switch {
+	case a.Reset || a.Dropped:
+		return c.Reset
+	case a.Retrans:
+		return c.Marks
+	}
+	return c.Arrow
 }
 
 // arrowHead returns the points of the arrow head at the end of a.
