@@ -218,3 +218,65 @@ func countNot(img image.Image, bg color.RGBA) int {
 	}
 	return n
 }
+
+func TestPlantUMLRendersEveryExportedDiagram(t *testing.T) {
+	plantuml, err := exec.LookPath("plantuml")
+	if err != nil {
+		t.Skip("plantuml is not installed (.ci/run installs Debian's): the real PlantUML parser cannot check the diagrams")
+	}
+	dir := t.TempDir()
+	render := func(diagrams map[string][]byte) (string, error) {
+		var files []string
+		for name, d := range diagrams {
+			p := filepath.Join(dir, name+".puml")
+			if err := os.WriteFile(p, d, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			files = append(files, p)
+		}
+		// -failfast2: stop with a non-zero status at the first syntax error.
+		cmd := exec.CommandContext(renderTimeout(t), plantuml, append([]string{"-tsvg", "-failfast2", "-nometadata"}, files...)...)
+		cmd.Env = append(os.Environ(), "HOME="+dir, "JAVA_TOOL_OPTIONS=-Djava.awt.headless=true")
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	if _, err := render(map[string][]byte{"broken": []byte("@startuml\nA -> : x\nfoo bar baz\n@enduml\n")}); err == nil {
+		t.Fatal("plantuml accepted a broken diagram: the check below would prove nothing")
+	}
+	os.Remove(filepath.Join(dir, "broken.puml"))
+	in := withCalls(t)
+	in.Events[5].Seg.Verdict = capture.Dropped
+	in.Events[7].Seg.Verdict, in.Events[7].Seg.DelayNS = capture.Delayed, 200e6
+	var b bytes.Buffer
+	if err := Write(&b, PlantUML, in, Options{Title: "test_ethernet.pcap ~ **x** <b>"}); err != nil {
+		t.Fatal(err)
+	}
+	diagrams := map[string][]byte{"lossy": b.Bytes()}
+	goldens, _ := filepath.Glob(filepath.Join("testdata", "*.puml.golden"))
+	for _, g := range goldens {
+		d, err := os.ReadFile(g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		diagrams[strings.TrimSuffix(filepath.Base(g), ".puml.golden")] = d
+	}
+	if out, err := render(diagrams); err != nil {
+		t.Fatalf("plantuml rejected an exported diagram: %v\n%s", err, out)
+	}
+	for name := range diagrams {
+		svg, err := os.ReadFile(filepath.Join(dir, name+".svg"))
+		if err != nil {
+			t.Fatalf("plantuml wrote no SVG for %s: %v", name, err)
+		}
+		decodeXML(t, svg)
+		if !bytes.Contains(svg, []byte("Seq=0")) {
+			t.Errorf("%s: the rendered diagram has no label", name)
+		}
+	}
+	svg, _ := os.ReadFile(filepath.Join(dir, "lossy.svg"))
+	for _, want := range []string{"SYN, ACK Seq=0 Ack=1", "client 10.1.1.2:44644", "connect() → ok", "[dropped by the wire]", "Three-way handshake", "**x**"} {
+		if !bytes.Contains(svg, []byte(want)) {
+			t.Errorf("the rendered PlantUML diagram lacks %q", want)
+		}
+	}
+}
