@@ -249,7 +249,7 @@ func writeSVG(w io.Writer, m *model, o Options) error {
 	var b strings.Builder
 	f := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	f(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
-	f(`<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="DejaVu Sans, Helvetica, Arial, 'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif">`+"\n", p.W, p.H, p.W, p.H)
+	f(`<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="DejaVu Sans, Helvetica, Arial, 'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', 'WenQuanYi Micro Hei', sans-serif">`+"\n", p.W, p.H, p.W, p.H)
 	f(`<style>.mono{font-family:'DejaVu Sans Mono',Menlo,Consolas,'Noto Sans Mono CJK SC',monospace;font-size:%dpx}.halo{paint-order:stroke;stroke:%s;stroke-width:4px;stroke-linejoin:round}</style>`+"\n", svgLabelFont, c.Background)
 	f(`<rect x="0" y="0" width="%d" height="%d" fill="%s"/>`+"\n", p.W, p.H, c.Background)
 	if o.Title != "" {
