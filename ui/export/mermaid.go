@@ -10,9 +10,8 @@ import (
 	"github.com/handshake-viz/handshake-viz/ui/ladder"
 )
 
-// Phase band colours of the diagrams (Mermaid rect, PlantUML box-less
-// separators do not need them): translucent, so both light and dark
-// themes keep their text readable.
+// phaseFills are the colours of the Mermaid phase bands (rect):
+// translucent, so light and dark GitHub themes keep their text readable.
 var phaseFills = [...]string{
 	ladder.TitleHandshake:         "rgba(70, 130, 220, 0.12)",
 	ladder.TitleSimultaneousOpen:  "rgba(70, 130, 220, 0.12)",

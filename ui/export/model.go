@@ -37,9 +37,7 @@ type item struct {
 // model is the whole ladder of an Input, laid out once.
 type model struct {
 	Items []item
-	Start int64 // time of the first event, Unix ns
-	End   int64 // time of the last event
-	Lang  narrate.Lang
+	Start int64         // time of the first event, Unix ns
 	RTT   map[int]int64 // handshake RTT of each TCP stream, ns (0: unknown)
 	Roles [2]string     // "client", "server" in the language
 	Conns []conn        // the connections and flows, in order of first row
@@ -63,7 +61,6 @@ func build(in *Input, o Options) *model {
 	}
 	m := &model{
 		Start: lay.Start(),
-		Lang:  o.Lang,
 		RTT:   make(map[int]int64),
 		Roles: [2]string{narrate.Text(o.Lang, "ui.client"), narrate.Text(o.Lang, "ui.server")},
 	}
@@ -99,9 +96,6 @@ func build(in *Input, o Options) *model {
 			it.Delayed = ev.Seg.Verdict == capture.Delayed
 			it.Reset = ev.Kind == session.KindSegment && ev.Seg.Flags.Has(capture.RST)
 			it.Retrans = ev.Analysis&(session.Retransmission|session.FastRetransmission|session.SpuriousRetransmission) != 0
-		}
-		if it.Time > m.End {
-			m.End = it.Time
 		}
 		m.Items = append(m.Items, it)
 	}
