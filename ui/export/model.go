@@ -37,7 +37,8 @@ type item struct {
 // model is the whole ladder of an Input, laid out once.
 type model struct {
 	Items []item
-	Start int64         // time of the first event, Unix ns
+	Start int64 // time of the first event, Unix ns
+	Lang  narrate.Lang
 	RTT   map[int]int64 // handshake RTT of each TCP stream, ns (0: unknown)
 	Roles [2]string     // "client", "server" in the language
 	Conns []conn        // the connections and flows, in order of first row
@@ -61,6 +62,7 @@ func build(in *Input, o Options) *model {
 	}
 	m := &model{
 		Start: lay.Start(),
+		Lang:  o.Lang,
 		RTT:   make(map[int]int64),
 		Roles: [2]string{narrate.Text(o.Lang, "ui.client"), narrate.Text(o.Lang, "ui.server")},
 	}

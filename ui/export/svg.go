@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/handshake-viz/handshake-viz/session"
+	"github.com/handshake-viz/handshake-viz/session/narrate"
 	"github.com/handshake-viz/handshake-viz/ui/ladder"
 )
 
@@ -280,6 +281,7 @@ func writeSVG(w io.Writer, m *model, o Options) error {
 		}
 	}
 	if p.Time {
+		f(`<text x="12" y="%d" fill="%s" font-size="11">%s</text>`+"\n", svgTop-14, c.Muted, xmlText(narrate.Text(m.Lang, "ladder.time.since-start")))
 		for _, g := range p.gaps {
 			f(`<text class="mono" x="12" y="%.1f" fill="%s" font-size="11">⋮ +%s</text>`+"\n", g.y, c.Muted, xmlText(ladder.FormatDuration(g.ns)))
 		}
