@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/handshake-viz/handshake-viz/capture"
+
 	"github.com/handshake-viz/handshake-viz/session/narrate"
 )
 
@@ -40,7 +42,7 @@ func TestEveryFormatMatchesItsGoldenForCorpusCaptures(t *testing.T) {
 
 func TestChineseAndRawExportsUseCatalogWordsAndRawNumbers(t *testing.T) {
 	in := streamInput(t, "gopacket/test_ethernet.pcap", 0)
-	for _, f := range []Format{ASCII, Mermaid, SVG} {
+	for _, f := range []Format{ASCII, Mermaid, PlantUML, SVG, Cast} {
 		t.Run(f.String(), func(t *testing.T) {
 			var b bytes.Buffer
 			if err := Write(&b, f, in, Options{Lang: narrate.Chinese, Raw: true}); err != nil {
@@ -56,6 +58,21 @@ func TestChineseAndRawExportsUseCatalogWordsAndRawNumbers(t *testing.T) {
 				t.Errorf("%s with raw numbers still writes the relative SYN Seq=0", f)
 			}
 			golden(t, "ethernet-zh-raw"+f.Ext()+".golden", b.Bytes())
+		})
+	}
+}
+
+func TestEveryFormatMatchesItsGoldenWithCallsDropsAndDelays(t *testing.T) {
+	in := withCalls(t)
+	in.Events[5].Seg.Verdict = capture.Dropped
+	in.Events[7].Seg.Verdict, in.Events[7].Seg.DelayNS = capture.Delayed, 200e6
+	for f := Format(0); f < formats; f++ {
+		t.Run(f.String(), func(t *testing.T) {
+			var b bytes.Buffer
+			if err := Write(&b, f, in, Options{Theme: Dark}); err != nil {
+				t.Fatal(err)
+			}
+			golden(t, "ethernet-lossy-calls"+f.Ext()+".golden", b.Bytes())
 		})
 	}
 }
