@@ -70,6 +70,9 @@ func writeCast(w io.Writer, in *Input, o Options) error {
 		if prev >= 0 {
 			gap := float64(at-prev) / 1e9
 			t += min(max(gap, castMinGap), castMaxGap)
+			if n := len(evs); n > 0 {
+				t = max(t, evs[n-1].t+castFrame) // after the last frame of a slow arrow
+			}
 		}
 		prev = at
 		tw.Reset()
@@ -148,6 +151,12 @@ func castLine(t float64, line string, ev *session.Event, marks string, roles [2]
 	out := []castEvent{{t, colourStates(prefix)}}
 	runes := []rune(arrow)
 	leftward := ev.From == session.FromServer
+	// An arrow the wire held crosses slower: each frame lasts longer, up to
+	// five times for a delay of 200 ms or more.
+	step := castFrame
+	if ev.Seg.Verdict == capture.Delayed {
+		step *= min(1+float64(ev.Seg.DelayNS)/50e6, 5)
+	}
 	for f := 1; f <= castFrames; f++ {
 		n := len(runes) * f / (castFrames + 1)
 		var part string
@@ -156,10 +165,10 @@ func castLine(t float64, line string, ev *session.Event, marks string, roles [2]
 		} else {
 			part = string(runes[:n]) + strings.Repeat(" ", len(runes)-n)
 		}
-		out = append(out, castEvent{t + float64(f)*castFrame, "\r" + colourStates(prefix) + colour + part + ansiReset})
+		out = append(out, castEvent{t + float64(f)*step, "\r" + colourStates(prefix) + colour + part + ansiReset})
 	}
 	final := "\r" + colourStates(prefix) + colour + arrow + ansiReset + colourStates(rest) + "\r\n"
-	return append(out, castEvent{t + float64(castFrames+1)*castFrame, final})
+	return append(out, castEvent{t + float64(castFrames+1)*step, final})
 }
 
 // colourStates colours the state names of a piece of a ladder line.

@@ -107,3 +107,38 @@ func TestAsciinemaPlaysTheRecording(t *testing.T) {
 		t.Errorf("asciinema plays a recording that ends on\n%q\nnot on the text ladder\n%q", got, text.String())
 	}
 }
+
+func TestCastDelayedArrowCrossesSlowerAndTimeNeverGoesBack(t *testing.T) {
+	in := lossyInput(t) // packet 5 delayed 200 ms
+	var rec bytes.Buffer
+	if err := Write(&rec, Cast, in, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(&rec)
+	sc.Scan()
+	crossing := map[string][2]float64{} // frame number → first and last event time of its arrow line
+	last := -1.0
+	for sc.Scan() {
+		var ev []any
+		if err := json.Unmarshal(sc.Bytes(), &ev); err != nil {
+			t.Fatal(err)
+		}
+		at, text := ev[0].(float64), ev[2].(string)
+		if at < last {
+			t.Fatalf("time goes back to %v after %v", at, last)
+		}
+		last = at
+		if f := strings.Fields(strings.TrimLeft(text, "\r")); len(f) > 0 {
+			c, ok := crossing[f[0]]
+			if !ok {
+				c[0] = at
+			}
+			c[1] = at
+			crossing[f[0]] = c
+		}
+	}
+	d := func(frame string) float64 { return crossing[frame][1] - crossing[frame][0] }
+	if d("5") < 3*d("6") {
+		t.Errorf("the arrow the wire delayed 200 ms crosses in %.2f s, the next in %.2f s: no slower", d("5"), d("6"))
+	}
+}
