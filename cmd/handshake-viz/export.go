@@ -178,6 +178,9 @@ func exportTimeline(ios streams, tl *session.Timeline, sums []session.StreamSumm
 	if err := export.Write(&b, req.format, in, opts); err != nil {
 		return err
 	}
+	if req.format == export.Mermaid && b.Len() > export.MermaidMaxText {
+		fmt.Fprintln(ios.err, "handshake-viz: "+narrate.Text(opts.Lang, "export.mermaid.too-big", b.Len(), export.MermaidMaxText))
+	}
 	if out == "-" {
 		_, err := ios.out.Write(b.Bytes())
 		return err

@@ -121,3 +121,15 @@ func TestREADMELadderSVGIsTheExportOfTestEthernet(t *testing.T) {
 			"handshake-viz export ../shared/pcaps/gopacket/test_ethernet.pcap --format svg -o docs/ladder.svg --force")
 	}
 }
+
+func TestExportWarnsWhenMermaidWouldRefuseTheDiagram(t *testing.T) {
+	ftp := corpus(t, "zeek/ftp_bruteforce.pcap")
+	code, out, stderr := runCLI(t, nil, "export", ftp, "--stream", "all", "--format", "mermaid", "--raw")
+	if code != 0 || len(out) <= 50000 || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, "Maximum text size") {
+		t.Errorf("a %d-character diagram: status %d, stderr %q; want 0 and one warning line", len(out), code, stderr)
+	}
+	code, out, stderr = runCLI(t, nil, "export", ftp, "--stream", "2", "--format", "mermaid", "--raw")
+	if code != 0 || stderr != "" {
+		t.Errorf("a %d-character diagram: status %d, stderr %q; want no warning", len(out), code, stderr)
+	}
+}

@@ -41,8 +41,8 @@ type Key string
 // Files of this package add their messages in their own var blocks, merged
 // by merge; nothing mutates the tables afterwards.
 var tables = map[Lang]map[Key]string{
-	English: merge(enUI, enNotes, enCmd, enBrowser, enTopics, enExplainUI, enQuiz, enLadder, enInterviewKeys, enExplainSource, enQuizLab, enCompare, enScenarios),
-	Chinese: merge(zhUI, zhNotes, zhCmd, zhBrowser, zhFields, zhTopics, zhExplainUI, zhQuiz, zhLadder, zhInterviewKeys, zhExplainSource, zhQuizLab, zhCompare, zhScenarios),
+	English: merge(enUI, enNotes, enCmd, enBrowser, enTopics, enExplainUI, enQuiz, enLadder, enInterviewKeys, enExplainSource, enQuizLab, enCompare, enScenarios, enExport),
+	Chinese: merge(zhUI, zhNotes, zhCmd, zhBrowser, zhFields, zhTopics, zhExplainUI, zhQuiz, zhLadder, zhInterviewKeys, zhExplainSource, zhQuizLab, zhCompare, zhScenarios, zhExport),
 }
 
 func merge(parts ...map[Key]string) map[Key]string {

@@ -115,6 +115,11 @@ const DefaultWidth = 1000
 // MinWidth is the narrowest SVG that still holds the labels.
 const MinWidth = 480
 
+// MermaidMaxText is Mermaid's default maxTextSize: a longer diagram is
+// drawn as "Maximum text size in diagram exceeded" (GitHub keeps the
+// default), so the command warns about one.
+const MermaidMaxText = 50000
+
 // Input is what to export: the events of the stream(s), in timeline order,
 // how to find each one's connection, and the streams' summaries (the
 // closing lines of the JSON format).

@@ -113,6 +113,12 @@ func TestMermaidCLIParsesAndRendersEveryExportedDiagram(t *testing.T) {
 		if !bytes.Contains(svg, []byte(`aria-roledescription="sequence"`)) {
 			t.Errorf("diagram %d did not render as a sequence diagram", i+1)
 		}
+		// mmdc exits 0 but draws an error picture for these.
+		for _, bad := range []string{"Syntax error", "Maximum text size"} {
+			if bytes.Contains(svg, []byte(bad)) {
+				t.Errorf("diagram %d rendered as %q", i+1, bad)
+			}
+		}
 	}
 	// Mermaid writes the decoded texts: the escapes came back as characters.
 	for _, want := range []string{"SYN, ACK Seq=0 Ack=1", "10.1.1.2:44644", "ESTABLISHED", "Three-way handshake",
