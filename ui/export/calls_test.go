@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/handshake-viz/handshake-viz/capture"
 	"github.com/handshake-viz/handshake-viz/session"
 )
 
@@ -15,7 +16,7 @@ func withCalls(t *testing.T) Input {
 	in := streamInput(t, "gopacket/test_ethernet.pcap", 0)
 	evs := in.Events
 	call := func(side session.Dir, c session.SocketCall, at int64) session.Event {
-		return session.Event{Kind: session.KindCall, Stream: 0, From: side,
+		return session.Event{Kind: session.KindCall, Stream: 0, From: side, Seg: capture.Segment{TimeNS: at},
 			Call: session.Call{Side: side, Call: c, Phase: session.CallReturn, Result: "ok", TimeNS: at}}
 	}
 	out := []session.Event{call(session.FromClient, session.CallConnect, evs[0].Seg.TimeNS-1000)}
