@@ -39,6 +39,7 @@ func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		newExplainCmd(ios, &explainOptions{}),
 		newQuizCmd(ios, &quizOptions{}),
 		newScenariosCmd(ios, &scenariosOptions{}),
+		newExportCmd(ios, &exportOptions{}),
 	)
 	return root
 }

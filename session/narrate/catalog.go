@@ -39,14 +39,45 @@ type Key string
 // tables maps each language to its messages. Message templates use fmt verbs
 // with explicit argument indexes (%[1]d) so translations may reorder them.
 // Files of this package add their messages in their own var blocks, merged
-// by merge; nothing mutates the tables afterwards.
+// by merge (one table a line); nothing mutates the tables afterwards.
 var tables = map[Lang]map[Key]string{
-	English: merge(enUI, enNotes, enCmd, enBrowser, enTopics, enExplainUI, enQuiz, enLadder, enInterviewKeys, enExplainSource, enQuizLab, enCompare, enScenarios,
+	English: merge(
+		enUI,
+		enNotes,
+		enCmd,
+		enBrowser,
+		enTopics,
+		enExplainUI,
+		enQuiz,
+		enLadder,
+		enInterviewKeys,
+		enExplainSource,
+		enQuizLab,
+		enCompare,
+		enScenarios,
 		enScenariosLoopback,
-		enScenariosWire, enWatch),
-	Chinese: merge(zhUI, zhNotes, zhCmd, zhBrowser, zhFields, zhTopics, zhExplainUI, zhQuiz, zhLadder, zhInterviewKeys, zhExplainSource, zhQuizLab, zhCompare, zhScenarios,
+		enScenariosWire,
+		enExport,
+	),
+	Chinese: merge(
+		zhUI,
+		zhNotes,
+		zhCmd,
+		zhBrowser,
+		zhFields,
+		zhTopics,
+		zhExplainUI,
+		zhQuiz,
+		zhLadder,
+		zhInterviewKeys,
+		zhExplainSource,
+		zhQuizLab,
+		zhCompare,
+		zhScenarios,
 		zhScenariosLoopback,
-		zhScenariosWire, zhWatch),
+		zhScenariosWire,
+		zhExport,
+	),
 }
 
 func merge(parts ...map[Key]string) map[Key]string {
