@@ -5,6 +5,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/handshake-viz/handshake-viz/capture"
 	"github.com/handshake-viz/handshake-viz/session"
 	"github.com/handshake-viz/handshake-viz/session/narrate"
 )
@@ -26,6 +27,8 @@ type JSONEvent struct {
 	ClientState string       `json:"client_state,omitempty"`
 	ServerState string       `json:"server_state,omitempty"`
 	Analysis    []string     `json:"analysis,omitempty"`
+	Wire        string       `json:"wire,omitempty"`     // the lossy wire's verdict: "dropped" or "delayed" (passed packets have none)
+	DelayMS     float64      `json:"delay_ms,omitempty"` // "delayed": how long the wire held it
 	Note        string       `json:"note"`
 	Process     *JSONProcess `json:"process,omitempty"` // watch: the local process of the stream, when known
 }
@@ -115,6 +118,12 @@ func (j *JSONWriter) event(ev *session.Event, info session.StreamInfo) JSONEvent
 		out.ClientState = ev.Client.String()
 		out.ServerState = ev.Server.String()
 		out.Analysis = ev.Analysis.Names()
+	}
+	switch ev.Seg.Verdict {
+	case capture.Dropped:
+		out.Wire = "dropped"
+	case capture.Delayed:
+		out.Wire, out.DelayMS = "delayed", float64(ev.Seg.DelayNS)/1e6
 	}
 	return out
 }

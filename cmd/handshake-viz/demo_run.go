@@ -172,11 +172,13 @@ func fallback(ctx context.Context, ios streams, o *demoOptions, why string) (*de
 	return startRecorded(ctx, o)
 }
 
-// apply puts the wire flags into the exchange's options. This build's
-// exchange has no lossy-wire options yet: the flags are refused in one
-// line rather than ignored.
-func (w wireFlags) apply(lang narrate.Lang, _ *exchange.Options) error {
-	if w.set() {
+// apply puts the wire flags into the exchange's options (exchange.Start
+// checks their ranges and opens the lossy wire for --loss and --delay).
+// A seed or SYN retries without loss, delay or a wire scenario would
+// change nothing: that is said in one line rather than ignored.
+func (w wireFlags) apply(lang narrate.Lang, opts *exchange.Options) error {
+	opts.Wire.Loss, opts.Wire.Delay, opts.Wire.Seed, opts.Wire.SynRetries = w.loss, w.delay, w.seed, w.synRetries
+	if w.set() && !opts.Wire.FreePlay() && (opts.Scenario == nil || !opts.Scenario.NeedsWire()) {
 		return errors.New(narrate.Text(lang, "demo.wire.flags"))
 	}
 	return nil

@@ -29,7 +29,7 @@ var enScenarios = map[Key]string{
 	"demo.userns.refused":     "no CAP_NET_RAW to capture on lo (run with sudo), and %[1]v",
 	"demo.userns.ignored":     "the recorded exchange is the loop scenario with one client: --scenario, -m and --clients are ignored",
 	"demo.wire.userns":        "scenario %[1]s needs the lossy wire, whose TUN devices need root (/dev/net/tun is root-only): run it with sudo",
-	"demo.wire.flags":         "--loss, --delay, --seed and --syn-retries need the lossy wire, which this build's exchange does not offer yet: drop them",
+	"demo.wire.flags":         "--seed and --syn-retries act on the lossy wire only: add --loss or --delay, or choose a scenario on the wire (handshake-viz scenarios lists them)",
 	"demo.wire.flags.userns":  "--loss and --delay run on the lossy wire, whose TUN devices need root (/dev/net/tun is root-only): run with sudo",
 	"demo.scenario.recorded":  "--recorded plays the shipped loop exchange: it takes no --scenario",
 	"call.enter":              "The %[1]s calls %[2]s().",

@@ -25,7 +25,7 @@ var zhScenarios = map[Key]string{
 	"demo.userns.refused":     "没有在 lo 上抓包所需的 CAP_NET_RAW（请用 sudo 运行），并且%[1]v",
 	"demo.userns.ignored":     "录制的交互是单个客户端的 loop 场景：--scenario、-m 和 --clients 被忽略",
 	"demo.wire.userns":        "场景 %[1]s 需要有损线路，其 TUN 设备需要 root（/dev/net/tun 仅 root 可用）：请用 sudo 运行",
-	"demo.wire.flags":         "--loss、--delay、--seed 和 --syn-retries 需要有损线路，而此版本的交互尚未提供：请去掉这些参数",
+	"demo.wire.flags":         "--seed 和 --syn-retries 只作用于有损线路：请加上 --loss 或 --delay，或选择一个走有损线路的场景（handshake-viz scenarios 会列出）",
 	"demo.wire.flags.userns":  "--loss 和 --delay 在有损线路上运行，其 TUN 设备需要 root（/dev/net/tun 仅 root 可用）：请用 sudo 运行",
 	"demo.scenario.recorded":  "--recorded 播放内置的 loop 交互：不接受 --scenario",
 	"call.enter":              "%[1]s调用 %[2]s()。",
