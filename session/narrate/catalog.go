@@ -58,6 +58,7 @@ var tables = map[Lang]map[Key]string{
 		enScenariosLoopback,
 		enScenariosWire,
 		enExport,
+		enWatch,
 	),
 	Chinese: merge(
 		zhUI,
@@ -77,6 +78,7 @@ var tables = map[Lang]map[Key]string{
 		zhScenariosLoopback,
 		zhScenariosWire,
 		zhExport,
+		zhWatch,
 	),
 }
 
