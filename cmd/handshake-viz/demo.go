@@ -95,7 +95,7 @@ exchange that ships inside the binary. Scenarios on the lossy wire need root.`,
 	f.StringVar(&o.scenario, "scenario", exchange.ScenarioLoop, "the scenario to run (handshake-viz scenarios lists them)")
 	f.Float64Var(&o.wire.loss, "loss", 0, "lossy wire: drop each packet with this probability (0 to 1)")
 	f.DurationVar(&o.wire.delay, "delay", 0, "lossy wire: delay every packet by this much (e.g. 50ms)")
-	f.Uint64Var(&o.wire.seed, "seed", 0, "lossy wire: seed of --loss (the same seed drops the same packets)")
+	f.Uint64Var(&o.wire.seed, "seed", 0, "lossy wire: seed of --loss (the same seed makes the same decision for the n-th packet on the wire)")
 	f.IntVar(&o.wire.synRetries, "syn-retries", 0, "SYN retransmissions before connect gives up (TCP_SYNCNT; 0 is the scenario's)")
 	o.teach.addFlags(cmd)
 	return cmd

