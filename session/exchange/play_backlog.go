@@ -20,8 +20,10 @@ const backlogClients = 3
 // clients connect one after another; while the accept queue is full, the
 // kernel drops a new client's SYN without a word (no RST, no SYN-ACK: the
 // client cannot tell a full queue from a lost packet), and the client
-// sends it again when its retransmission timer fires (1 s, then 2 s
-// later). Once one client's SYN went unanswered and was sent again, the
+// sends it again when its retransmission timer fires: after 1 s, then
+// (Linux 6.7 and later, net.ipv4.tcp_syn_linear_timeouts=4) 1 s apart
+// four times before doubling; older kernels double at once (1 s, 2 s, 4
+// s…). Once one client's SYN went unanswered and was sent again, the
 // server starts accepting; the waiting client's next SYN is answered, and
 // each connection then closes normally.
 func playBacklog(ctx context.Context, r *Run) error {

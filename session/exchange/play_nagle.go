@@ -144,8 +144,9 @@ func (c *Conn) sendFast(b []byte) error {
 
 // sigNagle: two connections sending the same bytes one per send. With
 // TCP_NODELAY one segment per byte, some leaving while earlier ones are
-// unacknowledged; with Nagle fewer segments than bytes, and none leaves
-// while data sent before it is unacknowledged.
+// unacknowledged; with Nagle fewer segments than bytes, none leaving
+// while data sent before it is unacknowledged, and sends returning for
+// bytes the kernel holds back.
 func sigNagle(tr Trace) error {
 	conns := connections(tr)
 	if len(conns) != 2 {
@@ -167,6 +168,30 @@ func sigNagle(tr Trace) error {
 	}
 	if gUnacked != 0 {
 		return fmt.Errorf("with Nagle: %d segments left while earlier data was unacknowledged, want none", gUnacked)
+	}
+	if tr.Calls() == nil {
+		return nil
+	}
+	// With Nagle, send() returned for bytes the kernel was holding: more
+	// sends returned before the second data segment than the one whose
+	// byte the first carried.
+	second, data := -1, 0
+	for i, ev := range tr.Events {
+		if ev.Kind == session.KindSegment && ev.Stream == conns[1] && ev.From == c && ev.Seg.PayloadLen > 0 {
+			if data++; data == 2 {
+				second = i
+				break
+			}
+		}
+	}
+	sends := 0
+	for _, ev := range tr.Events[:max(second, 0)] {
+		if CallIs(c, session.CallSend, session.CallReturn)(&ev) && ev.Stream == conns[1] {
+			sends++
+		}
+	}
+	if second < 0 || sends < 2 {
+		return fmt.Errorf("with Nagle: %d sends returned before the second data segment (event %d), want 2 or more: the bytes were not held back", sends, second)
 	}
 	return nil
 }

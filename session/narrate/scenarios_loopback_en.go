@@ -26,7 +26,7 @@ var enScenariosLoopback = map[Key]string{
 	"scenario.close-wait.notice": "The kernel acknowledged the FIN, but only the application can send its own: until it calls close(), the socket stays in CLOSE-WAIT, as `ss -tan` shows on a server that leaks sockets.",
 
 	"scenario.backlog.line":   "listen backlog 1 and no accept: the third client's SYN is dropped and sent again",
-	"scenario.backlog.notice": "Linux queues backlog+1 finished handshakes; with the queue full it drops a new SYN without a word (no RST), and the client retries after 1 s, then 2 s more, until the server accepts.",
+	"scenario.backlog.notice": "Linux queues backlog+1 finished handshakes; with the queue full it drops a new SYN without a word (no RST), and the client sends it again a second later (Linux 6.7+ keeps 1 s between its first four retries, then doubles), until the server accepts.",
 
 	"scenario.framing.line":   "粘包: three writes arrive as one read",
 	"scenario.framing.notice": "Each send() went out as its own segment, yet one recv() returns all their bytes: TCP delivers a byte stream, not messages, so the receiver needs a delimiter (the homework's ##) or a length to find where each message ends.",

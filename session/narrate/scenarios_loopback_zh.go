@@ -24,7 +24,7 @@ var zhScenariosLoopback = map[Key]string{
 	"scenario.close-wait.notice": "内核已经确认了对方的 FIN，但自己的 FIN 只有应用程序能发：在它调用 close() 之前，套接字一直处于 CLOSE-WAIT，就像泄漏套接字的服务器上 `ss -tan` 显示的那样。",
 
 	"scenario.backlog.line":   "listen 积压队列为 1 且不 accept：第三个客户端的 SYN 被丢弃并重发",
-	"scenario.backlog.notice": "Linux 的全连接队列能放 backlog+1 个已完成的握手；队列满时新 SYN 被悄悄丢弃（没有 RST），客户端 1 秒后重试，再过 2 秒又重试，直到服务器 accept。",
+	"scenario.backlog.notice": "Linux 的全连接队列能放 backlog+1 个已完成的握手；队列满时新 SYN 被悄悄丢弃（没有 RST），客户端 1 秒后重发（Linux 6.7 起前四次重发都间隔 1 秒，之后才加倍），直到服务器 accept。",
 
 	"scenario.framing.line":   "粘包：三次写入，一次读出",
 	"scenario.framing.notice": "每次 send() 都单独成为一个报文段，一次 recv() 却读出了全部字节：TCP 交付的是字节流而不是消息，接收方要靠分隔符（作业里的 ##）或长度字段才能找到每条消息的结尾。",
