@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"net/netip"
 	"os"
 	"strings"
 	"time"
@@ -143,7 +144,13 @@ func startLive(ctx context.Context, ios streams, o *demoOptions) (*demoRun, erro
 	run.notice = narrate.Text(o.language, narrate.Key(o.sc.NoticeKey()))
 	run.drops = st.Drops
 	go func() {
-		res, err := feed.Run(ctx, st.Source, feed.Options{Timeline: run.tl, Store: run.store, Save: save, Calls: calls})
+		fo := feed.Options{Timeline: run.tl, Store: run.store, Save: save, Calls: calls}
+		if o.sc.NoListen {
+			// The program knows its port has no listener: the SYN's arrival
+			// leaves the server CLOSED, as the kernel has it.
+			fo.Tracker = session.TrackerOptions{NoListener: []netip.AddrPort{st.Exchange.Addr()}}
+		}
+		res, err := feed.Run(ctx, st.Source, fo)
 		if cerr := closeSave(); err == nil && cerr != nil {
 			err = cerr
 		}

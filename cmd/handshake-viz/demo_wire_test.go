@@ -65,3 +65,28 @@ func TestDemoSeedWithoutLossOrAWireScenarioIsRefused(t *testing.T) {
 		t.Errorf("status %d, stderr %q: want 1 and one line", code, stderr)
 	}
 }
+
+// The program knows its refused scenario's port has no listener: the SYN's
+// arrival leaves the server CLOSED, as the kernel has it, instead of a
+// SYN-RECEIVED corrected at the RST.
+func TestDemoRefusedShowsTheServerClosedFromTheSYN(t *testing.T) {
+	needRoot(t)
+	lines, stderr, err := demoJSON(t, nil, nil, "--scenario", "refused")
+	if err != nil {
+		t.Fatalf("%v: %s", err, stderr)
+	}
+	var segs []map[string]any
+	for _, l := range lines {
+		if l["kind"] == "segment" {
+			segs = append(segs, l)
+		}
+	}
+	if len(segs) != 2 {
+		t.Fatalf("%d segments, want SYN and RST", len(segs))
+	}
+	for i, want := range [][2]string{{"SYN-SENT", "CLOSED"}, {"CLOSED", "CLOSED"}} {
+		if got := [2]string{fmt.Sprint(segs[i]["client_state"]), fmt.Sprint(segs[i]["server_state"])}; got != want {
+			t.Errorf("segment %d: client/server %v, want %v", i+1, got, want)
+		}
+	}
+}
