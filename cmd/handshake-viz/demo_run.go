@@ -39,6 +39,7 @@ type demoRun struct {
 	scenario string // the scenario's name
 	source   string // "live capture on lo", "live (user namespace)", …
 	capture  string // where: "lo", "lossy wire"
+	proto    exchange.Proto
 	recorded bool
 	drops    func() uint64
 	done     chan feedResult // the feed's result, once
@@ -102,6 +103,7 @@ func startLive(ctx context.Context, ios streams, o *demoOptions) (*demoRun, erro
 		exchange: make(chan error, 1),
 		scenario: o.sc.Name,
 		source:   source,
+		proto:    o.sc.Proto,
 	}
 	opts := exchange.Options{
 		Scenario: o.sc,
@@ -265,6 +267,12 @@ func present(ctx context.Context, cancel context.CancelFunc, ios streams, o *dem
 		if err := run.exchangeErr(); err != nil {
 			return err
 		}
+		if jw == nil && run.proto == exchange.ProtoBoth {
+			fmt.Fprintln(ios.out)
+			if err := ui.Compare(run.tl.Slice(0, run.tl.Len()), ui.LinkHeaderLoopback).WriteText(ios.out, o.language); err != nil {
+				return err
+			}
+		}
 		if jw != nil {
 			for _, s := range fr.res.Tracker.Summaries() {
 				if err := jw.WriteSummary(s); err != nil {
@@ -279,7 +287,13 @@ func present(ctx context.Context, cancel context.CancelFunc, ios streams, o *dem
 		}
 		return nil
 	default:
-		err := ui.RunLadder(ctx, run.tl, run.store, ui.ScreenOptions{
+		screen := ui.RunLadder
+		if run.proto == exchange.ProtoBoth {
+			screen = func(ctx context.Context, tl *session.Timeline, _ capture.FrameStore, opts ui.ScreenOptions) error {
+				return ui.RunCompare(ctx, tl, opts)
+			}
+		}
+		err := screen(ctx, run.tl, run.store, ui.ScreenOptions{
 			Title:    run.title,
 			Notice:   noticeLine(o.language, run.notice),
 			Lang:     o.language,
