@@ -118,7 +118,9 @@ func startLive(ctx context.Context, ios streams, o *demoOptions) (*demoRun, erro
 	}
 	st, err := exchange.Start(ctx, opts)
 	if err != nil {
-		if !errors.Is(err, os.ErrPermission) {
+		// A scenario on the lossy wire is refused, not replaced: the
+		// recording is the loop on lo.
+		if !errors.Is(err, os.ErrPermission) || needsWire(o.sc) || o.wire.loss > 0 || o.wire.delay > 0 {
 			return nil, fmt.Errorf("start scenario %s: %w", o.sc.Name, err)
 		}
 		if o.write != "" {
