@@ -264,11 +264,9 @@ func (s *CompareScreen) Start() {
 	s.startOnce.Do(func() {
 		go func() {
 			for {
-				select {
-				case <-s.quitCh:
-					return
-				case <-s.tl.Changed():
-				}
+				// Take the change channel before laying out, so that no
+				// growth falls between the two.
+				changed := s.tl.Changed()
 				s.app.QueueUpdateDraw(func() {
 					select {
 					case <-s.quitCh:
@@ -276,6 +274,11 @@ func (s *CompareScreen) Start() {
 						s.sync()
 					}
 				})
+				select {
+				case <-s.quitCh:
+					return
+				case <-changed:
+				}
 			}
 		}()
 	})

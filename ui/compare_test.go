@@ -1,10 +1,15 @@
 package ui
 
 import (
+	"context"
 	"net/netip"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/gdamore/tcell/v2"
+	"github.com/rivo/tview"
 
 	"github.com/handshake-viz/handshake-viz/capture"
 	"github.com/handshake-viz/handshake-viz/session"
@@ -134,5 +139,46 @@ func TestComparisonTextHasOneLinePerFigureWithBothColumns(t *testing.T) {
 	}
 	if !strings.HasSuffix(lines[3], "480     56") {
 		t.Errorf("header bytes line %q", lines[3])
+	}
+}
+
+func TestRunCompareGrowsWithTheTimelineAndQuitsOnQAndOnContext(t *testing.T) {
+	for _, how := range []string{"q", "context"} {
+		full := compareTimeline()
+		tl := session.NewTimeline() // grows while the screen is up
+		sim := tcell.NewSimulationScreen("UTF-8")
+		app := tview.NewApplication().SetScreen(sim)
+		sim.SetSize(120, 40)
+		ready := make(chan struct{})
+		var once sync.Once
+		app.SetAfterDrawFunc(func(tcell.Screen) {
+			if strings.Contains(simText(sim), "UDP Len=27") {
+				once.Do(func() { close(ready) })
+			}
+		})
+		ctx, cancel := context.WithCancel(context.Background())
+		errc := make(chan error, 1)
+		go func() { errc <- runCompare(ctx, app, tl, ScreenOptions{Title: "tcp-vs-udp", Lang: narrate.English}) }()
+		tl.Append(compareLookup{}, full.Slice(0, full.Len())...)
+		select {
+		case <-ready:
+		case <-time.After(10 * time.Second):
+			t.Fatal("the UDP ladder never showed the last datagram")
+		}
+		if how == "q" {
+			sim.InjectKey(tcell.KeyRune, 'q', tcell.ModNone)
+		} else {
+			cancel()
+		}
+		select {
+		case err := <-errc:
+			if err != nil {
+				t.Errorf("%s: runCompare = %v", how, err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s: the screen did not stop", how)
+		}
+		cancel()
+		sim.Fini()
 	}
 }
