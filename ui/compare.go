@@ -141,11 +141,7 @@ func (s *CompareScreen) sync() {
 		evs := s.tl.Slice(s.consumed, n)
 		for i := range evs {
 			ev := &evs[i]
-			kind := ev.Kind
-			if kind == session.KindCall {
-				kind = session.KindSegment
-			}
-			info := s.tl.StreamInfo(kind, ev.Stream)
+			info := s.tl.StreamInfo(ev.StreamKind(), ev.Stream)
 			s.tcp.Add(s.consumed+i, ev, info)
 			s.udp.Add(s.consumed+i, ev, info)
 		}

@@ -349,11 +349,7 @@ func (r *demoRun) exchangeErr() error {
 }
 
 // streamOf returns the StreamInfo of an event's connection or flow.
-// A socket call belongs to its TCP stream.
+// A socket call belongs to its socket's stream or flow.
 func streamOf(tl *session.Timeline, ev session.Event) session.StreamInfo {
-	kind := ev.Kind
-	if kind == session.KindCall {
-		kind = session.KindSegment
-	}
-	return tl.StreamInfo(kind, ev.Stream)
+	return tl.StreamInfo(ev.StreamKind(), ev.Stream)
 }
