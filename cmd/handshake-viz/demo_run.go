@@ -92,7 +92,11 @@ func startLive(ctx context.Context, ios streams, o *demoOptions) (*demoRun, erro
 			if err == nil {
 				return nil, &exitError{code: code}
 			}
-			return fallback(ctx, ios, o, narrate.Text(o.language, "demo.userns.refused", err))
+			why := narrate.Text(o.language, "demo.userns.refused", err)
+			if o.write != "" {
+				return nil, fmt.Errorf("--write needs a live capture: %s", why)
+			}
+			return fallback(ctx, ios, o, why)
 		}
 	}
 	calls := feed.NewCalls()
