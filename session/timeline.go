@@ -3,6 +3,8 @@ package session
 import (
 	"context"
 	"sync"
+
+	"github.com/handshake-viz/handshake-viz/capture"
 )
 
 // Timeline is the append-only record of events that the UI and the text
@@ -37,12 +39,9 @@ func (t *Timeline) Append(lookup StreamLookup, evs ...Event) {
 	t.mu.Lock()
 	for _, ev := range evs {
 		list := &t.streams
-		if ev.Kind == KindDatagram {
+		kind := ev.StreamKind()
+		if kind == KindDatagram {
 			list = &t.flows
-		}
-		kind := ev.Kind
-		if kind == KindCall {
-			kind = KindSegment // a socket call belongs to its TCP stream
 		}
 		for len(*list) <= ev.Stream {
 			idx := len(*list)
@@ -56,6 +55,17 @@ func (t *Timeline) Append(lookup StreamLookup, evs ...Event) {
 	}
 	t.wake()
 	t.mu.Unlock()
+}
+
+// StreamKind says which numbering ev.Stream is in: KindSegment (a TCP
+// stream) or KindDatagram (a UDP flow). A socket call belongs to its
+// socket's: a UDP flow when the call's Seg.Proto is UDP, else a TCP stream.
+func (ev *Event) StreamKind() EventKind {
+	switch {
+	case ev.Kind == KindDatagram, ev.Kind == KindCall && ev.Seg.Proto == capture.ProtoUDP:
+		return KindDatagram
+	}
+	return KindSegment
 }
 
 // Finish marks the timeline complete: nothing more will be appended.

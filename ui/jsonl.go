@@ -37,16 +37,17 @@ type JSONEvent struct {
 // the call or its return with the result ("ok", "ECONNREFUSED", …), the
 // bytes a send or recv moved, on the capture's clock, and its narration.
 type JSONCall struct {
-	Kind        string `json:"kind"` // "call"
-	Side        string `json:"side"` // "client" or "server"
-	Call        string `json:"call"` // "connect", "accept", "send", "recv", "shutdown", "close", …
+	Kind        string `json:"kind"`  // "call"
+	Side        string `json:"side"`  // "client" or "server"
+	Proto       string `json:"proto"` // the socket's: "tcp" or "udp"; stream is then a TCP stream or a UDP flow
+	Call        string `json:"call"`  // "connect", "accept", "send", "recv", "shutdown", "close", …
 	Phase       string `json:"phase"`
 	Time        string `json:"time"`
 	Stream      int    `json:"stream"`
-	Result      string `json:"result,omitempty"` // on return
-	Bytes       *int   `json:"bytes,omitempty"`  // send and recv returns
-	ClientState string `json:"client_state"`
-	ServerState string `json:"server_state"`
+	Result      string `json:"result,omitempty"`       // on return
+	Bytes       *int   `json:"bytes,omitempty"`        // send and recv returns
+	ClientState string `json:"client_state,omitempty"` // TCP only: UDP has no states
+	ServerState string `json:"server_state,omitempty"`
 	Note        string `json:"note"`
 }
 
@@ -136,15 +137,19 @@ func (j *JSONWriter) WriteSummary(s session.StreamSummary) error {
 func (j *JSONWriter) writeCall(ev *session.Event) error {
 	c := &ev.Call
 	out := JSONCall{
-		Kind:        "call",
-		Side:        c.Side.String(),
-		Call:        c.Call.String(),
-		Phase:       c.Phase.String(),
-		Time:        ev.Seg.Time().Format(time.RFC3339Nano),
-		Stream:      ev.Stream,
-		ClientState: ev.Client.String(),
-		ServerState: ev.Server.String(),
-		Note:        narrate.ExplainCall(j.lang, ev),
+		Kind:   "call",
+		Side:   c.Side.String(),
+		Call:   c.Call.String(),
+		Phase:  c.Phase.String(),
+		Proto:  "tcp",
+		Time:   ev.Seg.Time().Format(time.RFC3339Nano),
+		Stream: ev.Stream,
+		Note:   narrate.ExplainCall(j.lang, ev),
+	}
+	if ev.StreamKind() == session.KindDatagram {
+		out.Proto = "udp"
+	} else {
+		out.ClientState, out.ServerState = ev.Client.String(), ev.Server.String()
 	}
 	if c.Phase == session.CallReturn {
 		out.Result = c.Result

@@ -30,6 +30,7 @@ type ladderView struct {
 	raw      bool
 	timeMode ladder.TimeMode
 	onSelect func(arrow int)
+	title    string // the border's title; "" names the ladder and its numbering
 
 	top      int // first ladder line drawn
 	followed int // the shown count the scroll last followed; -1: none yet
@@ -94,7 +95,12 @@ func (v *ladderView) Draw(screen tcell.Screen) {
 	if v.raw {
 		title = narrate.Text(v.lang, "ui.numbers.raw")
 	}
-	v.SetTitle(" " + narrate.Text(v.lang, "ui.panel.ladder", title) + " ")
+	if v.title != "" {
+		title = v.title
+	} else {
+		title = narrate.Text(v.lang, "ui.panel.ladder", title)
+	}
+	v.SetTitle(" " + title + " ")
 	v.Box.DrawForSubclass(screen, v)
 	x, y, w, h := v.GetInnerRect()
 	if h < 2 || w < ladder.MinSpan+4 {

@@ -259,7 +259,7 @@ func (s *LadderScreen) syncTimeline() {
 	for i := range evs {
 		ev := &evs[i]
 		list := streams
-		if ev.Kind == session.KindDatagram {
+		if ev.StreamKind() == session.KindDatagram {
 			list = flows
 		}
 		info := session.StreamInfo{Index: ev.Stream}

@@ -40,6 +40,7 @@ type demoRun struct {
 	scenario string // the scenario's name
 	source   string // "live capture on lo", "live (user namespace)", …
 	capture  string // where: "lo", "lossy wire"
+	proto    exchange.Proto
 	recorded bool
 	drops    func() uint64
 	done     chan feedResult // the feed's result, once
@@ -92,7 +93,11 @@ func startLive(ctx context.Context, ios streams, o *demoOptions) (*demoRun, erro
 			if err == nil {
 				return nil, &exitError{code: code}
 			}
-			return fallback(ctx, ios, o, narrate.Text(o.language, "demo.userns.refused", err))
+			why := narrate.Text(o.language, "demo.userns.refused", err)
+			if o.write != "" {
+				return nil, fmt.Errorf("--write needs a live capture: %s", why)
+			}
+			return fallback(ctx, ios, o, why)
 		}
 	}
 	calls := feed.NewCalls()
@@ -103,6 +108,7 @@ func startLive(ctx context.Context, ios streams, o *demoOptions) (*demoRun, erro
 		exchange: make(chan error, 1),
 		scenario: o.sc.Name,
 		source:   source,
+		proto:    o.sc.Proto,
 	}
 	opts := exchange.Options{
 		Scenario: o.sc,
@@ -117,7 +123,9 @@ func startLive(ctx context.Context, ios streams, o *demoOptions) (*demoRun, erro
 	}
 	st, err := exchange.Start(ctx, opts)
 	if err != nil {
-		if !errors.Is(err, os.ErrPermission) {
+		// A scenario on the lossy wire is refused, not replaced: the
+		// recording is the loop on lo.
+		if !errors.Is(err, os.ErrPermission) || needsWire(o.sc) || o.wire.loss > 0 || o.wire.delay > 0 {
 			return nil, fmt.Errorf("start scenario %s: %w", o.sc.Name, err)
 		}
 		if o.write != "" {
@@ -272,6 +280,12 @@ func present(ctx context.Context, cancel context.CancelFunc, ios streams, o *dem
 		if err := run.exchangeErr(); err != nil {
 			return err
 		}
+		if jw == nil && run.proto == exchange.ProtoBoth {
+			fmt.Fprintln(ios.out)
+			if err := ui.Compare(run.tl.Slice(0, run.tl.Len()), ui.LinkHeaderLoopback).WriteText(ios.out, o.language); err != nil {
+				return err
+			}
+		}
 		if jw != nil {
 			for _, s := range fr.res.Tracker.Summaries() {
 				if err := jw.WriteSummary(s); err != nil {
@@ -286,7 +300,13 @@ func present(ctx context.Context, cancel context.CancelFunc, ios streams, o *dem
 		}
 		return nil
 	default:
-		err := ui.RunLadder(ctx, run.tl, run.store, ui.ScreenOptions{
+		screen := ui.RunLadder
+		if run.proto == exchange.ProtoBoth {
+			screen = func(ctx context.Context, tl *session.Timeline, _ capture.FrameStore, opts ui.ScreenOptions) error {
+				return ui.RunCompare(ctx, tl, opts)
+			}
+		}
+		err := screen(ctx, run.tl, run.store, ui.ScreenOptions{
 			Title:    run.title,
 			Notice:   noticeLine(o.language, run.notice),
 			Lang:     o.language,
@@ -340,11 +360,7 @@ func (r *demoRun) exchangeErr() error {
 }
 
 // streamOf returns the StreamInfo of an event's connection or flow.
-// A socket call belongs to its TCP stream.
+// A socket call belongs to its socket's stream or flow.
 func streamOf(tl *session.Timeline, ev session.Event) session.StreamInfo {
-	kind := ev.Kind
-	if kind == session.KindCall {
-		kind = session.KindSegment
-	}
-	return tl.StreamInfo(kind, ev.Stream)
+	return tl.StreamInfo(ev.StreamKind(), ev.Stream)
 }

@@ -148,3 +148,15 @@ func writeScenariosJSON(w io.Writer, list []scenarioItem) error {
 	enc.SetIndent("", "  ")
 	return enc.Encode(scenariosJSON{Version: 1, Scenarios: list})
 }
+
+// scenariosMarkdown is the README's table of the library (English): one
+// row per scenario, generated so the README cannot drift from the table.
+func scenariosMarkdown() string {
+	var b strings.Builder
+	b.WriteString("| scenario | transport | needs | what it shows | what to notice |\n| --- | --- | --- | --- | --- |\n")
+	for _, it := range scenarioList(narrate.English) {
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", it.Name, it.Proto, it.Needs,
+			strings.ReplaceAll(it.Line, "|", `\|`), strings.ReplaceAll(it.Notice, "|", `\|`))
+	}
+	return b.String()
+}

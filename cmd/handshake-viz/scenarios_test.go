@@ -3,6 +3,9 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -100,5 +103,35 @@ func TestScenariosRefusesAnUnknownLanguageInOneLine(t *testing.T) {
 	code, _, errOut := runArgs("scenarios", "--lang", "fr")
 	if code != 1 || strings.Count(strings.TrimSpace(errOut), "\n") != 0 || !strings.Contains(errOut, "use en or zh") {
 		t.Errorf("status %d, stderr %q", code, errOut)
+	}
+}
+
+var updateReadme = flag.Bool("update-readme", false, "rewrite README.md's scenario table from the library")
+
+// TestReadmeScenarioTableIsTheLibrary keeps README.md's Scenarios table the
+// library's (go test ./cmd/handshake-viz -run ReadmeScenario -update-readme
+// rewrites it).
+func TestReadmeScenarioTableIsTheLibrary(t *testing.T) {
+	path := filepath.Join("..", "..", "README.md")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := string(b)
+	begin, end := "<!-- scenarios:begin", "<!-- scenarios:end -->"
+	i, j := strings.Index(readme, begin), strings.Index(readme, end)
+	if i < 0 || j < i {
+		t.Fatalf("README.md has no %q … %q block for the scenario table", begin, end)
+	}
+	i += strings.Index(readme[i:], "-->") + len("-->\n")
+	want := scenariosMarkdown()
+	if *updateReadme {
+		if err := os.WriteFile(path, []byte(readme[:i]+want+readme[j:]), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	if got := readme[i:j]; got != want {
+		t.Errorf("README.md's scenario table differs from the library (go test ./cmd/handshake-viz -run %s -update-readme rewrites it)\n--- README\n%s--- library\n%s", t.Name(), got, want)
 	}
 }

@@ -11,6 +11,20 @@ func ExplainCall(lang Lang, ev *session.Event) string {
 	c := &ev.Call
 	side := Text(lang, roleKey(c.Side))
 	name := c.Call.String()
+	if ev.StreamKind() == session.KindDatagram {
+		// A UDP socket: no handshake, no FIN, no end of stream.
+		switch {
+		case c.Phase == session.CallEnter && c.Call == session.CallClose:
+			return Text(lang, "call.close.enter.udp", side)
+		case c.Phase == session.CallEnter:
+			return Text(lang, "call.enter", side, name)
+		case c.Result != "" && c.Result != "ok":
+			return Text(lang, "call.return.err", side, name, c.Result)
+		case c.Call == session.CallSend || c.Call == session.CallRecv:
+			return Text(lang, "call.return.bytes", side, name, c.Bytes)
+		}
+		return Text(lang, "call.return.ok", side, name)
+	}
 	if c.Phase == session.CallEnter {
 		switch c.Call {
 		case session.CallConnect, session.CallAccept, session.CallClose, session.CallShutdown:

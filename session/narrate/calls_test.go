@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/handshake-viz/handshake-viz/capture"
 	"github.com/handshake-viz/handshake-viz/session"
 )
 
@@ -27,5 +28,18 @@ func TestExplainCallSaysWhyConnectAndAcceptReturnWhenTheyDo(t *testing.T) {
 		if zh := ExplainCall(Chinese, &ev); zh == "" || zh == ExplainCall(English, &ev) || strings.Contains(zh, "%!") {
 			t.Errorf("%v %v: Chinese narration %q", tc.call.Call, tc.call.Phase, zh)
 		}
+	}
+}
+
+func TestExplainCallOnAUDPSocketSendsNoFIN(t *testing.T) {
+	ev := session.Event{Kind: session.KindCall, Call: session.Call{Side: session.FromClient, Call: session.CallClose, Phase: session.CallEnter}}
+	ev.Seg.Proto = capture.ProtoUDP
+	got := ExplainCall(English, &ev)
+	if strings.Contains(got, "FIN") || !strings.Contains(got, "nothing is sent") {
+		t.Errorf("UDP close(): %q", got)
+	}
+	ev.Call = session.Call{Side: session.FromServer, Call: session.CallRecv, Phase: session.CallReturn, Result: "ok", Bytes: 0}
+	if got := ExplainCall(English, &ev); strings.Contains(got, "FIN") {
+		t.Errorf("UDP recv() of an empty datagram: %q", got)
 	}
 }

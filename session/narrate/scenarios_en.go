@@ -42,6 +42,7 @@ var enScenarios = map[Key]string{
 	"call.accept.enter":       "The server calls accept(): it waits for a connection that has finished its handshake.",
 	"call.accept.return":      "accept() returns on the server: the third ACK of the handshake has arrived, the connection leaves the accept queue.",
 	"call.close.enter":        "The %[1]s calls close(): its kernel sends a FIN after any data still queued.",
+	"call.close.enter.udp":    "The %[1]s calls close() on its UDP socket: nothing is sent, the peer is not told.",
 	"call.shutdown.enter":     "The %[1]s calls shutdown(SHUT_WR): its kernel sends a FIN, but it can still receive.",
 	"compare.title":           "TCP vs UDP, same messages, measured in this run",
 	"compare.head.what":       "",

@@ -38,6 +38,7 @@ var zhScenarios = map[Key]string{
 	"call.accept.enter":       "服务器调用 accept()：等待一个已完成握手的连接。",
 	"call.accept.return":      "服务器的 accept() 返回：握手的第三个 ACK 已到达，连接离开全连接（accept）队列。",
 	"call.close.enter":        "%[1]s调用 close()：内核在已排队的数据之后发出 FIN。",
+	"call.close.enter.udp":    "%[1]s对 UDP 套接字调用 close()：什么也不发送，对端不会知道。",
 	"call.shutdown.enter":     "%[1]s调用 shutdown(SHUT_WR)：内核发出 FIN，但仍可接收数据。",
 	"compare.title":           "TCP 与 UDP：相同的消息，本次运行的实测",
 	"compare.head.what":       "",

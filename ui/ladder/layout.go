@@ -116,7 +116,7 @@ func (l Line) String() string {
 // (Label, Marks, States), so toggling raw numbers needs no new layout.
 type Row struct {
 	Kind   RowKind
-	Proto  session.EventKind // segment (TCP), datagram (UDP) or call
+	Proto  session.EventKind // segment (TCP) or datagram (UDP); a call row has its socket's
 	Dir    session.Dir       // arrow rows: who sent it; call rows: whose call
 	Title  Title             // phase rows
 	Lines  Line              // the lines the row has (a bit set), drawn in bit order
@@ -214,11 +214,7 @@ func (l *Layout) Accepts(ev *session.Event) bool {
 	if l.stream < 0 {
 		return true
 	}
-	kind := ev.Kind
-	if kind == session.KindCall {
-		kind = session.KindSegment
-	}
-	return kind == l.kind && ev.Stream == l.stream
+	return ev.StreamKind() == l.kind && ev.Stream == l.stream
 }
 
 // Add lays out the event with timeline index idx of the connection info.
@@ -231,10 +227,7 @@ func (l *Layout) Add(idx int, ev *session.Event, info session.StreamInfo) AddRes
 	if len(l.rows) == 0 {
 		l.start = EventTime(ev)
 	}
-	kind := ev.Kind
-	if kind == session.KindCall {
-		kind = session.KindSegment
-	}
+	kind := ev.StreamKind() // a call goes with its socket's stream or flow
 	key := streamKey{kind, ev.Stream}
 	st := l.streams[key]
 	if st == nil {
@@ -249,7 +242,7 @@ func (l *Layout) Add(idx int, ev *session.Event, info session.StreamInfo) AddRes
 	l.last, l.hasLast = key, true
 
 	if ev.Kind == session.KindCall {
-		l.push(Row{Kind: RowCall, Proto: ev.Kind, Dir: ev.Call.Side, Stream: ev.Stream, Event: idx, Lines: LineCall})
+		l.push(Row{Kind: RowCall, Proto: kind, Dir: ev.Call.Side, Stream: ev.Stream, Event: idx, Lines: LineCall})
 		return res
 	}
 	if ev.Kind == session.KindSegment {
