@@ -120,7 +120,7 @@ func TestRandomLossDecidesByEachSendersOwnOrderWhateverTheInterleaving(t *testin
 	}
 	var a, b []End
 	for i := 0; i < 40; i++ {
-		a = append(a, Client, Server)       // alternating
+		a = append(a, Client, Server)         // alternating
 		b = append(b, End(i/20), End(1-i/20)) // all the client's first half, then interleaved differently
 	}
 	da, db := run(a), run(b)
