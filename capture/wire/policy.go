@@ -2,7 +2,6 @@ package wire
 
 import (
 	"fmt"
-	"math/rand/v2"
 	"time"
 
 	"github.com/handshake-viz/handshake-viz/capture"
@@ -119,19 +118,32 @@ func DropAll(m Match) Policy {
 	})
 }
 
-// RandomLoss drops each packet with probability p, from a generator seeded
-// with seed: the same seed drops the same packets of the same exchange.
+// RandomLoss drops each packet with probability p, decided from the seed
+// and the packet's place in its sender's own order (the client's 5th
+// packet, the server's 3rd): the same seed drops the same packets of the
+// same exchange, however the two directions interleave on the relay.
 func RandomLoss(p float64, seed uint64) (Policy, error) {
 	if p < 0 || p > 1 {
 		return nil, fmt.Errorf("loss probability %g is out of range: use 0 to 1 (0.1 drops one packet in ten)", p)
 	}
-	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
-	return PolicyFunc(func(*Packet) Decision {
-		if rng.Float64() < p {
+	var sent [2]uint64
+	return PolicyFunc(func(pk *Packet) Decision {
+		sent[pk.From]++
+		r := splitmix64(seed ^ uint64(pk.From)<<63 ^ sent[pk.From]*0x9e3779b97f4a7c15)
+		if float64(r>>11)/(1<<53) < p {
 			return Decision{Action: Drop}
 		}
 		return Decision{}
 	}), nil
+}
+
+// splitmix64 is SplitMix64's output function: a well-mixed 64-bit value
+// from any input.
+func splitmix64(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ x>>30) * 0xbf58476d1ce4e5b9
+	x = (x ^ x>>27) * 0x94d049bb133111eb
+	return x ^ x>>31
 }
 
 // FixedDelay delays every packet by d.

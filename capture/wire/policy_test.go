@@ -102,3 +102,39 @@ func TestRandomLossDropsTheSamePacketsForTheSameSeed(t *testing.T) {
 		t.Errorf("seeds 7 and 8 dropped the same packets %v", a)
 	}
 }
+
+func TestRandomLossDecidesByEachSendersOwnOrderWhateverTheInterleaving(t *testing.T) {
+	run := func(order []End) (drops [2][]int) {
+		pol, err := RandomLoss(0.3, 11)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var k [2]int
+		for _, from := range order {
+			k[from]++
+			if pol.Decide(&Packet{From: from}).Action == Drop {
+				drops[from] = append(drops[from], k[from])
+			}
+		}
+		return drops
+	}
+	var a, b []End
+	for i := 0; i < 40; i++ {
+		a = append(a, Client, Server)         // alternating
+		b = append(b, End(i/20), End(1-i/20)) // all the client's first half, then interleaved differently
+	}
+	da, db := run(a), run(b)
+	for e := range da {
+		if len(da[e]) != len(db[e]) {
+			t.Fatalf("%v: %v, then %v", End(e), da[e], db[e])
+		}
+		for i := range da[e] {
+			if da[e][i] != db[e][i] {
+				t.Fatalf("%v: %v, then %v", End(e), da[e], db[e])
+			}
+		}
+	}
+	if len(da[Client]) == 0 || len(da[Server]) == 0 {
+		t.Errorf("loss 0.3 dropped %v", da)
+	}
+}
