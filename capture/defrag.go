@@ -80,7 +80,7 @@ func (d *Decoder) fragment(fs *frameState, f *fragment, depth int) bool {
 	end := f.start + length
 	now := fs.seg.TimeNS
 	if end > f.maxEnd {
-		fs.warn(WarnFragmentPastMax, end, f.maxEnd, 0)
+		fs.warn(WarnFragmentPastMax, end, f.maxEnd)
 		r.drop(f.key)
 		return false
 	}
@@ -101,11 +101,11 @@ func (d *Decoder) fragment(fs *frameState, f *fragment, depth int) bool {
 		fs.res.Held = true
 		return false
 	case insertBad:
-		fs.warn(WarnFragmentOverlap, f.start, int(f.key.id), 0)
+		fs.warn(WarnFragmentOverlap, f.start, int(f.key.id))
 		r.drop(f.key)
 		return false
 	case insertTooManyHoles:
-		fs.warn(WarnFragmentsDropped, int(f.key.id), maxFragmentSpans, 0)
+		fs.warn(WarnFragmentsDropped, int(f.key.id), maxFragmentSpans)
 		r.drop(f.key)
 		return false
 	}
@@ -153,7 +153,7 @@ func (r *reassembler) add(fs *frameState, f *fragment, now int64) *pendingDatagr
 			}
 		}
 		if len(r.pending) >= maxPendingDatagrams {
-			fs.warn(WarnFragmentsDropped, int(oldest.key.id), maxPendingDatagrams, 0)
+			fs.warn(WarnFragmentsDropped, int(oldest.key.id), maxPendingDatagrams)
 			r.drop(oldest.key)
 		}
 	}
