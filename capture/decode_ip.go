@@ -113,12 +113,15 @@ func (d *Decoder) decodeIPv6(fs *frameState, b []byte, wire, depth int) bool {
 	proto := layers.IPProtocol(b[6])
 	rest := b[ipv6HeaderLen:]
 	if length == 0 {
-		// A jumbogram, or a GSO/BIG TCP super-packet whose length the
-		// kernel left at 0: the frame is the datagram.
-		length = avail
-		if n, ok := jumboLength(proto, rest); ok {
-			length = n
+		// A jumbogram (RFC 2675). Without the option tshark reads an empty
+		// payload and calls the frame malformed (it may be a GSO
+		// super-packet captured before segmentation): so do we.
+		n, ok := jumboLength(proto, rest)
+		if !ok {
+			fs.warn(WarnIPv6LengthZero, 0, 0)
+			return false
 		}
+		length = n
 	}
 	if length > avail {
 		fs.warn(WarnIPv6LengthPastFrame, length, avail)

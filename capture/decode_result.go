@@ -31,6 +31,7 @@ const (
 	WarnIPv4TotalLengthShort              // total length shorter than the IPv4 header
 	WarnIPv4LengthPastFrame               // total length larger than the frame: payload cut to the wire
 	WarnIPv6LengthPastFrame               // payload length larger than the frame: payload cut to the wire
+	WarnIPv6LengthZero                    // payload length 0 without a jumbo option
 	WarnTCPDataOffsetShort                // data offset under 5 words
 	WarnTCPDataOffsetPastData             // data offset past the end of the segment
 	WarnFragmentOverlap                   // a fragment overlaps or contradicts the ones held: datagram dropped
@@ -46,6 +47,7 @@ var warningKindNames = [...]string{
 	WarnIPv4TotalLengthShort:  "ipv4-total-length-short",
 	WarnIPv4LengthPastFrame:   "ipv4-length-past-frame",
 	WarnIPv6LengthPastFrame:   "ipv6-length-past-frame",
+	WarnIPv6LengthZero:        "ipv6-length-zero",
 	WarnTCPDataOffsetShort:    "tcp-data-offset-short",
 	WarnTCPDataOffsetPastData: "tcp-data-offset-past-data",
 	WarnFragmentOverlap:       "fragment-overlap",
@@ -108,6 +110,8 @@ func (w DecodeWarning) String() string {
 		what = fmt.Sprintf("IPv4 total length %d is larger than the %d bytes on the wire: cut to them", w.Value, w.Limit)
 	case WarnIPv6LengthPastFrame:
 		what = fmt.Sprintf("IPv6 payload length %d is larger than the %d bytes after its header on the wire: cut to them", w.Value, w.Limit)
+	case WarnIPv6LengthZero:
+		what = "malformed: IPv6 payload length 0 without a jumbo payload option (captured before segmentation offload?)"
 	case WarnTCPDataOffsetShort:
 		what = fmt.Sprintf("malformed: TCP header length %d bytes, under the minimum %d", w.Value, w.Limit)
 	case WarnTCPDataOffsetPastData:
