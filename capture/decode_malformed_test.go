@@ -31,6 +31,9 @@ func malformedCases(t testing.TB) []malformedCase {
 		// Cut by the snap length and lying: only the bytes on the wire count.
 		{name: "snap length cut and total length past the wire", frame: craftedFrame{data: edited(good4, func(b []byte) { put16(b, offIPv4Len, 1500) })[:54], wireLen: len(good4)},
 			ok: true, payload: 12, trunc: true, warn: WarnIPv4LengthPastFrame},
+		// Total length 0: written by the NIC after capture (TSO); the
+		// frame is the datagram, as tshark presumes.
+		{name: "IPv4 total length 0", frame: craftedFrame{data: edited(good4, func(b []byte) { put16(b, offIPv4Len, 0) })}, ok: true, payload: 12},
 		{name: "IPv4 version 2", frame: craftedFrame{data: edited(good4, func(b []byte) { b[ethernetHeaderLen] = 0x25 })}, warn: WarnIPVersion},
 		{name: "IPv4 header length 16", frame: craftedFrame{data: edited(good4, func(b []byte) { b[ethernetHeaderLen] = 0x44 })}, warn: WarnIPv4HeaderLength},
 		{name: "IPv4 total length under its header", frame: craftedFrame{data: edited(good4, func(b []byte) { put16(b, offIPv4Len, 16) })}, warn: WarnIPv4TotalLengthShort},
