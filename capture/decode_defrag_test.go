@@ -228,3 +228,16 @@ func TestFastPathHandsFragmentsToReassembly(t *testing.T) {
 		}
 	}
 }
+
+func TestSnapLengthCutFragmentsReassembleAsATruncatedSegment(t *testing.T) {
+	tcp := tcpBytes(t, false, bigPayload)
+	var cut []craftedFrame
+	for _, f := range fragments4(t, 21, layers.IPProtocolTCP, tcp, pieces(len(tcp), 1000)) {
+		cut = append(cut, craftedFrame{data: f[:min(len(f), 96)], wireLen: len(f)})
+	}
+	got := decodeFile(t, writeCrafted(t, layers.LinkTypeEthernet, cut))
+	g := got[len(got)-1]
+	if !g.res.OK || g.seg.PayloadLen != 2000 || !g.seg.Truncated || g.seg.SrcPort != 40000 {
+		t.Errorf("last fragment: %+v %+v, want the 2000-byte segment, truncated", g.res, g.seg)
+	}
+}

@@ -39,18 +39,18 @@ func (d *Decoder) decodeIPv4(fs *frameState, b []byte, wire, depth int) bool {
 		return false
 	}
 	if v := int(b[0] >> 4); v != ipVersion4 {
-		fs.warn(WarnIPVersion, v, ipVersion4, 0)
+		fs.warn(WarnIPVersion, v, ipVersion4)
 		return false
 	}
 	if len(b) < ipv4MinHeaderLen {
 		if wire < ipv4MinHeaderLen {
-			fs.warn(WarnIPHeaderCut, wire, ipv4MinHeaderLen, 0)
+			fs.warn(WarnIPHeaderCut, wire, ipv4MinHeaderLen)
 		}
 		return false
 	}
 	ihl := int(b[0]&0x0f) * 4
 	if ihl < ipv4MinHeaderLen {
-		fs.warn(WarnIPv4HeaderLength, ihl, ipv4MinHeaderLen, 0)
+		fs.warn(WarnIPv4HeaderLength, ihl, ipv4MinHeaderLen)
 		return false
 	}
 	length := int(binary.BigEndian.Uint16(b[2:4]))
@@ -58,17 +58,17 @@ func (d *Decoder) decodeIPv4(fs *frameState, b []byte, wire, depth int) bool {
 	case length == 0: // TSO: the NIC writes the length; the frame is the datagram
 		length = wire
 	case length < ihl:
-		fs.warn(WarnIPv4TotalLengthShort, length, ihl, 0)
+		fs.warn(WarnIPv4TotalLengthShort, length, ihl)
 		return false
 	}
 	if len(b) < ihl {
 		if wire < ihl {
-			fs.warn(WarnIPHeaderCut, wire, ihl, 0)
+			fs.warn(WarnIPHeaderCut, wire, ihl)
 		}
 		return false
 	}
 	if length > wire {
-		fs.warn(WarnIPv4LengthPastFrame, length, wire, max(wire-ihl, 0))
+		fs.warn(WarnIPv4LengthPastFrame, length, wire)
 		length = wire
 	}
 	seg := fs.seg
@@ -99,12 +99,12 @@ func (d *Decoder) decodeIPv6(fs *frameState, b []byte, wire, depth int) bool {
 		return false
 	}
 	if v := int(b[0] >> 4); v != ipVersion6 {
-		fs.warn(WarnIPVersion, v, ipVersion6, 0)
+		fs.warn(WarnIPVersion, v, ipVersion6)
 		return false
 	}
 	if len(b) < ipv6HeaderLen {
 		if wire < ipv6HeaderLen {
-			fs.warn(WarnIPHeaderCut, wire, ipv6HeaderLen, 0)
+			fs.warn(WarnIPHeaderCut, wire, ipv6HeaderLen)
 		}
 		return false
 	}
@@ -113,15 +113,18 @@ func (d *Decoder) decodeIPv6(fs *frameState, b []byte, wire, depth int) bool {
 	proto := layers.IPProtocol(b[6])
 	rest := b[ipv6HeaderLen:]
 	if length == 0 {
-		// A jumbogram, or a GSO/BIG TCP super-packet whose length the
-		// kernel left at 0: the frame is the datagram.
-		length = avail
-		if n, ok := jumboLength(proto, rest); ok {
-			length = n
+		// A jumbogram (RFC 2675). Without the option tshark reads an empty
+		// payload and calls the frame malformed (it may be a GSO
+		// super-packet captured before segmentation): so do we.
+		n, ok := jumboLength(proto, rest)
+		if !ok {
+			fs.warn(WarnIPv6LengthZero, 0, 0)
+			return false
 		}
+		length = n
 	}
 	if length > avail {
-		fs.warn(WarnIPv6LengthPastFrame, length, avail, avail)
+		fs.warn(WarnIPv6LengthPastFrame, length, avail)
 		length = avail
 	}
 	seg := fs.seg
@@ -233,11 +236,11 @@ func (d *Decoder) decodeTransport(fs *frameState, proto layers.IPProtocol, b []b
 		case tcpOK:
 			return true
 		case tcpOffsetShort:
-			fs.warn(WarnTCPDataOffsetShort, int(b[12]>>4)*4, tcpMinHeaderLen, 0)
+			fs.warn(WarnTCPDataOffsetShort, int(b[12]>>4)*4, tcpMinHeaderLen)
 		case tcpOffsetPast:
-			fs.warn(WarnTCPDataOffsetPastData, int(b[12]>>4)*4, l4Len, 0)
+			fs.warn(WarnTCPDataOffsetPastData, int(b[12]>>4)*4, l4Len)
 		case tcpSegmentShort:
-			fs.warn(WarnTCPDataOffsetPastData, tcpMinHeaderLen, l4Len, 0)
+			fs.warn(WarnTCPDataOffsetPastData, tcpMinHeaderLen, l4Len)
 		}
 		return false
 	case layers.IPProtocolUDP:

@@ -1,6 +1,7 @@
 package capture
 
 import (
+	"encoding/binary"
 	"strconv"
 	"strings"
 	"testing"
@@ -30,6 +31,9 @@ func malformedCases(t testing.TB) []malformedCase {
 		// Cut by the snap length and lying: only the bytes on the wire count.
 		{name: "snap length cut and total length past the wire", frame: craftedFrame{data: edited(good4, func(b []byte) { put16(b, offIPv4Len, 1500) })[:54], wireLen: len(good4)},
 			ok: true, payload: 12, trunc: true, warn: WarnIPv4LengthPastFrame},
+		// Total length 0: written by the NIC after capture (TSO); the
+		// frame is the datagram, as tshark presumes.
+		{name: "IPv4 total length 0", frame: craftedFrame{data: edited(good4, func(b []byte) { put16(b, offIPv4Len, 0) })}, ok: true, payload: 12},
 		{name: "IPv4 version 2", frame: craftedFrame{data: edited(good4, func(b []byte) { b[ethernetHeaderLen] = 0x25 })}, warn: WarnIPVersion},
 		{name: "IPv4 header length 16", frame: craftedFrame{data: edited(good4, func(b []byte) { b[ethernetHeaderLen] = 0x44 })}, warn: WarnIPv4HeaderLength},
 		{name: "IPv4 total length under its header", frame: craftedFrame{data: edited(good4, func(b []byte) { put16(b, offIPv4Len, 16) })}, warn: WarnIPv4TotalLengthShort},
@@ -39,6 +43,9 @@ func malformedCases(t testing.TB) []malformedCase {
 		{name: "IPv6 sound", frame: craftedFrame{data: good6}, ok: true, payload: 12},
 		{name: "IPv6 payload length past the frame", frame: craftedFrame{data: edited(good6, func(b []byte) { put16(b, offIPv6Len, 9000) })},
 			ok: true, payload: 12, warn: WarnIPv6LengthPastFrame},
+		// Payload length 0 without a jumbo option: tshark reads an empty
+		// payload (TSO?) and the TCP header in it is malformed.
+		{name: "IPv6 payload length 0", frame: craftedFrame{data: edited(good6, func(b []byte) { put16(b, offIPv6Len, 0) })}, warn: WarnIPv6LengthZero},
 		{name: "IPv6 version 4 in an IPv6 EtherType", frame: craftedFrame{data: edited(good6, func(b []byte) { b[ethernetHeaderLen] = 0x40 })}, warn: WarnIPVersion},
 	}
 }
@@ -108,3 +115,18 @@ const (
 	expertWarn  = 0x600000
 	expertError = 0x800000
 )
+
+func TestIPv6JumbogramLengthComesFromTheJumboOption(t *testing.T) {
+	ip, tcp := tcpLayers(true)
+	seg := serialize(t, tcp, craftPayload)
+	ip6 := ip.(*layers.IPv6)
+	ip6.NextHeader = layers.IPProtocolIPv6HopByHop
+	hdr := serialize(t, ip6) // payload length 0: the jumbo option holds it
+	hbh := []byte{byte(layers.IPProtocolTCP), 0, ipv6OptJumbo, ipv6OptJumboLen, 0, 0, 0, 0}
+	binary.BigEndian.PutUint32(hbh[4:], uint32(len(hbh)+len(seg)))
+	p := RawPacket{Data: append(append(hdr, hbh...), seg...), LinkType: layers.LinkTypeIPv6, Frame: 1}
+	var s Segment
+	if res := NewDecoder().Decode(&p, &s); !res.OK || res.Warning.Kind != WarnNone || s.PayloadLen != uint32(len(craftPayload)) {
+		t.Errorf("jumbogram: %+v %+v, want a segment of %d bytes", res, s, len(craftPayload))
+	}
+}

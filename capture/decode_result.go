@@ -31,6 +31,7 @@ const (
 	WarnIPv4TotalLengthShort              // total length shorter than the IPv4 header
 	WarnIPv4LengthPastFrame               // total length larger than the frame: payload cut to the wire
 	WarnIPv6LengthPastFrame               // payload length larger than the frame: payload cut to the wire
+	WarnIPv6LengthZero                    // payload length 0 without a jumbo option
 	WarnTCPDataOffsetShort                // data offset under 5 words
 	WarnTCPDataOffsetPastData             // data offset past the end of the segment
 	WarnFragmentOverlap                   // a fragment overlaps or contradicts the ones held: datagram dropped
@@ -46,6 +47,7 @@ var warningKindNames = [...]string{
 	WarnIPv4TotalLengthShort:  "ipv4-total-length-short",
 	WarnIPv4LengthPastFrame:   "ipv4-length-past-frame",
 	WarnIPv6LengthPastFrame:   "ipv6-length-past-frame",
+	WarnIPv6LengthZero:        "ipv6-length-zero",
 	WarnTCPDataOffsetShort:    "tcp-data-offset-short",
 	WarnTCPDataOffsetPastData: "tcp-data-offset-past-data",
 	WarnFragmentOverlap:       "fragment-overlap",
@@ -75,22 +77,22 @@ func (k WarningKind) Malformed() bool {
 }
 
 // DecodeWarning is one per-frame warning: the kind, the frame and the
-// numbers its text names. It is a value: Decode does not allocate for it.
+// numbers its text names. It is a small value (24 bytes, and a
+// DecodeResult 32): Decode returns it in registers and does not allocate.
 type DecodeWarning struct {
-	Kind  WarningKind
-	Frame uint64 // 1-based frame number
-	// Value is the header field read (a length, an offset, a version),
-	// Limit what it is measured against (the bytes on the wire, the
-	// minimum), Kept the bytes kept when the Segment is cut.
-	Value, Limit, Kept int
+	Kind WarningKind
+	// Value is the header field read (a length, an offset, a version, a
+	// datagram id), Limit what it is measured against (the bytes on the
+	// wire, the minimum, the most allowed).
+	Value, Limit uint32
+	Frame        uint64 // 1-based frame number
 }
 
 // Malformed reports whether the frame yields no Segment because of it.
 func (w DecodeWarning) Malformed() bool { return w.Kind.Malformed() }
 
 // String is the warning as one line for a person: "frame 7: IPv4 total
-// length 29474 is larger than the 52 bytes on the wire: IP payload cut to 32
-// bytes".
+// length 29474 is larger than the 52 bytes on the wire: cut to them".
 func (w DecodeWarning) String() string {
 	var what string
 	switch w.Kind {
@@ -105,9 +107,11 @@ func (w DecodeWarning) String() string {
 	case WarnIPv4TotalLengthShort:
 		what = fmt.Sprintf("malformed: IPv4 total length %d is shorter than its %d-byte header", w.Value, w.Limit)
 	case WarnIPv4LengthPastFrame:
-		what = fmt.Sprintf("IPv4 total length %d is larger than the %d bytes on the wire: IP payload cut to %d bytes", w.Value, w.Limit, w.Kept)
+		what = fmt.Sprintf("IPv4 total length %d is larger than the %d bytes on the wire: cut to them", w.Value, w.Limit)
 	case WarnIPv6LengthPastFrame:
-		what = fmt.Sprintf("IPv6 payload length %d is larger than the %d bytes on the wire: IP payload cut to %d bytes", w.Value, w.Limit, w.Kept)
+		what = fmt.Sprintf("IPv6 payload length %d is larger than the %d bytes after its header on the wire: cut to them", w.Value, w.Limit)
+	case WarnIPv6LengthZero:
+		what = "malformed: IPv6 payload length 0 without a jumbo payload option (captured before segmentation offload?)"
 	case WarnTCPDataOffsetShort:
 		what = fmt.Sprintf("malformed: TCP header length %d bytes, under the minimum %d", w.Value, w.Limit)
 	case WarnTCPDataOffsetPastData:

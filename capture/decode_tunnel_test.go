@@ -149,3 +149,23 @@ func TestDecodeDoesNotAllocateForTunnelsIPv6OrWarnings(t *testing.T) {
 		}
 	}
 }
+
+func TestAFragmentedGRETunnelIsReassembledThenOpened(t *testing.T) {
+	// GRE (4) + inner IPv4 (20) + TCP (20) + 2000 bytes, cut in fragments
+	// of 1000: the inner headers are all in the first one.
+	gre := serialize(t, &layers.GRE{Protocol: layers.EthernetTypeIPv4}, ipv4(innerA, innerB, layers.IPProtocolTCP), tcpTo(ipv4(innerA, innerB, layers.IPProtocolTCP)), bigPayload)
+	var fs [][]byte
+	for _, p := range pieces(len(gre), 1000) {
+		ip := ipv4(outerA, outerB, layers.IPProtocolGRE)
+		ip.FragOffset = uint16(p.start / 8)
+		if p.more {
+			ip.Flags = layers.IPv4MoreFragments
+		}
+		fs = append(fs, serialize(t, ethernet(layers.EthernetTypeIPv4), ip, gopacket.Payload(gre[p.start:p.end])))
+	}
+	got := decodeFile(t, writeCrafted(t, layers.LinkTypeEthernet, frames(fs...)))
+	checkOnlySegment(t, got, len(fs), 2000)
+	if s := got[len(fs)-1].seg; s.Src.String() != "10.1.0.2" {
+		t.Errorf("segment from %v, want the inner 10.1.0.2", s.Src)
+	}
+}

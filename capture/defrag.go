@@ -80,7 +80,7 @@ func (d *Decoder) fragment(fs *frameState, f *fragment, depth int) bool {
 	end := f.start + length
 	now := fs.seg.TimeNS
 	if end > f.maxEnd {
-		fs.warn(WarnFragmentPastMax, end, f.maxEnd, 0)
+		fs.warn(WarnFragmentPastMax, end, f.maxEnd)
 		r.drop(f.key)
 		return false
 	}
@@ -101,11 +101,11 @@ func (d *Decoder) fragment(fs *frameState, f *fragment, depth int) bool {
 		fs.res.Held = true
 		return false
 	case insertBad:
-		fs.warn(WarnFragmentOverlap, f.start, int(f.key.id), 0)
+		fs.warn(WarnFragmentOverlap, f.start, int(f.key.id))
 		r.drop(f.key)
 		return false
 	case insertTooManyHoles:
-		fs.warn(WarnFragmentsDropped, int(f.key.id), maxFragmentSpans, 0)
+		fs.warn(WarnFragmentsDropped, int(f.key.id), maxFragmentSpans)
 		r.drop(f.key)
 		return false
 	}
@@ -116,16 +116,18 @@ func (d *Decoder) fragment(fs *frameState, f *fragment, depth int) bool {
 	}
 	defer r.drop(f.key)
 	seg := fs.seg
-	seg.Src, seg.Dst, seg.Truncated = p.key.src, p.key.dst, p.truncated
+	seg.Src, seg.Dst = p.key.src, p.key.dst
 	head := p.head[:p.headLen()]
+	var ok bool
 	if !p.v6 {
-		return d.decodeTransport(fs, p.proto, head, p.total, depth)
+		ok = d.decodeTransport(fs, p.proto, head, p.total, depth)
+	} else if ext := (ipv6Walk{proto: p.proto, b: head, l4Len: p.total}); ext.skip() && !ext.fragment {
+		ok = d.decodeTransport(fs, ext.proto, ext.b, ext.l4Len, depth)
 	}
-	ext := ipv6Walk{proto: p.proto, b: head, l4Len: p.total}
-	if !ext.skip() || ext.fragment {
-		return false // a fragment header inside a reassembled datagram: not a datagram
-	}
-	return d.decodeTransport(fs, ext.proto, ext.b, ext.l4Len, depth)
+	// Only the head of the datagram was kept: a tunnel's inner header
+	// judged it cut. What was cut is what the snap length cut.
+	seg.Truncated = p.truncated
+	return ok
 }
 
 func timeoutNS(v6 bool) int64 {
@@ -151,7 +153,7 @@ func (r *reassembler) add(fs *frameState, f *fragment, now int64) *pendingDatagr
 			}
 		}
 		if len(r.pending) >= maxPendingDatagrams {
-			fs.warn(WarnFragmentsDropped, int(oldest.key.id), maxPendingDatagrams, 0)
+			fs.warn(WarnFragmentsDropped, int(oldest.key.id), maxPendingDatagrams)
 			r.drop(oldest.key)
 		}
 	}

@@ -116,16 +116,13 @@ func (r *runner) result() Result {
 }
 
 // note records a frame's decode warning.
-func (r *runner) note(res *capture.DecodeResult) {
-	if res.Warning.Kind == capture.WarnNone {
-		return
-	}
+func (r *runner) note(w capture.DecodeWarning) {
 	r.headerWarnings++
-	if res.Warning.Malformed() {
+	if w.Malformed() {
 		r.malformed++
 	}
 	if r.headerWarnings <= maxFrameWarnings {
-		r.warnings = append(r.warnings, res.Warning.String())
+		r.warnings = append(r.warnings, w.String())
 	}
 }
 
@@ -199,7 +196,9 @@ func (r *runner) frame(p *capture.RawPacket) error {
 		}
 	}
 	res := r.dec.Decode(p, &r.seg)
-	r.note(&res)
+	if res.Warning.Kind != capture.WarnNone {
+		r.note(res.Warning)
+	}
 	if !res.OK {
 		if r.opts.Store != nil && r.opts.Keep == nil {
 			r.opts.Store.Add(p)

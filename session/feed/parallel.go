@@ -84,7 +84,7 @@ func (r *runner) readBatches(ctx context.Context, src capture.Source, full, empt
 		r.packets++
 		res := dec.Decode(&p, &b.segs[b.n])
 		if res.Warning.Kind != capture.WarnNone {
-			r.note(&res)
+			r.note(res.Warning)
 		}
 		if !res.OK {
 			continue
