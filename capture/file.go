@@ -204,6 +204,9 @@ const (
 // SourceInfo.LinkTypes: "ethernet", "linux_sll", "linux_sll2", "null",
 // "loop", "raw", "ipv4", "ipv6", or "linktype_N" for others.
 func LinkTypeName(lt layers.LinkType) string {
+	if !LinkTypeDecoded(lt) {
+		return fmt.Sprintf("linktype_%d", uint16(lt))
+	}
 	switch lt {
 	case layers.LinkTypeEthernet:
 		return "ethernet"
@@ -223,4 +226,17 @@ func LinkTypeName(lt layers.LinkType) string {
 		return "ipv6"
 	}
 	return fmt.Sprintf("linktype_%d", uint16(lt))
+}
+
+// LinkTypeDecoded reports whether Decode reads frames of link type lt
+// (Ethernet, Linux SLL and SLL2, Null/Loop, raw IP); frames of any other
+// link type are counted and skipped.
+func LinkTypeDecoded(lt layers.LinkType) bool {
+	switch lt {
+	case layers.LinkTypeEthernet, layers.LinkTypeLinuxSLL, layers.LinkTypeLinuxSLL2,
+		layers.LinkTypeNull, layers.LinkTypeLoop,
+		layers.LinkTypeRaw, linkTypeRawDLT12, linkTypeRawDLT14, layers.LinkTypeIPv4, layers.LinkTypeIPv6:
+		return true
+	}
+	return false
 }

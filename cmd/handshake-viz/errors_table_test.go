@@ -52,7 +52,7 @@ func TestBadInputGivesOneLineAndTheDocumentedExitStatus(t *testing.T) {
 		{"missing file", filepath.Join(dir, "nope.pcap"), 1, "no such file or directory (check the path"},
 		{"directory", sub, 1, "captures is a directory, not a capture: give a pcap or pcapng file"},
 		{"damaged after frame 1", write("cut.pcap", ssh[:frame2+10]), 0, fmt.Sprintf("warning: frame 2: truncated record at byte %d: unexpected EOF", frame2+10)}, // where the file ends,
-		{"unknown link type", write("unknown.pcap", unknown.Bytes()), 0, ""},
+		{"unknown link type", write("unknown.pcap", unknown.Bytes()), 0, "warning: link type 999 (linktype_999) is not decoded: 1 frame skipped"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -5,9 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"slices"
 	"time"
+
+	"github.com/gopacket/gopacket/layers"
 
 	"github.com/handshake-viz/handshake-viz/capture"
 	"github.com/handshake-viz/handshake-viz/session"
@@ -112,7 +115,27 @@ func (r *runner) result() Result {
 	if n := r.headerWarnings - min(r.headerWarnings, maxFrameWarnings); n > 0 {
 		w = append(slices.Clip(w), fmt.Sprintf("%d more frames with header warnings (%d malformed in all) not listed", n, r.malformed))
 	}
+	for _, lt := range slices.Sorted(maps.Keys(r.undecoded)) {
+		n, frames := r.undecoded[lt], "frames"
+		if n == 1 {
+			frames = "frame"
+		}
+		w = append(slices.Clip(w), fmt.Sprintf("link type %d (%s) is not decoded: %d %s skipped (handshake-viz reads Ethernet, Linux SLL/SLL2, Null/Loop and raw IP)",
+			uint16(lt), capture.LinkTypeName(lt), n, frames))
+	}
 	return Result{Tracker: r.tr, Packets: r.packets, Warnings: w, Malformed: r.malformed, HeaderWarnings: r.headerWarnings}
+}
+
+// skipped counts a frame that yielded no segment: one of a link type
+// nothing decodes is named in the Result's warnings.
+func (r *runner) skipped(lt layers.LinkType) {
+	if capture.LinkTypeDecoded(lt) {
+		return
+	}
+	if r.undecoded == nil {
+		r.undecoded = map[layers.LinkType]uint64{}
+	}
+	r.undecoded[lt]++
 }
 
 // note records a frame's decode warning.
@@ -140,7 +163,8 @@ type runner struct {
 	// headerWarnings and malformed count the frames with a decode warning
 	// and those among them that yield no segment.
 	headerWarnings, malformed uint64
-	merge                     *callMerge // Options.Calls: the merge of socket calls
+	undecoded                 map[layers.LinkType]uint64 // frames of link types Decode does not read
+	merge                     *callMerge                 // Options.Calls: the merge of socket calls
 }
 
 // idleCalls publishes the calls that are due while no packet comes and
@@ -200,6 +224,7 @@ func (r *runner) frame(p *capture.RawPacket) error {
 		r.note(res.Warning)
 	}
 	if !res.OK {
+		r.skipped(p.LinkType)
 		if r.opts.Store != nil && r.opts.Keep == nil {
 			r.opts.Store.Add(p)
 		}

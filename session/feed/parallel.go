@@ -87,6 +87,7 @@ func (r *runner) readBatches(ctx context.Context, src capture.Source, full, empt
 			r.note(res.Warning)
 		}
 		if !res.OK {
+			r.skipped(p.LinkType)
 			continue
 		}
 		if b.n++; b.n == len(b.segs) {
