@@ -195,8 +195,10 @@ const recChunk = 1024
 // recStore holds the streamRecs in fixed chunks: adding one never moves
 // the others (no copying of a growing slice, and pointers stay valid).
 type recStore struct {
-	chunks [][]streamRec
-	n      int
+	chunks  [][]streamRec
+	n       int
+	dropped int         // chunks[:dropped] are freed (dropBefore)
+	spare   []streamRec // a freed chunk, reused by add
 }
 
 func (s *recStore) len() int { return s.n }
@@ -207,7 +209,14 @@ func (s *recStore) at(i int) *streamRec { return &s.chunks[i/recChunk][i%recChun
 // add appends a zero record and returns it.
 func (s *recStore) add() *streamRec {
 	if s.n%recChunk == 0 {
-		s.chunks = append(s.chunks, make([]streamRec, recChunk))
+		c := s.spare
+		if c == nil {
+			c = make([]streamRec, recChunk)
+		} else {
+			clear(c)
+			s.spare = nil
+		}
+		s.chunks = append(s.chunks, c)
 	}
 	s.n++
 	return s.at(s.n - 1)
