@@ -100,6 +100,16 @@ func (t *Tracker) opened(c *conn, flags capture.TCPFlags) {
 		}
 	}
 	f.held = append(f.held, c)
+	// The queues keep an entry per connection until its time comes:
+	// drop those of released connections once they outnumber the live
+	// ones, so that the queues follow the connections held, not the
+	// connections opened in the last linger or idle time.
+	live := t.LiveConnections() + 1
+	for _, q := range [...]*closedQueue{&t.closed, &f.idle, &f.syn} {
+		if q.size() > 2*live+closedChunk {
+			q.compact()
+		}
+	}
 	held := t.recs.len() - f.emitted
 	f.counts.MaxHeld = max(f.counts.MaxHeld, held)
 	if f.opts.MaxConns > 0 && held > f.opts.MaxConns {
@@ -261,3 +271,33 @@ func (s *recStore) dropBefore(n int) {
 
 // held reports whether record i is still in the store.
 func (s *recStore) held(i int) bool { return i >= s.dropped*recChunk && i < s.n }
+
+// size is the number of entries in the queue.
+func (q *closedQueue) size() int {
+	if len(q.chunks) == 0 {
+		return 0
+	}
+	return (len(q.chunks)-1)*closedChunk + len(q.chunks[len(q.chunks)-1]) - q.head
+}
+
+// compact drops the entries of released connections, keeping the order
+// of the others.
+func (q *closedQueue) compact() {
+	old, head := q.chunks, q.head
+	q.chunks, q.head = nil, 0
+	for k, chunk := range old {
+		from := 0
+		if k == 0 {
+			from = head
+		}
+		for _, e := range chunk[from:] {
+			if e.c.gen == e.gen {
+				q.push(e)
+			}
+		}
+		clear(chunk)
+		if q.spare == nil {
+			q.spare = chunk[:0]
+		}
+	}
+}
