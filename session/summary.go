@@ -180,6 +180,12 @@ type StreamSummary struct {
 	RTT             Micros         `json:"rtt_us"`
 	Start           time.Time      `json:"start"`
 	Duration        Micros         `json:"duration_us"`
+	// Zeek's verdicts (conn.log): conn_state and history.
+	ConnState string `json:"conn_state"`
+	History   string `json:"history"`
+	// Zeek's orig_bytes and resp_bytes (from sequence numbers), for
+	// --format zeek.
+	ZeekBytes PayloadBytes `json:"-"`
 }
 
 // UDPFlow is one UDP flow (unordered 4-tuple): A is the first sender.
@@ -248,6 +254,8 @@ type streamRec struct {
 	rstSeen   bool
 	firstRST  Dir
 	rstBefore bool // a RST came before the first FIN
+
+	zeek zeekConn // zeek.go: Zeek's endpoint states and history
 }
 
 func (r *streamRec) summary(index int) StreamSummary {
@@ -269,6 +277,8 @@ func (r *streamRec) summary(index int) StreamSummary {
 	}
 	s.Handshake = r.handshake()
 	s.Close, s.ClosedBy = r.closing()
+	s.ConnState, s.History = r.zeek.ConnState(), r.zeek.History()
+	s.ZeekBytes = PayloadBytes{Client: r.zeek.size(FromClient), Server: r.zeek.size(FromServer)}
 	return s
 }
 

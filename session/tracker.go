@@ -501,7 +501,11 @@ func (t *Tracker) open(seg *capture.Segment) *conn {
 		client, server = server, client // the SYN was not captured
 	}
 	c.index = t.recs.len()
-	*t.recs.add() = streamRec{client: client, server: server, rttNS: -1, firstNS: seg.TimeNS}
+	rec := t.recs.add()
+	*rec = streamRec{client: client, server: server, rttNS: -1, firstNS: seg.TimeNS}
+	if synack {
+		rec.zeek.add('^', FromClient) // Zeek flips the roles: the SYN+ACK's receiver originated it
+	}
 	t.opened(c, seg.Flags)
 	switch {
 	case seg.Flags&(capture.SYN|capture.ACK) == capture.SYN:
@@ -571,6 +575,7 @@ func (t *Tracker) account(c *conn, rec *streamRec, d Dir, seg *capture.Segment, 
 	now := seg.TimeNS
 	rec.packets++
 	rec.payload[d] += uint64(seg.PayloadLen)
+	rec.zeek.observe(d, seg)
 	if now > rec.lastNS {
 		rec.lastNS = now
 	}

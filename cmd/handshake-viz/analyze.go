@@ -41,7 +41,7 @@ type analyzeOptions struct {
 }
 
 // analyzeFormats are the values of --format.
-var analyzeFormats = []string{"table", "json", "ndjson"}
+var analyzeFormats = []string{"table", "json", "ndjson", "zeek"}
 
 func newAnalyzeCmd(ios streams, o *analyzeOptions) *cobra.Command {
 	cmd := &cobra.Command{
@@ -170,6 +170,8 @@ func newWriter(format string, out, warn io.Writer) report.Writer {
 		return report.NewJSONWriter(out)
 	case "ndjson":
 		return report.NewNDJSONWriter(out)
+	case "zeek":
+		return report.NewZeekWriter(out, warn, time.Now)
 	}
 	return report.NewTableWriter(out, warn)
 }
