@@ -23,10 +23,6 @@ const analyzeGCPercent = 400
 // still open, so a large GOGC must not let garbage pile up past this.
 const analyzeMemoryLimit = 32 << 20
 
-// analyzeHugeHeap is how much of the heap analyze asks to have in huge
-// pages (preferHugePages).
-const analyzeHugeHeap = 16 << 20
-
 // analyzeOptions are the flags of `handshake-viz analyze`.
 type analyzeOptions struct {
 	json       bool
@@ -90,7 +86,6 @@ file is not a capture or cannot be opened.`,
 			// little to free until the limit, so make them rare.
 			debug.SetGCPercent(analyzeGCPercent)
 			debug.SetMemoryLimit(analyzeMemoryLimit)
-			preferHugePages(analyzeHugeHeap)
 			if o.cpuProfile != "" {
 				stop, err := startCPUProfile(o.cpuProfile)
 				if err != nil {

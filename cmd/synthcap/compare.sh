@@ -99,8 +99,10 @@ row() {
 
 header() { printf "%-26s %10s %10s %12s\n" tool "wall s" "CPU s" "peak RSS MiB"; }
 
-ratio() { # label slow fast (median wall)
-	awk -v l="$1" -v s="$(median 1 "$tmp/$2")" -v f="$(median 1 "$tmp/$3")" 'BEGIN { printf "%s: %.1fx (median wall)\n", l, s / f }'
+ratio() { # label slow fast: medians of wall and of CPU time
+	awk -v l="$1" -v s="$(median 1 "$tmp/$2")" -v f="$(median 1 "$tmp/$3")" \
+		-v sc="$(median 2 "$tmp/$2")" -v fc="$(median 2 "$tmp/$3")" \
+		'BEGIN { printf "%s: %.1fx (median wall), %.1fx (median CPU)\n", l, s / f, sc / fc }'
 }
 
 install_tools
