@@ -144,7 +144,8 @@ func (o *analyzeOptions) outputFormat() (string, error) {
 	return "", fmt.Errorf("unknown --format %q: use one of %v", format, analyzeFormats)
 }
 
-// reportOptions are the report.Options of the flags.
+// reportOptions are the report.Options of the flags; ff is this run's own
+// filter (or nil).
 func (o *analyzeOptions) reportOptions(ff *frameFilter) report.Options {
 	ro := report.DefaultOptions()
 	ro.Finish.Idle, ro.Finish.SYNIdle, ro.Finish.MaxConns = o.idle, o.synIdle, o.maxConns
@@ -152,7 +153,7 @@ func (o *analyzeOptions) reportOptions(ff *frameFilter) report.Options {
 		ro.Finish.SYNIdle = o.idle
 	}
 	if ff != nil {
-		ro.Filter = ff.clone().match
+		ro.Filter = ff.match
 	}
 	return ro
 }
@@ -180,8 +181,17 @@ func (a *analyzer) analyzeOne(path string, out, warn io.Writer) error {
 	}
 	defer src.Close()
 	w := newWriter(a.format, out, warn)
-	if _, err := report.Run(a.cmd.Context(), src, a.o.reportOptions(a.filter), w); err != nil {
+	var ff *frameFilter
+	if a.filter != nil {
+		ff = a.filter.clone()
+	}
+	if _, err := report.Run(a.cmd.Context(), src, a.o.reportOptions(ff), w); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
+	}
+	if ff != nil {
+		for _, msg := range ff.warnings() {
+			fmt.Fprintf(warn, "handshake-viz: %s: warning: %s\n", path, msg)
+		}
 	}
 	return nil
 }

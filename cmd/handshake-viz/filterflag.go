@@ -13,8 +13,9 @@ import (
 // is compiled once per link type met, and run in x/net/bpf's VM on each
 // frame's captured bytes. Use one per goroutine (clone).
 type frameFilter struct {
-	expr   *filter.Expr
-	byLink map[layers.LinkType]*filter.Filter // nil value: cannot compile for that link type
+	expr    *filter.Expr
+	byLink  map[layers.LinkType]*filter.Filter // nil value: cannot compile for that link type
+	refused map[layers.LinkType]uint64         // frames left out because of their link type
 }
 
 // newFrameFilter parses expr; a syntax error names the bad token.
@@ -23,12 +24,12 @@ func newFrameFilter(expr string) (*frameFilter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("--filter: %w", err)
 	}
-	return &frameFilter{expr: e, byLink: map[layers.LinkType]*filter.Filter{}}, nil
+	return &frameFilter{expr: e, byLink: map[layers.LinkType]*filter.Filter{}, refused: map[layers.LinkType]uint64{}}, nil
 }
 
 // clone returns a filter with the same expression and nothing compiled.
 func (f *frameFilter) clone() *frameFilter {
-	return &frameFilter{expr: f.expr, byLink: map[layers.LinkType]*filter.Filter{}}
+	return &frameFilter{expr: f.expr, byLink: map[layers.LinkType]*filter.Filter{}, refused: map[layers.LinkType]uint64{}}
 }
 
 // match reports whether the filter accepts a frame; a frame of a link
@@ -39,5 +40,18 @@ func (f *frameFilter) match(p *capture.RawPacket) bool {
 		prog, _ = f.expr.Compile(p.LinkType, filter.Options{})
 		f.byLink[p.LinkType] = prog
 	}
-	return prog != nil && prog.Match(p.Data)
+	if prog == nil {
+		f.refused[p.LinkType]++
+		return false
+	}
+	return prog.Match(p.Data)
+}
+
+// warnings say which frames were left out for their link type.
+func (f *frameFilter) warnings() []string {
+	var ws []string
+	for lt, n := range f.refused {
+		ws = append(ws, fmt.Sprintf("--filter cannot read link type %v: its %d frames were left out", lt, n))
+	}
+	return ws
 }
