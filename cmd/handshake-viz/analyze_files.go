@@ -42,6 +42,7 @@ func expandInputs(ios streams, args []string) (inputs []input, failed bool) {
 			inputs = append(inputs, input{path: arg})
 			continue
 		}
+		before := len(inputs)
 		err = filepath.WalkDir(arg, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err
@@ -51,8 +52,12 @@ func expandInputs(ios streams, args []string) (inputs []input, failed bool) {
 			}
 			return nil
 		})
-		if err != nil {
+		switch {
+		case err != nil:
 			fmt.Fprintf(ios.err, "handshake-viz: %s: %v (check the directory's permissions)\n", arg, err)
+			failed = true
+		case len(inputs) == before:
+			fmt.Fprintf(ios.err, "handshake-viz: %s is a directory with no captures in it: give a pcap or pcapng file, or a directory of them\n", arg)
 			failed = true
 		}
 	}
