@@ -180,6 +180,12 @@ type StreamSummary struct {
 	RTT             Micros         `json:"rtt_us"`
 	Start           time.Time      `json:"start"`
 	Duration        Micros         `json:"duration_us"`
+	// Zeek's verdicts (conn.log): conn_state and history.
+	ConnState string `json:"conn_state"`
+	History   string `json:"history"`
+	// Zeek's orig_bytes and resp_bytes (from sequence numbers), for
+	// --format zeek.
+	ZeekBytes PayloadBytes `json:"-"`
 }
 
 // UDPFlow is one UDP flow (unordered 4-tuple): A is the first sender.
@@ -195,8 +201,10 @@ const recChunk = 1024
 // recStore holds the streamRecs in fixed chunks: adding one never moves
 // the others (no copying of a growing slice, and pointers stay valid).
 type recStore struct {
-	chunks [][]streamRec
-	n      int
+	chunks  [][]streamRec
+	n       int
+	dropped int         // chunks[:dropped] are freed (dropBefore)
+	spare   []streamRec // a freed chunk, reused by add
 }
 
 func (s *recStore) len() int { return s.n }
@@ -207,7 +215,14 @@ func (s *recStore) at(i int) *streamRec { return &s.chunks[i/recChunk][i%recChun
 // add appends a zero record and returns it.
 func (s *recStore) add() *streamRec {
 	if s.n%recChunk == 0 {
-		s.chunks = append(s.chunks, make([]streamRec, recChunk))
+		c := s.spare
+		if c == nil {
+			c = make([]streamRec, recChunk)
+		} else {
+			clear(c)
+			s.spare = nil
+		}
+		s.chunks = append(s.chunks, c)
 	}
 	s.n++
 	return s.at(s.n - 1)
@@ -239,6 +254,8 @@ type streamRec struct {
 	rstSeen   bool
 	firstRST  Dir
 	rstBefore bool // a RST came before the first FIN
+
+	zeek zeekConn // zeek.go: Zeek's endpoint states and history
 }
 
 func (r *streamRec) summary(index int) StreamSummary {
@@ -260,6 +277,8 @@ func (r *streamRec) summary(index int) StreamSummary {
 	}
 	s.Handshake = r.handshake()
 	s.Close, s.ClosedBy = r.closing()
+	s.ConnState, s.History = r.zeek.ConnState(), r.zeek.History()
+	s.ZeekBytes = PayloadBytes{Client: r.zeek.size(FromClient), Server: r.zeek.size(FromServer)}
 	return s
 }
 

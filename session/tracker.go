@@ -175,6 +175,7 @@ type Tracker struct {
 	packets uint64
 	tcpN    uint64
 	udpN    uint64
+	fin     finisher // evict.go: idle and limit finishing, streamed summaries
 }
 
 // TrackerOptions tell a Tracker what the wire cannot show.
@@ -186,6 +187,9 @@ type TrackerOptions struct {
 	// capture cannot know yet): SYN-RECEIVED, corrected to CLOSED when
 	// the answer is an RST.
 	NoListener []netip.AddrPort
+	// Finish sets when streams are finished early and whether their
+	// records are freed once taken (analyze); the zero value keeps all.
+	Finish FinishOptions
 }
 
 // NewTracker returns an empty tracker.
@@ -199,6 +203,7 @@ func NewTrackerWith(opts TrackerOptions) *Tracker {
 		cache: new([1 << connCacheBits]connCacheSlot),
 		udp:   make(map[flowKey]int),
 	}
+	t.fin.init(opts.Finish)
 	for _, ap := range opts.NoListener {
 		if t.closedP == nil {
 			t.closedP = make(map[netip.AddrPort]bool)
@@ -237,6 +242,7 @@ func (t *Tracker) observe(seg *capture.Segment, ev *Event) int {
 		return 0
 	}
 	t.expire()
+	t.expireIdle()
 	return 1
 }
 
@@ -283,18 +289,23 @@ func (t *Tracker) StreamInfo(kind EventKind, index int) StreamInfo {
 	switch {
 	case kind == KindDatagram && index >= 0 && index < len(t.flows):
 		si.Proto, si.Client, si.Server = capture.ProtoUDP, t.flows[index].A, t.flows[index].B
-	case kind == KindSegment && index >= 0 && index < t.recs.len():
+	case kind == KindSegment && t.recs.held(index):
 		r := t.recs.at(index)
 		si.Proto, si.Client, si.Server = capture.ProtoTCP, r.client, r.server
 	}
 	return si
 }
 
-// Summaries returns every TCP stream in index order, as seen so far.
+// Summaries returns every TCP stream in index order, as seen so far
+// (with FinishOptions.Stream, those not yet taken by TakeFinished).
 func (t *Tracker) Summaries() []StreamSummary {
-	out := make([]StreamSummary, t.recs.len())
+	from := 0
+	if t.fin.opts.Stream {
+		from = t.fin.emitted
+	}
+	out := make([]StreamSummary, t.recs.len()-from)
 	for i := range out {
-		out[i] = t.recs.at(i).summary(i)
+		out[i] = t.recs.at(from + i).summary(from + i)
 	}
 	return out
 }
@@ -302,7 +313,7 @@ func (t *Tracker) Summaries() []StreamSummary {
 // Summary returns one TCP stream; an unknown index returns the zero value
 // with that index.
 func (t *Tracker) Summary(index int) StreamSummary {
-	if index < 0 || index >= t.recs.len() {
+	if !t.recs.held(index) {
 		return StreamSummary{Index: index, RTT: -1}
 	}
 	return t.recs.at(index).summary(index)
@@ -318,7 +329,7 @@ func (t *Tracker) observeTCP(seg *capture.Segment, ev *Event) {
 	} else {
 		c = t.tcp[keyOf(src, seg.DstEndpoint())]
 	}
-	if c != nil && t.startsNewStream(c, t.dirOf(c, src), seg) {
+	if c != nil && (t.startsNewStream(c, t.dirOf(c, src), seg) || t.idleExpired(c, seg.TimeNS)) {
 		t.release(c)
 		c = nil
 	}
@@ -490,7 +501,12 @@ func (t *Tracker) open(seg *capture.Segment) *conn {
 		client, server = server, client // the SYN was not captured
 	}
 	c.index = t.recs.len()
-	*t.recs.add() = streamRec{client: client, server: server, rttNS: -1, firstNS: seg.TimeNS}
+	rec := t.recs.add()
+	*rec = streamRec{client: client, server: server, rttNS: -1, firstNS: seg.TimeNS}
+	if synack {
+		rec.zeek.add('^', FromClient) // Zeek flips the roles: the SYN+ACK's receiver originated it
+	}
+	t.opened(c, seg.Flags)
 	switch {
 	case seg.Flags&(capture.SYN|capture.ACK) == capture.SYN:
 		c.state = [2]State{Closed, Listen}
@@ -510,6 +526,7 @@ func (t *Tracker) open(seg *capture.Segment) *conn {
 
 // release frees a connection's live state; its streamRec stays.
 func (t *Tracker) release(c *conn) {
+	index := c.index
 	client, server := t.recs.at(c.index).client, t.recs.at(c.index).server
 	if k, is4 := v4KeyOf(client.Addr(), client.Port(), server.Addr(), server.Port()); is4 {
 		if t.tcp4[k] == c {
@@ -527,6 +544,7 @@ func (t *Tracker) release(c *conn) {
 	c.ana[0].reset()
 	c.ana[1].reset()
 	t.free = append(t.free, c)
+	t.released(c, index)
 }
 
 // expire reduces connections that have been over for closedLingerNS of
@@ -557,6 +575,7 @@ func (t *Tracker) account(c *conn, rec *streamRec, d Dir, seg *capture.Segment, 
 	now := seg.TimeNS
 	rec.packets++
 	rec.payload[d] += uint64(seg.PayloadLen)
+	rec.zeek.observe(d, seg)
 	if now > rec.lastNS {
 		rec.lastNS = now
 	}

@@ -307,7 +307,8 @@ func TestSummaryJSONHasTheAnalyzeShape(t *testing.T) {
 	want := `{"index":0,"client":"10.1.0.2:40000","server":"10.1.0.1:8888","packets":8,` +
 		`"payload_bytes":{"client":12,"server":0},"handshake":"complete","close":"fin4",` +
 		`"closed_by":"client","completeness":31,"retransmissions":0,"out_of_order":0,` +
-		`"rtt_us":2000,"start":"2023-11-14T22:13:20Z","duration_us":7000}`
+		`"rtt_us":2000,"start":"2023-11-14T22:13:20Z","duration_us":7000,` +
+		`"conn_state":"SF","history":"ShADFaf"}`
 	if string(b) != want {
 		t.Errorf("json\n got %s\nwant %s", b, want)
 	}

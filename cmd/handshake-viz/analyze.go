@@ -1,10 +1,13 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"runtime/debug"
 	"runtime/pprof"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -15,41 +18,74 @@ import (
 // analyzeGCPercent is the garbage collector's target for analyze (GOGC).
 const analyzeGCPercent = 400
 
-// analyzeHugeHeap is how much of the heap analyze asks to have in huge
-// pages (preferHugePages): about what the benchmark capture fills.
-const analyzeHugeHeap = 48 << 20
+// analyzeMemoryLimit is the heap size past which the collector works
+// harder whatever analyzeGCPercent says: analyze holds only the streams
+// still open, so a large GOGC must not let garbage pile up past this.
+const analyzeMemoryLimit = 32 << 20
 
 // analyzeOptions are the flags of `handshake-viz analyze`.
 type analyzeOptions struct {
 	json       bool
+	ndjson     bool
+	format     string
+	filter     string
+	idle       time.Duration
+	synIdle    time.Duration
+	maxConns   int
+	jobs       int
 	cpuProfile string // hidden: write a pprof CPU profile (performance work)
 }
 
+// analyzeFormats are the values of --format.
+var analyzeFormats = []string{"table", "json", "ndjson", "zeek"}
+
 func newAnalyzeCmd(ios streams, o *analyzeOptions) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "analyze FILE...",
-		Short: "Report on the TCP streams of pcap/pcapng captures (a table, or --json for scripts)",
-		Long: `Reads each capture (pcap or pcapng, possibly gzip-compressed; "-" is stdin)
-and prints one row per TCP stream: client, server, packets, payload bytes each
-way, handshake, close, who closed, retransmissions, handshake RTT and duration.
-Numbers follow Wireshark's definitions (tcp.stream, tcp.completeness, relative
-sequence numbers, tcp.analysis.retransmission) so anyone can check them.
+		Use:   "analyze FILE|DIR...",
+		Short: "Report on the TCP streams of pcap/pcapng captures (a table, --json or --ndjson for scripts, --format zeek)",
+		Long: `Reads each capture (pcap or pcapng, possibly gzip-compressed; "-" is stdin;
+a directory: every capture under it) and prints one row per TCP stream: client,
+server, packets, payload bytes each way, handshake, close, who closed,
+retransmissions, handshake RTT and duration. Numbers follow Wireshark's
+definitions (tcp.stream, tcp.completeness, relative sequence numbers,
+tcp.analysis.retransmission) so anyone can check them.
+
+Streams are written as soon as they are finished, so memory follows the
+connections open at once, not the capture's length. A connection is finished
+by its close (plus a 2-minute linger for late retransmissions), by --idle
+(Zeek's tcp_inactivity_timeout, in capture time), --syn-idle for an
+unanswered SYN, or --max-conns (the oldest first); the report counts those.
 
 --json prints the versioned report (README, "The analyze --json format"),
-one object per file. A damaged file is reported up to the damage, with a warning naming the
-frame and byte offset; the exit status is 1 only when a file is not a capture
-or cannot be opened.`,
+one object per file; --ndjson one stream per line, then a summary line;
+--format zeek a Zeek conn.log. Several files are analyzed in parallel and
+printed in argument order. A damaged file is reported up to the damage, with
+a warning naming the frame and byte offset; the exit status is 1 only when a
+file is not a capture or cannot be opened.`,
 		Example: `  handshake-viz analyze trace.pcap
   handshake-viz analyze --json trace.pcapng | jq '.streams[] | select(.close=="rst")'
+  handshake-viz analyze --ndjson --filter 'tcp port 443' big.pcap | jq -c 'select(.rtt_us > 100000)'
+  handshake-viz analyze --format zeek trace.pcap | zeek-cut id.orig_h conn_state history
   tcpdump -i eth0 -w - 'tcp port 443' | handshake-viz analyze -`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			// Nearly everything analyze allocates stays live to the end
-			// (connection state, stream records, summaries): collections
-			// find little to free, so make them rarer. Measured on the
-			// benchmark capture: ~10% faster, peak RSS still under 64 MiB.
+			format, err := o.outputFormat()
+			if err != nil {
+				return err
+			}
+			if o.idle < 0 || o.synIdle < 0 || o.maxConns < 0 {
+				return errors.New("--idle, --syn-idle and --max-conns cannot be negative (0 turns each off)")
+			}
+			var ff *frameFilter
+			if o.filter != "" {
+				if ff, err = newFrameFilter(o.filter); err != nil {
+					return err
+				}
+			}
+			// analyze holds only open connections: collections find
+			// little to free until the limit, so make them rare.
 			debug.SetGCPercent(analyzeGCPercent)
-			preferHugePages(analyzeHugeHeap)
+			debug.SetMemoryLimit(analyzeMemoryLimit)
 			if o.cpuProfile != "" {
 				stop, err := startCPUProfile(o.cpuProfile)
 				if err != nil {
@@ -57,12 +93,10 @@ or cannot be opened.`,
 				}
 				defer stop()
 			}
-			failed := false
-			for _, path := range args {
-				if err := analyzeOne(cmd, ios, o, path); err != nil {
-					fmt.Fprintf(ios.err, "handshake-viz: %v\n", err)
-					failed = true
-				}
+			inputs, failed := expandInputs(ios, args)
+			a := &analyzer{ios: ios, o: o, format: format, filter: ff, cmd: cmd}
+			if !a.runAll(inputs) {
+				failed = true
 			}
 			if failed {
 				return &exitError{code: 1}
@@ -70,29 +104,96 @@ or cannot be opened.`,
 			return nil
 		},
 	}
-	cmd.Flags().BoolVar(&o.json, "json", false, "print the versioned JSON report (one object per file)")
-	cmd.Flags().StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile to this file (for `go tool pprof`)")
-	_ = cmd.Flags().MarkHidden("cpuprofile")
+	f := cmd.Flags()
+	f.BoolVar(&o.json, "json", false, "print the versioned JSON report (one object per file): --format json")
+	f.BoolVar(&o.ndjson, "ndjson", false, "print one JSON stream object per line as each is finished, then a summary line: --format ndjson")
+	f.StringVar(&o.format, "format", "", "output: table (default), json, ndjson or zeek (a Zeek conn.log)")
+	f.StringVar(&o.filter, "filter", "", "analyze only the frames this pcap-filter expression accepts (e.g. 'tcp port 443')")
+	f.DurationVar(&o.idle, "idle", 5*time.Minute, "finish a connection after this long without a packet, in capture time (0: never)")
+	f.DurationVar(&o.synIdle, "syn-idle", time.Minute, "the same for a connection that has only sent SYNs (0: as --idle)")
+	f.IntVar(&o.maxConns, "max-conns", report.DefaultOptions().Finish.MaxConns, "hold at most this many streams at once, finishing the oldest first (0: no limit)")
+	f.IntVar(&o.jobs, "jobs", 0, "files analyzed at once (0: one per CPU)")
+	f.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile to this file (for `go tool pprof`)")
+	_ = f.MarkHidden("cpuprofile")
 	return cmd
 }
 
-func analyzeOne(cmd *cobra.Command, ios streams, o *analyzeOptions, path string) error {
-	src, err := openInput(ios, path)
+// outputFormat reconciles --json, --ndjson and --format.
+func (o *analyzeOptions) outputFormat() (string, error) {
+	format := o.format
+	for _, short := range []struct {
+		set  bool
+		name string
+	}{{o.json, "json"}, {o.ndjson, "ndjson"}} {
+		if !short.set {
+			continue
+		}
+		if format != "" && format != short.name {
+			return "", fmt.Errorf("--%s and --format %s ask for two outputs: give one", short.name, format)
+		}
+		format = short.name
+	}
+	if format == "" {
+		return "table", nil
+	}
+	for _, f := range analyzeFormats {
+		if f == format {
+			return format, nil
+		}
+	}
+	return "", fmt.Errorf("unknown --format %q: use one of %v", format, analyzeFormats)
+}
+
+// reportOptions are the report.Options of the flags; ff is this run's own
+// filter (or nil).
+func (o *analyzeOptions) reportOptions(ff *frameFilter) report.Options {
+	ro := report.DefaultOptions()
+	ro.Finish.Idle, ro.Finish.SYNIdle, ro.Finish.MaxConns = o.idle, o.synIdle, o.maxConns
+	if ro.Finish.SYNIdle == 0 {
+		ro.Finish.SYNIdle = o.idle
+	}
+	if ff != nil {
+		ro.Filter = ff.match
+	}
+	return ro
+}
+
+// newWriter returns the report writer of a format; warnings of the table
+// go to warn.
+func newWriter(format string, out, warn io.Writer) report.Writer {
+	switch format {
+	case "json":
+		return report.NewJSONWriter(out)
+	case "ndjson":
+		return report.NewNDJSONWriter(out)
+	case "zeek":
+		return report.NewZeekWriter(out, warn, time.Now)
+	}
+	return report.NewTableWriter(out, warn)
+}
+
+// analyzeOne analyzes one input, writing its report to out and its
+// warnings (table, zeek) to warn.
+func (a *analyzer) analyzeOne(path string, out, warn io.Writer) error {
+	src, err := openInput(a.ios, path)
 	if err != nil {
 		return err
 	}
 	defer src.Close()
-	rep, err := report.Analyze(cmd.Context(), src)
-	if err != nil {
+	w := newWriter(a.format, out, warn)
+	var ff *frameFilter
+	if a.filter != nil {
+		ff = a.filter.clone()
+	}
+	if _, err := report.Run(a.cmd.Context(), src, a.o.reportOptions(ff), w); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	if o.json {
-		return report.WriteJSON(ios.out, rep)
+	if ff != nil {
+		for _, msg := range ff.warnings() {
+			fmt.Fprintf(warn, "handshake-viz: %s: warning: %s\n", path, msg)
+		}
 	}
-	for _, w := range rep.Warnings {
-		fmt.Fprintf(ios.err, "handshake-viz: %s: warning: %s\n", path, w)
-	}
-	return report.WriteTable(ios.out, rep)
+	return nil
 }
 
 // openInput opens a capture file, or the command's stdin for "-".

@@ -50,7 +50,7 @@ func TestBadInputGivesOneLineAndTheDocumentedExitStatus(t *testing.T) {
 		{"/dev/null", "/dev/null", 1, "/dev/null: not a pcap or pcapng capture: empty file"},
 		{"text file", write("notes.txt", []byte("hello world, not a capture\n")), 1, `notes.txt: not a pcap or pcapng capture: it starts with 68 65 6c 6c 6f 20 77 6f ("hello wo")`},
 		{"missing file", filepath.Join(dir, "nope.pcap"), 1, "no such file or directory (check the path"},
-		{"directory", sub, 1, "captures is a directory, not a capture: give a pcap or pcapng file"},
+		{"empty directory", sub, 1, "captures is a directory with no captures in it: give a pcap or pcapng file"},
 		{"damaged after frame 1", write("cut.pcap", ssh[:frame2+10]), 0, fmt.Sprintf("warning: frame 2: truncated record at byte %d: unexpected EOF", frame2+10)}, // where the file ends,
 		{"unknown link type", write("unknown.pcap", unknown.Bytes()), 0, "warning: link type 999 (linktype_999) is not decoded: 1 frame skipped"},
 	}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/handshake-viz/handshake-viz/capture"
 	"github.com/handshake-viz/handshake-viz/session/feed"
 	"github.com/handshake-viz/handshake-viz/session/narrate"
 	"github.com/handshake-viz/handshake-viz/ui"
@@ -12,10 +13,11 @@ import (
 
 // openOptions are the flags of `handshake-viz open`.
 type openOptions struct {
-	speed float64
-	raw   bool
-	lang  string
-	teach teachOptions
+	speed  float64
+	raw    bool
+	lang   string
+	teach  teachOptions
+	filter string
 }
 
 func newOpenCmd(ios streams, o *openOptions) *cobra.Command {
@@ -44,10 +46,18 @@ A capture with a single TCP stream opens straight on its ladder.
 			if err := o.teach.validate(false); err != nil {
 				return err
 			}
+			var filter feed.FilterFactory
+			if o.filter != "" {
+				ff, err := newFrameFilter(o.filter)
+				if err != nil {
+					return err
+				}
+				filter = func() func(*capture.RawPacket) bool { return ff.clone().match }
+			}
 			if err := needTerminal("open"); err != nil {
 				return err
 			}
-			cat, err := feed.OpenCatalog(cmd.Context(), args[0])
+			cat, err := feed.OpenCatalogFiltered(cmd.Context(), args[0], filter)
 			if err != nil {
 				return err
 			}
@@ -66,6 +76,7 @@ A capture with a single TCP stream opens straight on its ladder.
 	f.Float64Var(&o.speed, "speed", 1, "animation speed: 1 is about one arrow per 0.8 s, 2 twice as fast")
 	f.BoolVar(&o.raw, "raw", false, "show raw sequence numbers instead of relative ones")
 	f.StringVar(&o.lang, "lang", "en", "language of the explanations: en or zh")
+	f.StringVar(&o.filter, "filter", "", "show only the frames this pcap-filter expression accepts (e.g. 'tcp port 443')")
 	o.teach.addFlags(cmd)
 	return cmd
 }

@@ -1,46 +1,42 @@
 #!/usr/bin/env bash
-# compare.sh: time `handshake-viz analyze --json` against `tshark -z conv,tcp`
-# on the synthetic benchmark capture (cmd/synthcap) and print a table of
-# seconds, packets/s and peak RSS, with the speed ratio.
+# compare.sh: time `handshake-viz analyze` against `tshark -q -z conv,tcp`
+# and `tcptrace -n` on synthetic captures (cmd/synthcap), alternating the
+# tools run by run, and print medians of wall and CPU time with the peak
+# RSS; then handshake-viz's peak RSS as the capture grows (1x, 4x, 16x,
+# piped from synthcap so nothing large touches the disk) and on a SYN scan.
 #
-# Usage: cmd/synthcap/compare.sh [-n CONNECTIONS] [--tshark-only]
-#   -n CONNECTIONS  connections in the capture (default 60000: 1.14M packets)
-#   --tshark-only   skip handshake-viz (checks the capture and the tshark half)
+# Usage: cmd/synthcap/compare.sh [-n CONNS] [-N CONNS] [-s CONNS] [-r RUNS]
+#   -n CONNS  connections of the tshark capture (default 60000; 19 packets each)
+#   -N CONNS  connections of the tcptrace capture (default 100000; 11 packets
+#             each: -exchanges 1 -request-len 10 -response-len 10)
+#   -s CONNS  connections of the 1x scale capture (default 37500: 16x is the
+#             600,000-connection capture of the issue)
+#   -r RUNS   alternated runs per tool (default 5)
 # Environment: HANDSHAKE_VIZ=PATH times that binary instead of building
 # ./cmd/handshake-viz.
 #
-# Installs tshark and /usr/bin/time from Debian's packages when missing
-# (needs root or sudo). Everything it builds and writes lives in a temporary
-# directory that is removed on exit. Exits non-zero if any step fails.
+# Installs tshark, tcptrace and /usr/bin/time from Debian's packages when
+# missing (needs root or sudo). Everything it builds and writes lives in a
+# temporary directory removed on exit. Exits non-zero if any step fails.
 set -euo pipefail
-shopt -s inherit_errexit # a failure inside $(...) stops the script too
-export LC_ALL=C # a '.' decimal point in EPOCHREALTIME and awk
+shopt -s inherit_errexit
+export LC_ALL=C
 
-connections=60000
-tshark_only=false
+conns=60000
+tconns=100000
+scale=37500
+runs=5
 while (($#)); do
 	case $1 in
-	-n)
-		connections=${2:?-n needs a connection count}
-		shift 2
-		;;
-	--tshark-only)
-		tshark_only=true
-		shift
-		;;
-	-h | --help)
-		sed -n '2,14s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
-		exit 0
-		;;
-	*)
-		echo "compare.sh: unknown argument '$1' (see --help)" >&2
-		exit 2
-		;;
+	-n) conns=${2:?-n needs a count}; shift 2 ;;
+	-N) tconns=${2:?-N needs a count}; shift 2 ;;
+	-s) scale=${2:?-s needs a count}; shift 2 ;;
+	-r) runs=${2:?-r needs a count}; shift 2 ;;
+	-h | --help) sed -n '2,21s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
+	*) echo "compare.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
 	esac
 done
 
-HV_RUNS=9
-TSHARK_RUNS=3
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -50,20 +46,20 @@ die() {
 	exit 1
 }
 
-# as_root runs a command as root, through sudo when needed.
 as_root() {
 	if [[ $(id -u) -eq 0 ]]; then
 		"$@"
 	elif command -v sudo >/dev/null; then
 		sudo "$@"
 	else
-		die "need root to install packages: run as root or install tshark and time first"
+		die "need root to install packages: run as root or install tshark, tcptrace and time first"
 	fi
 }
 
 install_tools() {
 	local missing=()
 	command -v tshark >/dev/null || missing+=(tshark)
+	command -v tcptrace >/dev/null || missing+=(tcptrace)
 	[[ -x /usr/bin/time ]] || missing+=(time)
 	((${#missing[@]})) || return 0
 	echo "installing ${missing[*]} from Debian's packages..."
@@ -78,97 +74,109 @@ install_tools() {
 	fi
 }
 
-# seconds_of CMD...: runs CMD with stdout to /dev/null and prints its wall time.
-seconds_of() {
-	local t0 t1
-	t0=$EPOCHREALTIME
-	"$@" >/dev/null 2>"$tmp/stderr" || {
+# measure NAME CMD...: one run; appends "wall cpu rss_kib" to $tmp/NAME.
+measure() {
+	local name=$1
+	shift
+	/usr/bin/time -f '%e %U %S %M' -o "$tmp/time.txt" "$@" >/dev/null 2>"$tmp/stderr" || {
 		cat "$tmp/stderr" >&2
 		die "failed: $*"
 	}
-	t1=$EPOCHREALTIME
-	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", b - a }'
+	awk '{ printf "%.3f %.3f %d\n", $1, $2 + $3, $4 }' "$tmp/time.txt" >>"$tmp/$name"
 }
 
-# best_of N CMD...: the smallest wall time of N runs.
-best_of() {
-	local n=$1 best="" s i
-	shift
-	for ((i = 0; i < n; i++)); do
-		s=$(seconds_of "$@")
-		if [[ -z $best ]] || awk -v s="$s" -v b="$best" 'BEGIN { exit !(s < b) }'; then
-			best=$s
-		fi
-	done
-	echo "$best"
+# median COLUMN FILE
+median() {
+	sort -n -k"$1","$1" "$2" | awk -v c="$1" '{ v[NR] = $c } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
-# peak_rss_mib CMD...: peak resident set size of one run, in MiB.
-peak_rss_mib() {
-	/usr/bin/time -v -o "$tmp/time.txt" "$@" >/dev/null 2>"$tmp/stderr" || {
-		cat "$tmp/stderr" "$tmp/time.txt" >&2
-		die "failed under /usr/bin/time: $*"
-	}
-	awk -F: '/Maximum resident set size/ { printf "%.1f\n", $2 / 1024; found = 1 }
-		END { exit !found }' "$tmp/time.txt" || die "no peak RSS in /usr/bin/time -v output"
+# row NAME: median wall, median CPU, max RSS of the runs of NAME.
+row() {
+	local rss
+	rss=$(sort -n -k3,3 "$tmp/$1" | tail -1 | awk '{ printf "%.1f", $3 / 1024 }')
+	printf "%-26s %10s %10s %12s\n" "$1" "$(median 1 "$tmp/$1")" "$(median 2 "$tmp/$1")" "$rss"
 }
 
-row() { # tool seconds rss
-	awk -v t="$1" -v s="$2" -v r="$3" -v p="$packets" \
-		'BEGIN { printf "%-15s %9.3f %13.0f %13.1f\n", t, s, p / s, r }'
+header() { printf "%-26s %10s %10s %12s\n" tool "wall s" "CPU s" "peak RSS MiB"; }
+
+ratio() { # label slow fast: medians of wall and of CPU time
+	awk -v l="$1" -v s="$(median 1 "$tmp/$2")" -v f="$(median 1 "$tmp/$3")" \
+		-v sc="$(median 2 "$tmp/$2")" -v fc="$(median 2 "$tmp/$3")" \
+		'BEGIN { printf "%s: %.1fx (median wall), %.1fx (median CPU)\n", l, s / f, sc / fc }'
 }
 
 install_tools
 command -v go >/dev/null || die "go is not on PATH: install Go to build the tools"
-
 echo "building synthcap..."
 (cd "$root" && go build -o "$tmp/synthcap" ./cmd/synthcap) || die "building cmd/synthcap failed"
 hv=$tmp/handshake-viz
 if [[ -n ${HANDSHAKE_VIZ:-} ]]; then
 	hv=$HANDSHAKE_VIZ
 	[[ -x $hv ]] || die "HANDSHAKE_VIZ=$hv is not an executable file"
-elif ! $tshark_only; then
+else
 	echo "building handshake-viz..."
 	(cd "$root" && go build -o "$hv" ./cmd/handshake-viz) || die "building cmd/handshake-viz failed"
 fi
-
-pcap=$tmp/bench.pcap
-summary=$("$tmp/synthcap" -o "$pcap" -connections "$connections") || die "synthcap failed"
-# Let the kernel write the new file back now, not while the tools are timed.
-sync
-echo "$summary"
-packets=$(awk '{ print $2 }' <<<"$summary")
-[[ $packets =~ ^[0-9]+$ ]] || die "cannot read the packet count from synthcap's output: $summary"
+small=(-exchanges 1 -request-len 10 -response-len 10)
 
 echo
-echo "machine: $(nproc) CPUs, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
+echo "machine: $(nproc) CPUs, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "go:      $(go version)"
 echo "tshark:  $(tshark --version 2>/dev/null | head -1)"
-$tshark_only || echo "handshake-viz: $hv"
-echo "capture: $connections connections, $packets packets, $(stat -c %s "$pcap") bytes"
+echo "tcptrace: $(tcptrace -v 2>&1 | head -1)"
+echo "runs:    $runs per tool, alternated (tool A, B, C, A, B, C, ...)"
+
+# 1. tshark, on the default synthetic capture.
+a=$tmp/a.pcap
+"$tmp/synthcap" -o "$a" -connections "$conns" >/dev/null
+sync
+found=$(tshark -r "$a" -q -z conv,tcp 2>/dev/null | grep -c '<->' || true)
+[[ $found == "$conns" ]] || die "tshark found $found TCP conversations, want $conns"
 echo
+echo "capture A: synthcap -connections $conns ($(stat -c %s "$a") bytes)"
+for ((i = 0; i < runs; i++)); do
+	measure "analyze --json" "$hv" analyze --json "$a"
+	measure "analyze (table)" "$hv" analyze "$a"
+	measure "tshark -q -z conv,tcp" tshark -r "$a" -q -z conv,tcp
+done
+header
+row "analyze --json"
+row "analyze (table)"
+row "tshark -q -z conv,tcp"
+ratio "tshark / analyze --json" "tshark -q -z conv,tcp" "analyze --json"
+ratio "table / --json" "analyze (table)" "analyze --json"
+rm -f "$a"
 
-if ! $tshark_only; then
-	json=$tmp/analyze.json
-	"$hv" analyze --json "$pcap" >"$json" || die "handshake-viz analyze --json failed"
-	got=$(grep -o -m1 '"packets": *[0-9]*' "$json" | head -1 | grep -o '[0-9]*$' || true)
-	if [[ -n $got && $got != "$packets" ]]; then
-		die "handshake-viz counted $got packets, the capture has $packets"
-	fi
-	hv_s=$(best_of "$HV_RUNS" "$hv" analyze --json "$pcap")
-	hv_rss=$(peak_rss_mib "$hv" analyze --json "$pcap")
-fi
+# 2. tcptrace, on the small-exchange capture.
+b=$tmp/b.pcap
+"$tmp/synthcap" -o "$b" -connections "$tconns" "${small[@]}" >/dev/null
+sync
+echo
+echo "capture B: synthcap -connections $tconns ${small[*]} ($(stat -c %s "$b") bytes)"
+for ((i = 0; i < runs; i++)); do
+	measure "analyze --json " "$hv" analyze --json "$b"
+	measure "analyze --ndjson" "$hv" analyze --ndjson "$b"
+	measure "analyze (table) " "$hv" analyze "$b"
+	measure "tcptrace -n" tcptrace -n "$b"
+done
+header
+row "analyze --json "
+row "analyze --ndjson"
+row "analyze (table) "
+row "tcptrace -n"
+ratio "tcptrace / analyze --json" "tcptrace -n" "analyze --json "
+rm -f "$b"
 
-conversations=$(tshark -r "$pcap" -q -z conv,tcp 2>/dev/null | grep -c '<->' || true)
-[[ $conversations == "$connections" ]] || die "tshark found $conversations TCP conversations, want $connections"
-ts_s=$(best_of "$TSHARK_RUNS" tshark -r "$pcap" -q -z conv,tcp)
-ts_rss=$(peak_rss_mib tshark -r "$pcap" -q -z conv,tcp)
-
-printf "%-15s %9s %13s %13s\n" tool seconds packets/s "peak RSS MiB"
-if ! $tshark_only; then
-	row handshake-viz "$hv_s" "$hv_rss"
-fi
-row tshark "$ts_s" "$ts_rss"
-if ! $tshark_only; then
-	awk -v t="$ts_s" -v h="$hv_s" 'BEGIN { printf "speed ratio tshark/handshake-viz: %.1fx\n", t / h }'
-fi
+# 3. Peak RSS as the capture grows, and on a scan.
+echo
+echo "peak RSS of analyze --json, capture piped from synthcap ${small[*]}:"
+printf "%-8s %12s %14s %12s\n" size connections "wall s" "peak RSS MiB"
+for k in 1 4 16; do
+	n=$((scale * k))
+	"$tmp/synthcap" -o - -connections "$n" "${small[@]}" 2>/dev/null |
+		/usr/bin/time -f '%e %M' -o "$tmp/time.txt" "$hv" analyze --json - >/dev/null
+	awk -v k="${k}x" -v n="$n" '{ printf "%-8s %12d %14.2f %12.1f\n", k, n, $1, $2 / 1024 }' "$tmp/time.txt"
+done
+"$tmp/synthcap" -o - -scan 540000 2>/dev/null |
+	/usr/bin/time -f '%e %M' -o "$tmp/time.txt" "$hv" analyze --json - >/dev/null
+awk '{ printf "%-8s %12s %14.2f %12.1f\n", "scan", "540000 SYNs", $1, $2 / 1024 }' "$tmp/time.txt"

@@ -4,6 +4,7 @@
 // pcap file. Addresses exist only inside the file; nothing is sent.
 //
 //	go run ./cmd/synthcap -o /tmp/bench.pcap [-connections N -concurrent K -seed S]
+//	go run ./cmd/synthcap -o /tmp/scan.pcap -scan 540000   # unanswered SYNs
 //
 // With -o - (the default) the capture goes to stdout and the summary line
 // to stderr.
@@ -26,8 +27,9 @@ func main() {
 
 // options are the command-line flags.
 type options struct {
-	out string
-	cfg synth.Config
+	out  string
+	cfg  synth.Config
+	scan int // > 0: a SYN scan of this many probes instead
 }
 
 // parseFlags turns args into options; it prints usage to stderr on error.
@@ -43,6 +45,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.cfg.ResponseLen, "response-len", synth.DefaultResponseLen, "response payload bytes")
 	fs.Int64Var(&o.cfg.Seed, "seed", 1, "random seed (same seed, same bytes)")
 	fs.BoolVar(&o.cfg.IPv6, "ipv6", false, "IPv6 instead of IPv4")
+	fs.IntVar(&o.scan, "scan", 0, "write a SYN scan of this many unanswered probes instead (the -connections flags are ignored)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -85,7 +88,14 @@ func generate(o options, stdout, stderr io.Writer) error {
 	}
 	cw := &countingWriter{w: w}
 	begin := time.Now()
-	packets, err := synth.Write(cw, o.cfg)
+	var packets int
+	var err error
+	if o.scan > 0 {
+		packets, err = writeScan(cw, o.scan)
+		o.cfg.Connections = o.scan
+	} else {
+		packets, err = synth.Write(cw, o.cfg)
+	}
 	if f != nil {
 		if cerr := f.Close(); err == nil && cerr != nil {
 			err = fmt.Errorf("closing %s: %w (check free disk space)", o.out, cerr)

@@ -36,6 +36,7 @@ type Catalog struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 	done   chan struct{} // closed when the reader goroutine has ended
+	filter FilterFactory // nil: every frame
 
 	mu      sync.Mutex
 	snap    CatalogSnapshot
@@ -51,19 +52,43 @@ const publishEvery = 50 * time.Millisecond
 // background. Errors opening the input are returned at once; later ones
 // show in the snapshot's Err. Cancel ctx or call Close to stop reading.
 func OpenCatalog(ctx context.Context, path string) (*Catalog, error) {
+	return OpenCatalogFiltered(ctx, path, nil)
+}
+
+// FilterFactory returns a new frame filter (Options.Filter) for one
+// goroutine's reading; a nil factory keeps every frame.
+type FilterFactory func() func(p *capture.RawPacket) bool
+
+// OpenCatalogFiltered is OpenCatalog keeping only the frames the filters
+// made by filter accept (open --filter), in the list and in every stream
+// it opens.
+func OpenCatalogFiltered(ctx context.Context, path string, filter FilterFactory) (*Catalog, error) {
 	src, err := capture.OpenFile(path)
 	if err != nil {
 		return nil, err
 	}
-	return startCatalog(ctx, path, src, path == "-"), nil
+	return startCatalogFiltered(ctx, path, src, path == "-", filter), nil
+}
+
+// newFilter is a filter for one reading, or nil.
+func (c *Catalog) newFilter() func(p *capture.RawPacket) bool {
+	if c.filter == nil {
+		return nil
+	}
+	return c.filter()
 }
 
 // startCatalog starts reading src, opened from path; live is for input
 // that cannot be re-read.
 func startCatalog(ctx context.Context, path string, src capture.Source, live bool) *Catalog {
+	return startCatalogFiltered(ctx, path, src, live, nil)
+}
+
+func startCatalogFiltered(ctx context.Context, path string, src capture.Source, live bool, filter FilterFactory) *Catalog {
 	c := &Catalog{
 		path:   path,
 		live:   live,
+		filter: filter,
 		done:   make(chan struct{}),
 		notify: make(chan struct{}),
 	}
@@ -83,7 +108,7 @@ func (c *Catalog) read(src capture.Source) {
 	defer close(c.done)
 	defer src.Close()
 	in := capture.Source(src)
-	opts := Options{tick: func(tr *session.Tracker, packets uint64) { c.publishDue(tr, in, packets) }}
+	opts := Options{tick: func(tr *session.Tracker, packets uint64) { c.publishDue(tr, in, packets) }, Filter: c.newFilter()}
 	if c.live {
 		opts.Timeline, opts.Store = c.tl, c.store
 		opts.tickEvery = liveTickEvery
@@ -190,6 +215,7 @@ func (c *Catalog) OpenStream(kind session.EventKind, index int) (*session.Timeli
 		Timeline: tl,
 		Store:    store,
 		Keep:     func(ev *session.Event) bool { return ev.Kind == kind && ev.Stream == index },
+		Filter:   c.newFilter(),
 	}
 	if snap.Done && snap.Err == nil {
 		opts.Limit = streamPackets(snap, kind, index)

@@ -37,6 +37,18 @@ type Options struct {
 	// of a stream whose size is known.
 	Limit uint64
 
+	// Filter, when set, drops the frames it rejects before they are
+	// counted, decoded or tracked (--filter).
+	Filter func(p *capture.RawPacket) bool
+
+	// Finished, when set, is called by RunParallel from its tracking
+	// goroutine with the summaries of the streams finished in each batch
+	// (Tracker.TakeFinished, in index order; set Tracker.Finish.Stream),
+	// and once more after the input's end with every stream left. The
+	// slice is reused after the call. An error stops the run and is
+	// returned.
+	Finished func([]session.StreamSummary) error
+
 	// Calls, when set, merges the socket calls recorded there into the
 	// Timeline by time (the live demo of an exchange). The source is then
 	// read ahead in a goroutine of its own, so calls are published while
@@ -188,6 +200,9 @@ func (r *runner) loop(ctx context.Context, src capture.Source) error {
 		var err error
 		if r.pkt, err = src.Next(); err != nil {
 			return r.end(src, err)
+		}
+		if r.opts.Filter != nil && !r.opts.Filter(&r.pkt) {
+			continue
 		}
 		r.packets++
 		if err := r.frame(&r.pkt); err != nil {

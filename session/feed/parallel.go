@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/handshake-viz/handshake-viz/capture"
+	"github.com/handshake-viz/handshake-viz/session"
 )
 
 // Sizes of the two-goroutine pipeline of RunParallel: a batch holds this
@@ -45,19 +46,39 @@ func RunParallel(ctx context.Context, src capture.Source, opts Options) (Result,
 	// it holds in a local: the reader writes r's other fields all the time,
 	// and sharing their cache line would stall both CPUs.
 	tr := r.tr
+	finished := opts.Finished
+	var sinkErr error
+	var taken []session.StreamSummary
+	take := func() {
+		if taken = tr.TakeFinished(taken[:0]); len(taken) > 0 && sinkErr == nil {
+			sinkErr = finished(taken)
+		}
+	}
 	go func() {
 		defer close(done)
 		for b := range full {
-			for i := range b.segs[:b.n] {
-				tr.Track(&b.segs[i])
+			if sinkErr == nil {
+				for i := range b.segs[:b.n] {
+					tr.Track(&b.segs[i])
+				}
+				if finished != nil {
+					take()
+				}
 			}
 			b.n = 0
 			empty <- b
+		}
+		if finished != nil && sinkErr == nil {
+			tr.FinishAll()
+			take()
 		}
 	}()
 	err := r.readBatches(ctx, src, full, empty)
 	close(full)
 	<-done
+	if err == nil {
+		err = sinkErr
+	}
 	return r.result(), err
 }
 
@@ -70,19 +91,23 @@ func (r *runner) readBatches(ctx context.Context, src capture.Source, full, empt
 			full <- b
 		}
 	}()
-	dec, every := r.dec, r.opts.tickEvery
+	dec, every, filter := r.dec, r.opts.tickEvery, r.opts.Filter
+	p := &r.pkt // a field: &p of a local would escape through filter
 	for {
 		if r.packets%every == 0 {
 			if err := ctx.Err(); err != nil {
 				return fmt.Errorf("reading %s stopped after %d packets: %w", src.Info().Name, r.packets, err)
 			}
 		}
-		p, err := src.Next()
-		if err != nil {
+		var err error
+		if *p, err = src.Next(); err != nil {
 			return r.end(src, err)
 		}
+		if filter != nil && !filter(p) {
+			continue
+		}
 		r.packets++
-		res := dec.Decode(&p, &b.segs[b.n])
+		res := dec.Decode(p, &b.segs[b.n])
 		if res.Warning.Kind != capture.WarnNone {
 			r.note(res.Warning)
 		}

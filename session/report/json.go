@@ -189,6 +189,10 @@ func appendStream(b []byte, s *session.StreamSummary) []byte {
 	b = appendTime(b, s.Start)
 	b = append(b, `,"duration_us":`...)
 	b = appendMicros(b, s.Duration)
+	b = append(b, `,"conn_state":`...)
+	b = appendString(b, s.ConnState)
+	b = append(b, `,"history":`...)
+	b = appendString(b, s.History)
 	return append(b, '}')
 }
 
