@@ -24,3 +24,29 @@ func TestExplainUnknownTopicIsOneLineNamingTheList(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", code, errb.String())
 	}
 }
+
+func TestExplainSaysWhichExchangeStandsInForAMissingScenario(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := run([]string{"explain", "tcp-vs-udp", "--recorded", "--lang", "en"}, nil, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	text := strings.Join(strings.Fields(out.String()), " ") // paragraphs are wrapped
+	for _, want := range []string{"exchange: loop, a recorded capture", "scenario tcp-vs-udp is not in this build yet: showing the loop exchange instead", "Measured in this run", "marked * are what the protocol fixes"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+}
+
+func TestExplainFilePlaysYourCapture(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := run([]string{"explain", "close", "--file", "../../session/explain/testdata/loop.pcapng", "--lang", "en"}, nil, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	text := strings.Join(strings.Fields(out.String()), " ")
+	for _, want := range []string{"played from your capture loop.pcapng", "FIN-WAIT-1"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+}
