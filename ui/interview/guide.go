@@ -56,6 +56,7 @@ type page struct {
 	name     string
 	topic    explain.Topic // Name "": a scenario page
 	question string
+	notice   string // a scenario page: what to notice in it (the library's words)
 	ex       explain.Exchange
 	screen   *ui.LadderScreen // nil on the layers page
 	layers   *layersView
@@ -163,7 +164,11 @@ func (g *Guide) scenarioPage(f explain.FollowUp, from explain.Topic) (*page, err
 	if err != nil {
 		return nil, fmt.Errorf("scenario %s: %w", f.Target, err)
 	}
-	return &page{name: f.Target, ex: ex, question: narrate.Text(g.opts.Lang, explain.FollowKey(from.Name, f.ID))}, nil
+	p := &page{name: f.Target, ex: ex, question: narrate.Text(g.opts.Lang, explain.FollowKey(from.Name, f.ID))}
+	if k := narrate.Key("scenario." + f.Target + ".notice"); narrate.Has(g.opts.Lang, k) && ex.Scenario == f.Target {
+		p.notice = narrate.Text(g.opts.Lang, k) // what the scenario's own exchange shows
+	}
+	return p, nil
 }
 
 // show makes p the current page, building its screen.
@@ -367,6 +372,9 @@ func (v *guideView) Draw(screen tcell.Screen) {
 	if len(q) > qmax {
 		q = q[:qmax]
 		q[qmax-1].text = fitWidth(q[qmax-1].text+" …", w-4)
+	}
+	if p.notice != "" {
+		q = append(q, styledLine{fitWidth(labelled(lang, "explain.ui.notice", p.notice), w-4), styleMark})
 	}
 	q = append(q, styledLine{fitWidth(exchangeLine(lang, p.ex), w-4), styleDim})
 	if g.err != "" {
