@@ -206,3 +206,25 @@ func TestGuideKeysExistInBothLanguages(t *testing.T) {
 }
 
 func fakeNow() time.Time { return time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC) }
+
+func TestGuideOnA24RowTerminalTheAnswerTakesTheLadderPlaceAtTheEnd(t *testing.T) {
+	g, sim, _ := newTestGuide(t, "handshake", narrate.English, 80, 24)
+	for range 5 {
+		g.HandleKey(key(tcell.KeyEnter))
+	}
+	got := renderGuide(g, sim)
+	if !strings.Contains(got, "6  What does a SYN to a closed port get?") || strings.Contains(got, "at least 60×16") {
+		t.Errorf("the answer and every follow-up do not fit, or the ladder asks for room:\n%s", got)
+	}
+	golden(t, "guide_handshake_end_80x24_en.golden", got)
+	quits := 0
+	g.SetQuitFunc(func() { quits++ })
+	g.HandleKey(rkey('q'))
+	if quits != 1 {
+		t.Error("q does not quit from the answer screen")
+	}
+	g.HandleKey(rkey('a'))
+	if got := renderGuide(g, sim); strings.Contains(got, "Model answer") || !strings.Contains(got, "Ladder") {
+		t.Errorf("a does not bring the ladder back:\n%s", got)
+	}
+}
