@@ -67,7 +67,7 @@ func NewQuiz(app *tview.Application, opts QuizOptions, ex explain.Exchange, qs [
 	q.view = &quizView{Box: tview.NewBox(), q: q}
 	q.screen = ui.NewLadderScreen(app, ex.Timeline, ex.Store, ui.ScreenOptions{
 		Title: narrate.Text(opts.Lang, "quiz.title.screen", opts.Name), Lang: opts.Lang,
-		Speed: opts.Speed, Recorded: !ex.Live, Stream: -1,
+		Speed: opts.Speed, Recorded: !ex.Live, Stream: labStream(q.evs, qs), Kind: session.KindSegment,
 	})
 	q.screen.SetHideUnplayed(true)
 	q.screen.SetExtraKeys(q.keys.extra(opts.Lang, q))
@@ -293,4 +293,19 @@ func RunQuiz(ctx context.Context, opts QuizOptions, ex explain.Exchange, qs []ex
 		return explain.Score{}, err
 	}
 	return quiz.Score(), err
+}
+
+// labStream is the one TCP stream the lab questions qs are about (the
+// ladder shows it alone), -1 (every stream) for other quizzes.
+func labStream(evs []session.Event, qs []explain.Question) int {
+	if len(qs) == 0 {
+		return -1
+	}
+	stream := evs[qs[0].Event].Stream
+	for _, q := range qs {
+		if !q.Whole || evs[q.Event].Kind != session.KindSegment || evs[q.Event].Stream != stream {
+			return -1
+		}
+	}
+	return stream
 }
