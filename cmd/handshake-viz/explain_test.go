@@ -50,3 +50,20 @@ func TestExplainFilePlaysYourCapture(t *testing.T) {
 		}
 	}
 }
+
+func TestExplainTCPvsUDPFillsBothColumnsFromTheLiveScenario(t *testing.T) {
+	needRoot(t)
+	var out, errb bytes.Buffer
+	if code := run([]string{"explain", "tcp-vs-udp", "--no-tui", "--lang", "en"}, nil, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	text := strings.Join(strings.Fields(out.String()), " ")
+	for _, want := range []string{"exchange: tcp-vs-udp, captured live now", "⏸ The same message over UDP", "transport header per packet 32–40 B 8 B"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	if strings.Contains(text, "marked *") {
+		t.Error("the UDP column says it was not measured")
+	}
+}

@@ -74,7 +74,7 @@ func Topics() []Topic {
 		},
 		{
 			Name: "tcp-vs-udp", Questions: []int{28, 29}, Scenario: "tcp-vs-udp",
-			Stops: []Stop{{"setup", IsHandshakeACK}, {"data", IsClientData}, {"ack", IsDataACK}, {"close", IsFirstFIN}},
+			Stops: []Stop{{"setup", IsHandshakeACK}, {"data", IsClientData}, {"ack", IsDataACK}, {"close", IsFirstFIN}, {"datagram", IsDatagram}},
 			FollowUps: []FollowUp{
 				{"udp", "udp"},
 				{"side-by-side", "tcp-vs-udp"},

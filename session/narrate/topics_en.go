@@ -65,6 +65,7 @@ var enTopics = map[Key]string{
 	"explain.tcp-vs-udp.stop.data":           "TCP data: %[5]d bytes behind a 20-byte TCP header (plus options); a UDP header is 8 bytes: ports, length, checksum.",
 	"explain.tcp-vs-udp.stop.ack":            "The receiver acknowledges (ack %[4]d): this is TCP's reliability. UDP never acknowledges; a lost datagram is simply gone.",
 	"explain.tcp-vs-udp.stop.close":          "TCP closes with a FIN in each direction (this one at seq %[3]d, acknowledged like data); UDP has no connection to close.",
+	"explain.tcp-vs-udp.stop.datagram":       "The same message over UDP: one datagram of %[5]d bytes to port %[11]d, with no handshake before it and no ACK after it, behind an 8-byte header.",
 	"explain.tcp-vs-udp.answer":              "TCP is connection-oriented (handshake, close), reliable (sequence numbers, acknowledgments, retransmission), ordered, with flow and congestion control, and it is a byte stream; its header is 20 to 60 bytes. UDP is connectionless, unreliable, unordered, without flow or congestion control, message-oriented (each datagram keeps its boundaries), with an 8-byte header, and it can multicast and broadcast. Pick UDP when low delay matters more than every byte, or the application does its own recovery: DNS, VoIP, video, games, and QUIC, which builds reliability over UDP.",
 	"explain.tcp-vs-udp.follow.udp":          "What does the same exchange look like over UDP?",
 	"explain.tcp-vs-udp.follow.side-by-side": "Show both side by side.",

@@ -60,6 +60,7 @@ var zhTopics = map[Key]string{
 	"explain.tcp-vs-udp.stop.data":           "TCP 数据：%[5]d 字节，前面是 20 字节的 TCP 首部（加选项）；UDP 首部只有 8 字节：端口、长度、校验和。",
 	"explain.tcp-vs-udp.stop.ack":            "接收方发回确认（ack %[4]d）：这就是 TCP 的可靠性。UDP 从不确认，丢失的数据报就没了。",
 	"explain.tcp-vs-udp.stop.close":          "TCP 在每个方向上各用一个 FIN 关闭（这个在序号 %[3]d，像数据一样被确认）；UDP 没有连接可关。",
+	"explain.tcp-vs-udp.stop.datagram":       "同样的消息走 UDP：一个 %[5]d 字节的数据报发往端口 %[11]d，之前没有握手，之后也没有确认，首部只有 8 字节。",
 	"explain.tcp-vs-udp.answer":              "TCP 面向连接（握手、挥手），可靠（序列号、确认、重传），有序，有流量控制和拥塞控制，是字节流，首部 20 到 60 字节。UDP 无连接，不可靠，不保证顺序，没有流量控制和拥塞控制，面向报文（每个数据报保留边界），首部 8 字节，支持多播和广播。当低时延比每个字节都到达更重要，或者应用自己做恢复时选 UDP：DNS、VoIP、视频、游戏，以及在 UDP 上实现可靠传输的 QUIC。",
 	"explain.tcp-vs-udp.follow.udp":          "同样的交互用 UDP 是什么样？",
 	"explain.tcp-vs-udp.follow.side-by-side": "把两者并排显示。",
