@@ -64,13 +64,11 @@ var zhInterviewKeys = map[Key]string{
 // enExplainSource and zhExplainSource say where an exchange comes from
 // when it is not the topic's own.
 var enExplainSource = map[Key]string{
-	"explain.ui.notice":           "Notice",
 	"explain.ui.file":             "played from your capture %[1]s",
 	"explain.ui.standin.recorded": "the recorded loop exchange stands in for scenario %[1]s (it is played live only with a capture)",
 }
 
 var zhExplainSource = map[Key]string{
-	"explain.ui.notice":           "注意",
 	"explain.ui.file":             "播放你的抓包 %[1]s",
 	"explain.ui.standin.recorded": "用录制的 loop 交互代替场景 %[1]s（只有能实时抓包时才现场运行它）",
 }

@@ -386,7 +386,7 @@ func (v *guideView) Draw(screen tcell.Screen) {
 		q[qmax-1].text = fitWidth(q[qmax-1].text+" …", w-4)
 	}
 	if p.notice != "" {
-		q = append(q, styledLine{fitWidth(labelled(lang, "explain.ui.notice", p.notice), w-4), styleMark})
+		q = append(q, styledLine{fitWidth(p.notice, w-4), styleMark}) // it says "Notice …" itself
 	}
 	q = append(q, styledLine{fitWidth(exchangeLine(lang, p.ex), w-4), styleDim})
 	if g.err != "" {

@@ -20,6 +20,7 @@ import (
 type loopSource struct {
 	t      testing.TB
 	played []string
+	as     bool // say the exchange is the scenario asked for (as a library that has it)
 }
 
 func (s *loopSource) Has(name string) bool { return name == "loop" }
@@ -31,6 +32,9 @@ func (s *loopSource) Play(_ context.Context, name string) (explain.Exchange, err
 		ex.Note = "stand-in for " + name
 	}
 	ex.Scenario = "loop"
+	if s.as {
+		ex.Scenario, ex.Note = name, ""
+	}
 	return ex, nil
 }
 
@@ -226,5 +230,15 @@ func TestGuideOnA24RowTerminalTheAnswerTakesTheLadderPlaceAtTheEnd(t *testing.T)
 	g.HandleKey(rkey('a'))
 	if got := renderGuide(g, sim); strings.Contains(got, "Model answer") || !strings.Contains(got, "Ladder") {
 		t.Errorf("a does not bring the ladder back:\n%s", got)
+	}
+}
+
+func TestGuideScenarioPageSaysWhatToNoticeInTheLibrarysWords(t *testing.T) {
+	g, sim, src := newTestGuide(t, "handshake", narrate.English, 120, 40)
+	src.as = true
+	g.HandleKey(rkey('1')) // lost-ack
+	want := narrate.Text(narrate.English, "scenario.lost-ack.notice")
+	if got := renderGuide(g, sim); !strings.Contains(got, want[:40]) {
+		t.Errorf("the lost-ack page lacks %q:\n%s", want[:40], got)
 	}
 }
