@@ -83,6 +83,7 @@ var zhTopics = map[Key]string{
 	"explain.flow-control.question":           "什么是滑动窗口？流量控制（rwnd、零窗口）和拥塞控制（cwnd）有什么区别？",
 	"explain.flow-control.stop.scale":         "SYN 通告窗口 %[6]d 和窗口扩大选项：真正的窗口是这个字段左移扩大因子位。",
 	"explain.flow-control.stop.window":        "每个 ACK 都带着接收方的空闲缓冲区大小，窗口 %[6]d（未扩大）：发送方在途的未确认数据最多这么多。",
+	"explain.flow-control.stop.zero":          "窗口为 0：接收方的应用不读数据，缓冲区满了。发送方停止发送数据，并发送窗口探测报文，直到窗口重新打开；这就是由接收方决定的流量控制（拥塞控制是发送方自己的限制 cwnd）。",
 	"explain.flow-control.answer":             "流量控制保护接收方：每个报文段通告 rwnd，即接收缓冲区的空闲空间，发送方让未确认的字节不超过它，随着 ACK 到达把窗口向前滑动。应用程序不读数据时窗口降到零；发送方停下来，发送零窗口探测（坚持定时器），直到窗口更新把它打开。拥塞控制保护网络：发送方自己的 cwnd 也限制在途数据，实际使用 min(rwnd, cwnd)。窗口扩大（SYN 选项）让 16 位的字段能表示最大 1 GiB 的窗口。",
 	"explain.flow-control.follow.zero-window": "接收方不读数据时会怎样（零窗口）？",
 	"explain.flow-control.follow.bulk":        "大量传输时窗口怎么变化？",
