@@ -2,8 +2,11 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"strings"
 	"testing"
+
+	"github.com/handshake-viz/handshake-viz/session/narrate"
 )
 
 func TestExplainHandshakePrintsThePausesOfTheShippedRecording(t *testing.T) {
@@ -31,7 +34,7 @@ func TestExplainSaysWhichExchangeStandsInForAMissingScenario(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
 	text := strings.Join(strings.Fields(out.String()), " ") // paragraphs are wrapped
-	for _, want := range []string{"exchange: loop, a recorded capture", "scenario tcp-vs-udp is not in this build yet: showing the loop exchange instead", "Measured in this run", "marked * are what the protocol fixes"} {
+	for _, want := range []string{"exchange: loop, a recorded capture", "the recorded loop exchange stands in for scenario tcp-vs-udp", "Measured in this run", "marked * are what the protocol fixes"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("output lacks %q", want)
 		}
@@ -65,5 +68,19 @@ func TestExplainTCPvsUDPFillsBothColumnsFromTheLiveScenario(t *testing.T) {
 	}
 	if strings.Contains(text, "marked *") {
 		t.Error("the UDP column says it was not measured")
+	}
+}
+
+func TestSourceStandsInForAScenarioTheLibraryLacks(t *testing.T) {
+	src := &scenarioSource{lang: narrate.English, recorded: true}
+	ex, err := src.Play(context.Background(), "no-such-scenario")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ex.Scenario != "loop" || !strings.Contains(ex.Note, "scenario no-such-scenario is not in this build yet") {
+		t.Errorf("played %q with note %q", ex.Scenario, ex.Note)
+	}
+	if src.Has("no-such-scenario") || !src.Has("loop") || src.Has("refused") {
+		t.Error("Has: a recorded source has the loop only")
 	}
 }
