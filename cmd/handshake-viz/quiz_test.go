@@ -134,3 +134,14 @@ func TestExplainAndQuizSpeakChineseUnderAChineseLocale(t *testing.T) {
 		t.Errorf("quiz under LANG=zh_CN: exit %d, %s", code, out.String())
 	}
 }
+
+func TestQuizFileOnACaptureOfManyConnectionsShowsTheOneAskedAbout(t *testing.T) {
+	path := corpus(t, "tcpdump/resp_1_benchmark.pcap") // 15 TCP connections
+	out := quizRun(t, strings.Repeat("a\n", 6), path, "--seed", "1")
+	if !strings.Contains(out, "Stream 0 ·") || strings.Contains(out, "Stream 1 ·") {
+		t.Errorf("the lab quiz does not show connection 0 alone:\n%s", out)
+	}
+	if !strings.Contains(out, "which packet completes the three-way handshake?") {
+		t.Errorf("no lab question:\n%s", out)
+	}
+}

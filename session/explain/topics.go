@@ -63,7 +63,7 @@ func Topics() []Topic {
 			},
 		},
 		{
-			Name: "time-wait", Questions: []int{13, 14}, Scenario: scenarioLoop,
+			Name: "time-wait", Questions: []int{13, 14}, Scenario: "time-wait",
 			Stops: []Stop{{"closer", IsFirstFIN}, {"enter", IsFinalACK}},
 			FollowUps: []FollowUp{
 				{"lost-final-ack", "lost-final-ack"},
@@ -74,7 +74,7 @@ func Topics() []Topic {
 		},
 		{
 			Name: "tcp-vs-udp", Questions: []int{28, 29}, Scenario: "tcp-vs-udp",
-			Stops: []Stop{{"setup", IsHandshakeACK}, {"data", IsClientData}, {"ack", IsDataACK}, {"close", IsFirstFIN}},
+			Stops: []Stop{{"setup", IsHandshakeACK}, {"data", IsClientData}, {"ack", IsDataACK}, {"close", IsFirstFIN}, {"datagram", IsDatagram}},
 			FollowUps: []FollowUp{
 				{"udp", "udp"},
 				{"side-by-side", "tcp-vs-udp"},
@@ -91,8 +91,8 @@ func Topics() []Topic {
 			},
 		},
 		{
-			Name: "flow-control", Questions: []int{21}, Scenario: scenarioLoop,
-			Stops: []Stop{{"scale", IsSYN}, {"window", IsDataACK}},
+			Name: "flow-control", Questions: []int{21}, Scenario: "zero-window",
+			Stops: []Stop{{"scale", IsSYN}, {"window", IsDataACK}, {"zero", IsZeroWindow}},
 			FollowUps: []FollowUp{
 				{"zero-window", "zero-window"},
 				{"bulk", "bulk"},
@@ -134,7 +134,7 @@ func Topics() []Topic {
 			},
 		},
 		{
-			Name: "backlog", Questions: []int{8}, Scenario: scenarioLoop,
+			Name: "backlog", Questions: []int{8}, Scenario: "backlog",
 			Stops: []Stop{{"syn", IsSYN}, {"synack", IsSYNACK}, {"ack", IsHandshakeACK}},
 			FollowUps: []FollowUp{
 				{"backlog", "backlog"},

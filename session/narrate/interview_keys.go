@@ -65,12 +65,12 @@ var zhInterviewKeys = map[Key]string{
 // when it is not the topic's own.
 var enExplainSource = map[Key]string{
 	"explain.ui.file":             "played from your capture %[1]s",
-	"explain.ui.standin.recorded": "no live capture here: the recorded loop exchange stands in for scenario %[1]s",
+	"explain.ui.standin.recorded": "the recorded loop exchange stands in for scenario %[1]s (it is played live only with a capture)",
 }
 
 var zhExplainSource = map[Key]string{
 	"explain.ui.file":             "播放你的抓包 %[1]s",
-	"explain.ui.standin.recorded": "这里无法实时抓包：用录制的 loop 交互代替场景 %[1]s",
+	"explain.ui.standin.recorded": "用录制的 loop 交互代替场景 %[1]s（只有能实时抓包时才现场运行它）",
 }
 
 // enCompare and zhCompare label the tcp-vs-udp difference table filled
@@ -80,6 +80,7 @@ var enCompare = map[Key]string{
 	"explain.compare.packets":        "packets",
 	"explain.compare.before":         "packets before the first data",
 	"explain.compare.first":          "time to the first data byte",
+	"explain.compare.setup":          "time before data may be sent",
 	"explain.compare.header":         "transport header per packet",
 	"explain.compare.overhead":       "header bytes / data bytes",
 	"explain.compare.empty":          "packets without data",
@@ -98,6 +99,7 @@ var zhCompare = map[Key]string{
 	"explain.compare.packets":        "报文数",
 	"explain.compare.before":         "第一个数据之前的报文数",
 	"explain.compare.first":          "到第一个数据字节的时间",
+	"explain.compare.setup":          "可以开始发数据之前的时间",
 	"explain.compare.header":         "每个报文的传输层首部",
 	"explain.compare.overhead":       "首部字节 / 数据字节",
 	"explain.compare.empty":          "不带数据的报文",

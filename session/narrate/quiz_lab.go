@@ -45,6 +45,7 @@ var enQuizLab = map[Key]string{
 	"quiz.bad":                   "answer with a, b, c or d (%[1]q is none of them)",
 	"quiz.eof":                   "no more answers on the input: %[1]d question(s) left unasked",
 	"quiz.file":                  "Wireshark-lab questions on %[1]s",
+	"quiz.stepback":              "The packet asked about is on the ladder now: ← steps back to answer.",
 	"quiz.seed":                  "quiz seed %[1]d (--seed %[1]d asks the same questions again)",
 }
 
@@ -90,5 +91,6 @@ var zhQuizLab = map[Key]string{
 	"quiz.bad":                   "请用 a、b、c 或 d 作答（%[1]q 不是其中之一）",
 	"quiz.eof":                   "输入里没有更多答案：还有 %[1]d 题没有问",
 	"quiz.file":                  "关于 %[1]s 的 Wireshark 实验题",
+	"quiz.stepback":              "要提问的报文已经显示在时序图上了：按 ← 退回去再作答。",
 	"quiz.seed":                  "测验种子 %[1]d（--seed %[1]d 会再问同样的题）",
 }

@@ -16,7 +16,8 @@ type measured struct {
 	seen                 bool
 	packets              int
 	before               int   // packets before the first one carrying data
-	firstData            int64 // ns from the conversation's first event (a call, or its first packet) to its first data; -1: no data
+	firstData            int64 // ns from the conversation's first packet to its first data; -1: no data
+	setup                int64 // ns from the first packet until data may be sent (TCP: the handshake's ACK); -1: unknown
 	headerMin, headerMax int   // transport header bytes of one packet (0: unknown)
 	headerSum, dataSum   int
 	empty                int // packets without data (TCP: setup, ACKs, close)
@@ -27,22 +28,27 @@ type measured struct {
 // KindDatagram: UDP) in evs; header sizes come from the frames of store
 // (nil: TCP's are unknown, UDP's are 8).
 func measure(evs []session.Event, store capture.FrameStore, kind session.EventKind) measured {
-	m := measured{firstData: -1}
+	m := measured{firstData: -1, setup: -1}
 	stream, start := -1, int64(0)
 	for i := range evs {
 		ev := &evs[i]
-		isCall := kind == session.KindSegment && ev.Kind == session.KindCall
-		if ev.Kind != kind && !isCall {
+		if ev.Kind != kind {
 			continue
 		}
 		if stream < 0 {
 			stream, start = ev.Stream, ladder.EventTime(ev)
+			if kind == session.KindDatagram {
+				m.setup = 0 // no handshake: the first datagram may carry data
+			}
 		}
-		if ev.Stream != stream || isCall {
+		if ev.Stream != stream {
 			continue
 		}
 		m.seen = true
 		m.packets++
+		if ev.Note == session.NoteHandshakeACK && m.setup < 0 {
+			m.setup = ladder.EventTime(ev) - start
+		}
 		if ev.Seg.PayloadLen > 0 {
 			if m.firstData < 0 {
 				m.firstData = ladder.EventTime(ev) - start
@@ -113,12 +119,18 @@ func compareLines(lang narrate.Lang, evs []session.Event, store capture.FrameSto
 		}
 		return t("bytes.range", m.headerMin, m.headerMax)
 	}
-	first := func(m measured) string {
-		if m.firstData < 0 {
+	dur := func(ns int64) string {
+		if ns < 0 {
 			return "—"
 		}
-		return fmt.Sprint(time.Duration(m.firstData).Round(100 * time.Nanosecond))
+		d := time.Duration(ns)
+		if d >= time.Millisecond {
+			return fmt.Sprint(d.Round(10 * time.Microsecond))
+		}
+		return fmt.Sprint(d.Round(100 * time.Nanosecond))
 	}
+	first := func(m measured) string { return dur(m.firstData) }
+	setup := func(m measured) string { return dur(m.setup) }
 	loss := func(m measured, proto string) string {
 		return t("loss."+proto, m.retrans, m.dropped)
 	}
@@ -126,6 +138,7 @@ func compareLines(lang narrate.Lang, evs []session.Event, store capture.FrameSto
 		{"", "TCP", "UDP"},
 		{t("packets"), cell(tcp, func(m measured) string { return fmt.Sprint(m.packets) }, "—"), cell(udp, func(m measured) string { return fmt.Sprint(m.packets) }, "—")},
 		{t("before"), cell(tcp, func(m measured) string { return fmt.Sprint(m.before) }, "—"), cell(udp, func(m measured) string { return fmt.Sprint(m.before) }, "0 *")},
+		{t("setup"), cell(tcp, setup, "—"), cell(udp, setup, "0 *")},
 		{t("first"), cell(tcp, first, "—"), cell(udp, first, "—")},
 		{t("header"), cell(tcp, header, "—"), cell(udp, header, t("bytes", udpHeaderLen)+" *")},
 		{t("overhead"), cell(tcp, func(m measured) string { return t("ratio", m.headerSum, m.dataSum) }, "—"), cell(udp, func(m measured) string { return t("ratio", m.headerSum, m.dataSum) }, "—")},

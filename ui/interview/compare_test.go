@@ -22,6 +22,9 @@ func TestTCPColumnIsMeasuredOnTheRealExchange(t *testing.T) {
 	if want := evs[3].Seg.TimeNS - evs[0].Seg.TimeNS; m.firstData != want {
 		t.Errorf("time to the first data %d ns, want %d (SYN to hello)", m.firstData, want)
 	}
+	if want := evs[2].Seg.TimeNS - evs[0].Seg.TimeNS; m.setup != want {
+		t.Errorf("time before data may be sent %d ns, want %d (SYN to the handshake's ACK)", m.setup, want)
+	}
 	lines := strings.Join(compareLines(narrate.English, evs, ex.Store), "\n")
 	if !strings.Contains(lines, "the UDP cells marked * are what the protocol fixes") {
 		t.Error("no note that the UDP column is not measured")
@@ -37,7 +40,7 @@ func TestUDPColumnIsMeasuredWhenTheExchangeHasDatagrams(t *testing.T) {
 			Seg: capture.Segment{Frame: uint64(100 + i), TimeNS: t0 + int64(i)*1000, Proto: capture.ProtoUDP, PayloadLen: n}})
 	}
 	m := measure(evs, nil, session.KindDatagram)
-	if m.packets != 3 || m.before != 0 || m.firstData != 0 || m.headerMin != 8 || m.headerSum != 24 || m.dataSum != 12 {
+	if m.packets != 3 || m.before != 0 || m.firstData != 0 || m.setup != 0 || m.headerMin != 8 || m.headerSum != 24 || m.dataSum != 12 {
 		t.Errorf("measured %+v", m)
 	}
 	lines := strings.Join(compareLines(narrate.English, evs, ex.Store), "\n")

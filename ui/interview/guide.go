@@ -6,6 +6,7 @@ import (
 
 	"github.com/gdamore/tcell/v2"
 	"github.com/rivo/tview"
+	"github.com/rivo/uniseg"
 
 	"github.com/handshake-viz/handshake-viz/session/explain"
 	"github.com/handshake-viz/handshake-viz/session/narrate"
@@ -39,6 +40,8 @@ type Guide struct {
 	help  bool   // the `?` screen of a page without a ladder
 	start bool   // Start was called: new pages start their animation
 	keys  keyTable[*Guide]
+	// answerOnly: at the last draw the answer took the ladder's place.
+	answerOnly bool
 }
 
 // answerMode says whether the model answer is shown.
@@ -56,6 +59,7 @@ type page struct {
 	name     string
 	topic    explain.Topic // Name "": a scenario page
 	question string
+	notice   string // a scenario page: what to notice in it (the library's words)
 	ex       explain.Exchange
 	screen   *ui.LadderScreen // nil on the layers page
 	layers   *layersView
@@ -82,9 +86,9 @@ func guideKeys() keyTable[*Guide] {
 			keys: runes('1', '9', func(g *Guide, r rune) { g.Follow(int(r - '1')) })},
 		{id: "back", bar: 4, useful: func(g *Guide) bool { return len(g.back) > 0 },
 			keys: []trigger[*Guide]{onKey(tcell.KeyEscape, func(g *Guide, _ rune) { g.Back() })}},
-		{id: "help", bar: 1, useful: func(g *Guide) bool { return g.cur.layers != nil },
+		{id: "help", bar: 1, useful: (*Guide).ownScreen,
 			keys: []trigger[*Guide]{onRune('?', func(g *Guide, _ rune) { g.help = true })}},
-		{id: "quit", bar: 1, useful: func(g *Guide) bool { return g.cur.layers != nil }, keys: []trigger[*Guide]{
+		{id: "quit", bar: 1, useful: (*Guide).ownScreen, keys: []trigger[*Guide]{
 			onRune('q', func(g *Guide, _ rune) { g.quitNow() }),
 			onKey(tcell.KeyCtrlC, func(g *Guide, _ rune) { g.quitNow() }),
 		}},
@@ -133,6 +137,15 @@ func (g *Guide) Stop() {
 	}
 }
 
+// minLadderH is the least height the ladder screen is given beside the
+// answer (below it, ui asks for a bigger terminal).
+const minLadderH = 16
+
+// ownScreen reports whether the guide draws the screen without a ladder
+// (layers, or the answer alone on a short terminal): its own help bar,
+// `?` and q then.
+func (g *Guide) ownScreen() bool { return g.cur.layers != nil || g.answerOnly }
+
 // Ladder returns the current page's ladder screen (nil on layers).
 func (g *Guide) Ladder() *ui.LadderScreen { return g.cur.screen }
 
@@ -163,7 +176,11 @@ func (g *Guide) scenarioPage(f explain.FollowUp, from explain.Topic) (*page, err
 	if err != nil {
 		return nil, fmt.Errorf("scenario %s: %w", f.Target, err)
 	}
-	return &page{name: f.Target, ex: ex, question: narrate.Text(g.opts.Lang, explain.FollowKey(from.Name, f.ID))}, nil
+	p := &page{name: f.Target, ex: ex, question: narrate.Text(g.opts.Lang, explain.FollowKey(from.Name, f.ID))}
+	if k := narrate.Key("scenario." + f.Target + ".notice"); narrate.Has(g.opts.Lang, k) && ex.Scenario == f.Target {
+		p.notice = narrate.Text(g.opts.Lang, k) // what the scenario's own exchange shows
+	}
+	return p, nil
 }
 
 // show makes p the current page, building its screen.
@@ -368,6 +385,9 @@ func (v *guideView) Draw(screen tcell.Screen) {
 		q = q[:qmax]
 		q[qmax-1].text = fitWidth(q[qmax-1].text+" …", w-4)
 	}
+	if p.notice != "" {
+		q = append(q, styledLine{fitWidth(p.notice, w-4), styleMark}) // it says "Notice …" itself
+	}
 	q = append(q, styledLine{fitWidth(exchangeLine(lang, p.ex), w-4), styleDim})
 	if g.err != "" {
 		q = append(q, styledLine{fitWidth(g.err, w-4), styleWrong})
@@ -379,9 +399,21 @@ func (v *guideView) Draw(screen tcell.Screen) {
 	qh := len(q) + 2
 	pane(screen, x, y, w, qh, qTitle, q)
 	y, h = y+qh, h-qh
+	g.answerOnly = false
 	if g.answerShown() {
 		a := g.answerLines(w - 4)
 		ah := min(len(a)+2, h/2)
+		if p.screen != nil && h-ah < minLadderH {
+			// Too short for both: the answer, whole, instead of the
+			// ladder (a hides it and brings the ladder back).
+			g.answerOnly = true
+			pane(screen, x, y, w, h-1, narrate.Text(lang, "explain.ui.answer"), a)
+			printAt(screen, x, y+h-1, w, g.keys.bar(lang, g, w), styleBar)
+			if g.help {
+				drawHelp(screen, lang, x, y, w, h, g.keys.help(lang, w-6))
+			}
+			return
+		}
 		pane(screen, x, y, w, ah, narrate.Text(lang, "explain.ui.answer"), a)
 		y, h = y+ah, h-ah
 	}
@@ -419,7 +451,10 @@ func (g *Guide) answerLines(w int) []styledLine {
 	if len(t.FollowUps) > 0 {
 		out = append(out, styledLine{labelled(lang, "explain.ui.followups", ""), styleTitle})
 		for i, f := range t.FollowUps {
-			text := fmt.Sprintf("%d  %s → %s", i+1, narrate.Text(lang, explain.FollowKey(t.Name, f.ID)), followTarget(lang, f))
+			text := fmt.Sprintf("%d  %s", i+1, narrate.Text(lang, explain.FollowKey(t.Name, f.ID)))
+			if full := text + " → " + followTarget(lang, f); uniseg.StringWidth(full) <= w-3 {
+				text = full // where the key goes, when it fits on the line
+			}
 			for j, l := range wrapText(text, w-3) {
 				if j > 0 {
 					l = "   " + l

@@ -20,6 +20,7 @@ import (
 type loopSource struct {
 	t      testing.TB
 	played []string
+	as     bool // say the exchange is the scenario asked for (as a library that has it)
 }
 
 func (s *loopSource) Has(name string) bool { return name == "loop" }
@@ -31,6 +32,9 @@ func (s *loopSource) Play(_ context.Context, name string) (explain.Exchange, err
 		ex.Note = "stand-in for " + name
 	}
 	ex.Scenario = "loop"
+	if s.as {
+		ex.Scenario, ex.Note = name, ""
+	}
 	return ex, nil
 }
 
@@ -173,7 +177,7 @@ func TestGuideShowsTheAnswerAtTheEndAndAKeyOpensEachFollowUp(t *testing.T) {
 	if g.Title() != "lost-ack" || !strings.Contains(got, "And if the third ACK is lost?") || !strings.Contains(got, "stand-in for lost-ack") {
 		t.Errorf("1 opened %q; the screen says:\n%s", g.Title(), got)
 	}
-	if want := []string{"loop", "loop", "lost-ack"}; strings.Join(src.played, ",") != strings.Join(want, ",") {
+	if want := []string{"loop", "backlog", "lost-ack"}; strings.Join(src.played, ",") != strings.Join(want, ",") {
 		t.Errorf("played %v, want %v", src.played, want)
 	}
 }
@@ -206,3 +210,35 @@ func TestGuideKeysExistInBothLanguages(t *testing.T) {
 }
 
 func fakeNow() time.Time { return time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC) }
+
+func TestGuideOnA24RowTerminalTheAnswerTakesTheLadderPlaceAtTheEnd(t *testing.T) {
+	g, sim, _ := newTestGuide(t, "handshake", narrate.English, 80, 24)
+	for range 5 {
+		g.HandleKey(key(tcell.KeyEnter))
+	}
+	got := renderGuide(g, sim)
+	if !strings.Contains(got, "6  What does a SYN to a closed port get?") || strings.Contains(got, "at least 60×16") {
+		t.Errorf("the answer and every follow-up do not fit, or the ladder asks for room:\n%s", got)
+	}
+	golden(t, "guide_handshake_end_80x24_en.golden", got)
+	quits := 0
+	g.SetQuitFunc(func() { quits++ })
+	g.HandleKey(rkey('q'))
+	if quits != 1 {
+		t.Error("q does not quit from the answer screen")
+	}
+	g.HandleKey(rkey('a'))
+	if got := renderGuide(g, sim); strings.Contains(got, "Model answer") || !strings.Contains(got, "Ladder") {
+		t.Errorf("a does not bring the ladder back:\n%s", got)
+	}
+}
+
+func TestGuideScenarioPageSaysWhatToNoticeInTheLibrarysWords(t *testing.T) {
+	g, sim, src := newTestGuide(t, "handshake", narrate.English, 120, 40)
+	src.as = true
+	g.HandleKey(rkey('1')) // lost-ack
+	want := narrate.Text(narrate.English, "scenario.lost-ack.notice")
+	if got := renderGuide(g, sim); !strings.Contains(got, want[:40]) {
+		t.Errorf("the lost-ack page lacks %q:\n%s", want[:40], got)
+	}
+}

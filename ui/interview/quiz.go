@@ -67,7 +67,7 @@ func NewQuiz(app *tview.Application, opts QuizOptions, ex explain.Exchange, qs [
 	q.view = &quizView{Box: tview.NewBox(), q: q}
 	q.screen = ui.NewLadderScreen(app, ex.Timeline, ex.Store, ui.ScreenOptions{
 		Title: narrate.Text(opts.Lang, "quiz.title.screen", opts.Name), Lang: opts.Lang,
-		Speed: opts.Speed, Recorded: !ex.Live, Stream: -1,
+		Speed: opts.Speed, Recorded: !ex.Live, Stream: labStream(q.evs, qs), Kind: session.KindSegment,
 	})
 	q.screen.SetHideUnplayed(true)
 	q.screen.SetExtraKeys(q.keys.extra(opts.Lang, q))
@@ -150,7 +150,17 @@ func (q *Quiz) Ready() bool {
 		return true
 	}
 	p := q.screen.Player()
-	return p.Position() == q.arrow() && !p.Playing()
+	return p.Position() <= q.arrow() && !p.Playing()
+}
+
+// pastQuestion reports whether the learner stepped past the packet asked
+// about (it is on the ladder: ← steps back to answer).
+func (q *Quiz) pastQuestion() bool {
+	if q.Done() || q.answered || q.qs[q.at].Whole {
+		return false
+	}
+	p := q.screen.Player()
+	return !p.Playing() && p.Position() > q.arrow()
 }
 
 // Answer answers the question asked with option i (0 is a): it is scored
@@ -186,6 +196,10 @@ func (q *Quiz) HandleKey(ev *tcell.EventKey) bool {
 	if q.keys.handle(q, ev) {
 		return true
 	}
+	if q.Ready() && ev.Key() == tcell.KeyRune && ev.Rune() == ' ' &&
+		(q.qs[q.at].Whole || q.screen.Player().Position() == q.arrow()) {
+		return true // playing on would show the answer
+	}
 	return q.screen.HandleKey(ev)
 }
 
@@ -199,6 +213,9 @@ func (q *Quiz) lines(w int) (title string, out []styledLine) {
 	}
 	qu := q.qs[q.at]
 	title = narrate.Text(lang, "quiz.question", q.at+1, len(q.qs), q.score.Right, q.score.Asked)
+	if q.pastQuestion() {
+		return title, []styledLine{{narrate.Text(lang, "quiz.stepback"), styleMark}}
+	}
 	if !q.answered && !q.Ready() {
 		return title, []styledLine{{narrate.Text(lang, "quiz.waiting"), styleDim}}
 	}
@@ -276,4 +293,19 @@ func RunQuiz(ctx context.Context, opts QuizOptions, ex explain.Exchange, qs []ex
 		return explain.Score{}, err
 	}
 	return quiz.Score(), err
+}
+
+// labStream is the one TCP stream the lab questions qs are about (the
+// ladder shows it alone), -1 (every stream) for other quizzes.
+func labStream(evs []session.Event, qs []explain.Question) int {
+	if len(qs) == 0 {
+		return -1
+	}
+	stream := evs[qs[0].Event].Stream
+	for _, q := range qs {
+		if !q.Whole || evs[q.Event].Kind != session.KindSegment || evs[q.Event].Stream != stream {
+			return -1
+		}
+	}
+	return stream
 }

@@ -113,3 +113,22 @@ func renderGuide2(q *Quiz, sim tcell.SimulationScreen) string {
 	sim.Show()
 	return simText(sim)
 }
+
+func TestQuizSpaceDoesNotPlayPastTheQuestionAndSteppingPastAsksToStepBack(t *testing.T) {
+	q, sim := newTestQuiz(t, narrate.English, 120, 40)
+	playToQuestion(t, q)
+	p := q.Ladder().Player()
+	k := p.Position()
+	q.HandleKey(rkey(' '))
+	if p.Playing() || p.Position() != k {
+		t.Fatalf("space played on past the question: position %d playing %v", p.Position(), p.Playing())
+	}
+	q.HandleKey(key(tcell.KeyRight)) // the packet asked about shows
+	if q.Ready() || !strings.Contains(renderGuide2(q, sim), "← steps back to answer") {
+		t.Error("after stepping past the question the quiz still takes answers, or does not say how to go back")
+	}
+	q.HandleKey(key(tcell.KeyLeft))
+	if !q.Ready() {
+		t.Error("stepping back does not bring the question back")
+	}
+}

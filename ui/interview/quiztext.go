@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/handshake-viz/handshake-viz/session"
 	"github.com/handshake-viz/handshake-viz/session/explain"
 	"github.com/handshake-viz/handshake-viz/session/narrate"
 	"github.com/handshake-viz/handshake-viz/ui/ladder"
@@ -21,9 +22,14 @@ func RunQuizText(out io.Writer, in io.Reader, lang narrate.Lang, ex explain.Exch
 	evs := tl.Slice(0, tl.Len())
 	tw := ladder.NewTextWriter(out, lang, false)
 	written := 0
+	only := labStream(evs, qs)  // lab questions: their connection alone
 	upTo := func(n int) error { // write the ladder lines of events before n
 		for ; written < n && written < len(evs); written++ {
-			if err := tw.Write(evs[written], tl.StreamInfo(evs[written].Kind, evs[written].Stream)); err != nil {
+			ev := &evs[written]
+			if only >= 0 && (ev.Kind == session.KindDatagram || ev.Stream != only) {
+				continue
+			}
+			if err := tw.Write(*ev, tl.StreamInfo(ev.Kind, ev.Stream)); err != nil {
 				return err
 			}
 		}

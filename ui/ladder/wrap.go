@@ -26,19 +26,25 @@ func Wrap(text string, w int) []string {
 			if lw > 0 && lw+ww > w && !startsWide(word) {
 				flush()
 			}
-			state := -1
-			for word != "" {
-				var cl string
-				var cw int
-				cl, word, cw, state = uniseg.FirstGraphemeClusterInString(word, state)
-				if lw+cw > w && lw > 0 && !strings.Contains(noLineStart, cl) {
-					if cl == " " {
+			for _, tok := range tokens(word) {
+				if tok.w > w { // a run longer than a line: broken anywhere
+					for _, c := range tok.clusters {
+						if lw+c.w > w && lw > 0 {
+							flush()
+						}
+						line.WriteString(c.s)
+						lw += c.w
+					}
+					continue
+				}
+				if lw+tok.w > w && lw > 0 && !strings.Contains(noLineStart, tok.s) {
+					if tok.s == " " {
 						continue
 					}
 					flush()
 				}
-				line.WriteString(cl)
-				lw += cw
+				line.WriteString(tok.s)
+				lw += tok.w
 			}
 		}
 		flush()
@@ -57,4 +63,41 @@ func startsWide(s string) bool {
 		return uniseg.StringWidth(string(r)) > 1
 	}
 	return false
+}
+
+// cluster is one grapheme cluster and its width in cells.
+type cluster struct {
+	s string
+	w int
+}
+
+// token is what a line may not be broken inside: one wide character, one
+// space, or a run of narrow characters (a number or a Latin word inside
+// Chinese text: "（MAC 地址）" never breaks inside "MAC").
+type token struct {
+	s        string
+	w        int
+	clusters []cluster
+}
+
+func tokens(word string) []token {
+	var out []token
+	state := -1
+	narrow := false // the last token is a run of narrow characters
+	for word != "" {
+		var cl string
+		var cw int
+		cl, word, cw, state = uniseg.FirstGraphemeClusterInString(word, state)
+		isNarrow := cw <= 1 && cl != " "
+		if isNarrow && narrow {
+			t := &out[len(out)-1]
+			t.s += cl
+			t.w += cw
+			t.clusters = append(t.clusters, cluster{cl, cw})
+			continue
+		}
+		out = append(out, token{s: cl, w: cw, clusters: []cluster{{cl, cw}}})
+		narrow = isNarrow
+	}
+	return out
 }

@@ -23,3 +23,21 @@ func TestWrapBreaksAtSpacesAndBetweenChineseButNeverBeforeChinesePunctuation(t *
 		}
 	}
 }
+
+func TestWrapNeverBreaksALatinWordInsideChinese(t *testing.T) {
+	got := Wrap("数据链路层：加上 Ethernet II 首部 14 字节 → 71 字节的帧 — 在一跳上传送帧（MAC 地址）", 76)
+	if len(got) != 2 {
+		t.Errorf("%q", got)
+	}
+	for _, l := range got {
+		if strings.HasSuffix(l, "MA") || strings.HasPrefix(l, "C ") {
+			t.Errorf("MAC broken across lines: %q", got)
+		}
+	}
+	// A run longer than the line is still broken, to fit.
+	for _, l := range Wrap("很长的 0123456789abcdef 数", 8) {
+		if uniseg.StringWidth(l) > 8 {
+			t.Errorf("line %q is wider than 8", l)
+		}
+	}
+}
