@@ -12,6 +12,7 @@ import (
 	"github.com/handshake-viz/handshake-viz/session/exchange"
 	"github.com/handshake-viz/handshake-viz/session/narrate"
 	"github.com/handshake-viz/handshake-viz/ui"
+	"github.com/handshake-viz/handshake-viz/ui/export"
 )
 
 // demoOptions are the flags of `handshake-viz demo`.
@@ -30,9 +31,11 @@ type demoOptions struct {
 	teach    teachOptions
 	scenario string
 	wire     wireFlags
+	export   exportOptions // --export FORMAT -o PATH: run, then write the ladder (no screen)
 
-	language narrate.Lang       // parsed from lang
-	sc       *exchange.Scenario // parsed from scenario
+	language  narrate.Lang       // parsed from lang
+	exportReq exportRequest      // parsed from export
+	sc        *exchange.Scenario // parsed from scenario
 }
 
 // wireFlags are free play on the lossy wire: --loss, --delay, --seed and
@@ -90,13 +93,18 @@ exchange that ships inside the binary. Scenarios on the lossy wire need root.`,
 	f.StringVarP(&o.write, "write", "w", "", "save the captured packets to this pcapng file")
 	f.BoolVar(&o.force, "force", false, "let --write replace an existing file")
 	f.BoolVar(&o.raw, "raw", false, "show raw sequence numbers instead of relative ones")
-	f.StringVar(&o.lang, "lang", "en", "language of the explanations: en or zh")
+	f.StringVar(&o.lang, "lang", defaultLang(), langFlagUsage)
 	f.BoolVar(&o.recorded, "recorded", false, "play the recorded exchange shipped in the binary instead of capturing")
 	f.StringVar(&o.scenario, "scenario", exchange.ScenarioLoop, "the scenario to run (handshake-viz scenarios lists them)")
 	f.Float64Var(&o.wire.loss, "loss", 0, "lossy wire: drop each packet with this probability (0 to 1)")
 	f.DurationVar(&o.wire.delay, "delay", 0, "lossy wire: delay every packet by this much (e.g. 50ms)")
 	f.Uint64Var(&o.wire.seed, "seed", 0, "lossy wire: seed of --loss (the same seed makes the same decision for the n-th packet on the wire)")
 	f.IntVar(&o.wire.synRetries, "syn-retries", 0, "SYN retransmissions before connect gives up (TCP_SYNCNT; 0 is the scenario's)")
+	f.StringVar(&o.export.format, "export", "", "run without a screen, then write the ladder in this format: "+export.Formats())
+	f.StringVarP(&o.export.out, "output", "o", "-", "--export: write to this file (- is stdout; never over an existing file without --force)")
+	f.StringVar(&o.export.theme, "theme", "light", "--export svg: light or dark")
+	f.IntVar(&o.export.width, "width", 0, "--export svg: image width in px")
+	f.BoolVar(&o.export.even, "even", false, "--export svg: space the arrows evenly instead of by time")
 	o.teach.addFlags(cmd)
 	return cmd
 }
@@ -125,6 +133,22 @@ func (o *demoOptions) validate() error {
 		return fmt.Errorf("--lang: %w", err)
 	}
 	o.language = lang
+	if o.export.format != "" {
+		if o.json || o.noTUI {
+			return errors.New("--export writes the ladder itself: drop --json and --no-tui")
+		}
+		o.export.lang, o.export.raw, o.export.force, o.export.stream = o.lang, o.raw, o.force, "all"
+		if o.exportReq, err = o.export.parse(); err != nil {
+			return fmt.Errorf("--export: %w", err)
+		}
+		if o.export.out != "-" && !o.force {
+			if _, err := os.Lstat(o.export.out); err == nil {
+				return fmt.Errorf("-o %s: the file exists; use --force to overwrite it or choose another name", o.export.out)
+			}
+		}
+	} else if o.export.out != "-" {
+		return errors.New("-o names the --export file: add --export FORMAT (or use --write for the capture)")
+	}
 	if err := o.teach.validate(o.noTUI || o.json); err != nil {
 		return err
 	}

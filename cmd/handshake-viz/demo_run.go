@@ -249,6 +249,24 @@ func openWrite(path string) (save func(*capture.RawPacket) error, closeFn func()
 // present shows the run: the full-screen ladder, text lines or NDJSON.
 func present(ctx context.Context, cancel context.CancelFunc, ios streams, o *demoOptions, run *demoRun) error {
 	switch {
+	case o.export.format != "":
+		// Run to the end with no screen, then write the ladder of every
+		// connection the scenario made.
+		fr := <-run.done
+		if fr.err != nil {
+			if errors.Is(fr.err, context.Canceled) {
+				return &exitError{code: exitInterrupted}
+			}
+			return fr.err
+		}
+		if err := run.exchangeErr(); err != nil {
+			return err
+		}
+		name := "scenario " + run.scenario
+		if run.recorded {
+			name = "the recorded exchange"
+		}
+		return exportTimeline(ios, run.tl, fr.res.Tracker.Summaries(), o.exportReq, name, o.export.out, o.force)
 	case o.json || o.noTUI:
 		var write func(session.Event) error
 		var jw *ui.JSONWriter

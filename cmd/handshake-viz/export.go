@@ -108,7 +108,7 @@ file (never over an existing one without --force); the default is stdout.`,
 	f.StringVarP(&o.out, "output", "o", "-", "write to this file (- is stdout)")
 	f.BoolVar(&o.force, "force", false, "overwrite the -o file if it exists")
 	f.BoolVar(&o.raw, "raw", false, "raw sequence numbers instead of relative ones")
-	f.StringVar(&o.lang, "lang", "en", "language of the words: en or zh")
+	f.StringVar(&o.lang, "lang", defaultLang(), langFlagUsage)
 	f.StringVar(&o.theme, "theme", "light", "svg: light or dark")
 	f.IntVar(&o.width, "width", 0, fmt.Sprintf("svg: image width in px (default %d)", export.DefaultWidth))
 	f.BoolVar(&o.even, "even", false, "svg: space the arrows evenly instead of by time")

@@ -75,7 +75,7 @@ A capture with a single TCP stream opens straight on its ladder.
 	f := cmd.Flags()
 	f.Float64Var(&o.speed, "speed", 1, "animation speed: 1 is about one arrow per 0.8 s, 2 twice as fast")
 	f.BoolVar(&o.raw, "raw", false, "show raw sequence numbers instead of relative ones")
-	f.StringVar(&o.lang, "lang", "en", "language of the explanations: en or zh")
+	f.StringVar(&o.lang, "lang", defaultLang(), langFlagUsage)
 	f.StringVar(&o.filter, "filter", "", "show only the frames this pcap-filter expression accepts (e.g. 'tcp port 443')")
 	o.teach.addFlags(cmd)
 	return cmd

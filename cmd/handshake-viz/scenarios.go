@@ -45,7 +45,7 @@ wire: root).`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.lang, "lang", "en", "language of the descriptions: en or zh")
+	f.StringVar(&o.lang, "lang", defaultLang(), langFlagUsage)
 	f.BoolVar(&o.json, "json", false, "print the list as one JSON object")
 	return cmd
 }

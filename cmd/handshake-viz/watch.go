@@ -74,7 +74,7 @@ capture socket is open.`,
 	f.DurationVar(&o.duration, "duration", 0, "stop after this long, e.g. 30s or 5m (0: no limit)")
 	f.Float64Var(&o.speed, "speed", 1, "animation speed of the ladders: 1 is about one arrow per 0.8 s")
 	f.BoolVar(&o.raw, "raw", false, "show raw sequence numbers instead of relative ones")
-	f.StringVar(&o.lang, "lang", "en", "language of the explanations: en or zh")
+	f.StringVar(&o.lang, "lang", defaultLang(), langFlagUsage)
 	f.BoolVar(&o.noProcs, "no-processes", false, "do not look up the process of each connection (and keep no capability after dropping root)")
 	return cmd
 }

@@ -9,6 +9,7 @@ import (
 	"net/netip"
 	"sync"
 	"syscall"
+	"time"
 
 	"github.com/handshake-viz/handshake-viz/session"
 )
@@ -136,6 +137,7 @@ func (r *Run) Dial(ctx context.Context) (*Conn, error) { return r.DialWith(ctx, 
 func (r *Run) DialWith(ctx context.Context, opts DialOptions) (*Conn, error) {
 	var local netip.AddrPort
 	var conn net.Conn
+	var returned int64 // when connect returned: the call's time, not after the kernel reads below
 	server := r.ex.addr
 	err := r.ex.net.Do(session.FromClient, func() error {
 		d := net.Dialer{
@@ -158,6 +160,7 @@ func (r *Run) DialWith(ctx context.Context, opts DialOptions) (*Conn, error) {
 		}
 		var err error
 		conn, err = d.DialContext(ctx, "tcp", server.String())
+		returned = time.Now().UnixNano()
 		return err
 	})
 	if local.IsValid() {
@@ -165,7 +168,7 @@ func (r *Run) DialWith(ctx context.Context, opts DialOptions) (*Conn, error) {
 		if r.recording() {
 			k = r.KernelView(local, server)
 		}
-		r.record(session.Call{Side: session.FromClient, Call: session.CallConnect, Phase: session.CallReturn, Result: errnoName(err), TimeNS: 0}, local, server, k)
+		r.record(session.Call{Side: session.FromClient, Call: session.CallConnect, Phase: session.CallReturn, Result: errnoName(err), TimeNS: returned}, local, server, k)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("connect to %s: %w", server, err)
@@ -188,6 +191,7 @@ func (r *Run) Accept(ctx context.Context) (*Conn, error) {
 	}
 	r.record(session.Call{Side: session.FromServer, Call: session.CallAccept, Phase: session.CallEnter}, r.ex.addr, netip.AddrPort{}, session.KernelView{})
 	tc, err := ln.AcceptTCP()
+	returned := time.Now().UnixNano()
 	if err != nil {
 		r.record(session.Call{Side: session.FromServer, Call: session.CallAccept, Phase: session.CallReturn, Result: errnoName(err), TimeNS: 0}, r.ex.addr, netip.AddrPort{}, session.KernelView{})
 		if ctx.Err() != nil {
@@ -200,7 +204,7 @@ func (r *Run) Accept(ctx context.Context) (*Conn, error) {
 	if r.recording() {
 		k = r.KernelView(c.remote, c.local)
 	}
-	r.record(session.Call{Side: session.FromServer, Call: session.CallAccept, Phase: session.CallReturn, Result: "ok", TimeNS: 0}, c.local, c.remote, k)
+	r.record(session.Call{Side: session.FromServer, Call: session.CallAccept, Phase: session.CallReturn, Result: "ok", TimeNS: returned}, c.local, c.remote, k)
 	return c, nil
 }
 
@@ -239,6 +243,7 @@ func (c *Conn) ends() (client, server netip.AddrPort) {
 func (c *Conn) do(call session.SocketCall, f func() (int, error)) (int, error) {
 	c.r.record(session.Call{Side: c.side, Call: call, Phase: session.CallEnter}, c.local, c.remote, session.KernelView{})
 	n, err := f()
+	returned := time.Now().UnixNano() // the call's time, before the kernel reads
 	var k session.KernelView
 	if c.r.recording() {
 		k = c.r.KernelView(c.ends())
@@ -247,7 +252,7 @@ func (c *Conn) do(call session.SocketCall, f func() (int, error)) (int, error) {
 	if errors.Is(err, io.EOF) {
 		result = "ok" // recv returned 0: the peer's FIN
 	}
-	c.r.record(session.Call{Side: c.side, Call: call, Phase: session.CallReturn, Result: result, Bytes: n, TimeNS: 0}, c.local, c.remote, k)
+	c.r.record(session.Call{Side: c.side, Call: call, Phase: session.CallReturn, Result: result, Bytes: n, TimeNS: returned}, c.local, c.remote, k)
 	return n, err
 }
 
