@@ -29,6 +29,9 @@ type BrowserOptions struct {
 	Live func() []session.LiveConn
 	// Drops, when set, is the number of packets the kernel dropped so far.
 	Drops func() uint64
+	// Export and Save are the ladders' `x` and `w` keys (ScreenOptions).
+	Export ExportFunc
+	Save   SaveFunc
 }
 
 // BrowserSource is what the browser lists: a capture being read in the

@@ -69,6 +69,9 @@ func (b *browser) ladderOptions(f streamFacts) ScreenOptions {
 
 		PauseAt:     b.opts.PauseAt,
 		StartPaused: b.opts.StartPaused,
+
+		Export: b.opts.Export,
+		Save:   b.opts.Save,
 	}
 }
 

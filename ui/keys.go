@@ -88,6 +88,12 @@ var ladderKeys = [...]binding{
 	{id: "expand", bar: 7, useful: func(s *LadderScreen) bool { return s.narrWide || s.narrCut }, keys: []trigger{
 		onRune('e', func(s *LadderScreen) { s.narrWide = !s.narrWide }),
 	}},
+	{id: "export", bar: 12, useful: func(s *LadderScreen) bool { return s.opts.Export != nil }, keys: []trigger{
+		onRune('x', (*LadderScreen).askExport),
+	}},
+	{id: "save", bar: 13, useful: func(s *LadderScreen) bool { return s.opts.Save != nil }, keys: []trigger{
+		onRune('w', (*LadderScreen).saveCapture),
+	}},
 	{id: "mouse", bar: 0},
 	{id: "wheel", bar: 0},
 	{id: "help", bar: 1, keys: []trigger{onRune('?', func(s *LadderScreen) { s.helpShown = true })}},
@@ -132,10 +138,15 @@ func (s *LadderScreen) HandleKey(ev *tcell.EventKey) bool {
 		}
 		return true
 	}
+	if s.exportAsk {
+		s.answerExport(ev)
+		return true
+	}
 	do := lookupKey(ev)
 	if do == nil {
 		return false
 	}
+	s.status = "" // a message lasts until the next key
 	do(s)
 	s.sync()
 	s.idle.Store(false)

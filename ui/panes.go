@@ -541,6 +541,9 @@ func (s *LadderScreen) drawHex(screen tcell.Screen) {
 
 // narrationLines is the narration wrapped to an inner width w.
 func (s *LadderScreen) narrationLines(w int) []string {
+	if s.status != "" {
+		return wrap(s.status, w-2)
+	}
 	if s.sel.arrow < 0 {
 		return wrap(s.opts.Notice, w-2)
 	}

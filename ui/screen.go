@@ -38,6 +38,11 @@ type ScreenOptions struct {
 	// A teacher's controls.
 	PauseAt     PauseAt // stop at each phase's first packet or at each packet until space
 	StartPaused bool    // show nothing until space
+
+	// Export and Save, when set, are what the `x` and `w` keys call (see
+	// screen_export.go); nil leaves the keys out.
+	Export ExportFunc
+	Save   SaveFunc
 }
 
 // PauseAt says where playback stops on its own until space is pressed.
@@ -98,7 +103,9 @@ type LadderScreen struct {
 	onQuit func()
 
 	layout    *ladder.Layout
-	consumed  int // timeline events laid out
+	consumed  int    // timeline events laid out
+	exportAsk bool   // `x` was pressed: the next key picks the format
+	status    string // what the last export or save did, shown until the next key
 	player    *Player
 	raw       bool
 	helpShown bool

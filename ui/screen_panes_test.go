@@ -152,16 +152,21 @@ func TestEveryBindingHasItsTextsAndItsKeysWork(t *testing.T) {
 	}
 }
 
-// The `?` screen lists every binding of the table.
+// The `?` screen lists every binding of the table (scrolling at 80×24).
 func TestHelpScreenListsEveryBinding(t *testing.T) {
 	tl, store := recordedFixture(t)
 	s, sim := sizedScreen(t, tl, store, demoOpts, 80, 24)
 	s.HandleKey(runeKey('?'))
+	// Taller than 24 lines: read it page by page, as a person scrolls it.
 	out := render(s, sim)
+	for range 3 {
+		s.HandleKey(tcell.NewEventKey(tcell.KeyPgDn, 0, tcell.ModNone))
+		out += render(s, sim)
+	}
 	for i := range ladderKeys {
 		name := narrate.Text(narrate.English, ladderKeys[i].nameKey())
 		if !strings.Contains(out, name) {
-			t.Errorf("the help screen at 80×24 lacks %q:\n%s", name, out)
+			t.Errorf("the help screen at 80×24, scrolled through, lacks %q:\n%s", name, out)
 		}
 	}
 }
@@ -425,13 +430,14 @@ var englishWord = regexp.MustCompile(`\b[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*\b
 
 // allowedOnChineseScreens are the Latin words a Chinese screen may show:
 // protocol and field names of the RFCs, key names, states, the demo's own
-// messages and title, hex digits.
+// messages and title, hex digits, and the names of file formats.
 var allowedOnChineseScreens = wordSet(`TCP UDP IP IPv IPv4 IPv6 OSI Ethernet II SYN ACK FIN PSH RST URG ECE CWR Seq Ack Len
 		MSS WS SACK SACK_PERM PERM TS TSval TSecr NOP TTL DF MF DSCP ECN VLAN ARPHRD RTT ISN MSL
 		Space Tab Shift-Tab Home End PgUp PgDn Ctrl-C Esc Enter pause-at
 		SYN-SENT SYN-RECEIVED LISTEN ESTABLISHED FIN-WAIT-1 FIN-WAIT-2 FIN-WAIT CLOSE-WAIT CLOSING LAST-ACK TIME-WAIT CLOSED
 		SYN-RCVD ESTAB FIN-WT-1 FIN-WT-2 CLOSE-WT TIME-WT
-		handshake-viz demo hello world x sudo UTC`)
+		handshake-viz demo hello world x sudo UTC
+		pcapng Mermaid PlantUML SVG JSON asciinema`)
 
 // Chinese screens use the catalog for every word of the interface: a
 // Latin word that is not a protocol name, a key or data fails the test.

@@ -324,7 +324,7 @@ func present(ctx context.Context, cancel context.CancelFunc, ios streams, o *dem
 				return ui.RunCompare(ctx, tl, opts)
 			}
 		}
-		err := screen(ctx, run.tl, run.store, ui.ScreenOptions{
+		so := ui.ScreenOptions{
 			Title:    run.title,
 			Notice:   noticeLine(o.language, run.notice),
 			Lang:     o.language,
@@ -336,7 +336,13 @@ func present(ctx context.Context, cancel context.CancelFunc, ios streams, o *dem
 
 			PauseAt:     o.teach.pause,
 			StartPaused: o.teach.startPaused,
-		})
+		}
+		name := run.scenario
+		if run.recorded || name == "" {
+			name = "recorded"
+		}
+		newScreenFiles("", "handshake-viz-"+name, o.language, o.raw).keys(&so)
+		err := screen(ctx, run.tl, run.store, so)
 		cancel()
 		<-run.done
 		if err != nil {

@@ -61,11 +61,14 @@ A capture with a single TCP stream opens straight on its ladder.
 			if err != nil {
 				return err
 			}
+			files := newScreenFiles(args[0], "handshake-viz-stdin", lang, o.raw)
 			return ui.RunBrowser(cmd.Context(), cat, ui.BrowserOptions{
-				Lang:  lang,
-				Speed: o.speed,
-				Raw:   o.raw,
-				Title: narrate.Text(lang, "open.title", args[0]),
+				Lang:   lang,
+				Speed:  o.speed,
+				Raw:    o.raw,
+				Title:  narrate.Text(lang, "open.title", args[0]),
+				Export: files.export,
+				Save:   files.save,
 
 				PauseAt:     o.teach.pause,
 				StartPaused: o.teach.startPaused,

@@ -59,6 +59,7 @@ var tables = map[Lang]map[Key]string{
 		enScenariosWire,
 		enExport,
 		enWatch,
+		enScreenExport,
 	),
 	Chinese: merge(
 		zhUI,
@@ -79,6 +80,7 @@ var tables = map[Lang]map[Key]string{
 		zhScenariosWire,
 		zhExport,
 		zhWatch,
+		zhScreenExport,
 	),
 }
 
