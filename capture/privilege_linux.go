@@ -62,6 +62,13 @@ func dropIDs() (uid, gid int, dropped bool, err error) {
 	if newUID == 0 {
 		return uid, gid, false, nil // sudo from root: nothing to drop to
 	}
+	// A change of user ids clears the parent-death signal (the terminal
+	// guard's child has one): it is set again after.
+	var pdeath int
+	unix.Prctl(unix.PR_GET_PDEATHSIG, uintptr(unsafe.Pointer(&pdeath)), 0, 0, 0)
+	if pdeath != 0 {
+		defer syscall.AllThreadsSyscall(unix.SYS_PRCTL, unix.PR_SET_PDEATHSIG, uintptr(pdeath), 0)
+	}
 	// Order matters: groups and gid need root, so the uid goes last.
 	if err := syscall.Setgroups([]int{}); err != nil {
 		return uid, gid, false, fmt.Errorf("drop privileges: clear supplementary groups: %w", err)

@@ -14,6 +14,8 @@ import (
 	"syscall"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/handshake-viz/handshake-viz/capture"
 )
 
 // The terminal guard gives the terminal back when the program cannot: a
@@ -27,9 +29,12 @@ import (
 // and turns mouse reporting off, then prints the child's crash report
 // (the runtime writes it to a pipe to the guard, runtime/debug.
 // SetCrashOutput) and exits with the child's status. The shell gets its
-// prompt back only then, on a terminal in order. If the guard itself is
-// killed, the child gets SIGTERM (PR_SET_PDEATHSIG) and restores the
-// terminal itself.
+// prompt back only then, on a terminal in order. The guard gives up its
+// privileges once the child runs (it keeps CAP_KILL only). If the guard itself
+// is killed, the child gets SIGTERM (PR_SET_PDEATHSIG, kept across its
+// privilege drop) and restores the terminal itself from the background
+// (SIGTTOU ignored) once it has stopped: that races with the shell's
+// prompt, so this one case is best effort.
 
 // guardedEnv marks the child: it runs the command and does not guard.
 const guardedEnv = "HANDSHAKE_VIZ_GUARDED"
@@ -43,6 +48,10 @@ const crashFD = 3
 // not start).
 func guard(args []string) (code int, ok bool) {
 	if os.Getenv(guardedEnv) == "1" {
+		// If the guard is killed, this child gets SIGTERM and is then in
+		// the background: it must still be able to give the terminal its
+		// settings back rather than stop on SIGTTOU.
+		signal.Ignore(syscall.SIGTTOU)
 		if f := os.NewFile(crashFD, "crash report"); f != nil {
 			if debug.SetCrashOutput(f, debug.CrashOptions{}) == nil {
 				f.Close() // SetCrashOutput keeps its own duplicate
@@ -83,6 +92,10 @@ func guard(args []string) (code int, ok bool) {
 		return 0, false
 	}
 	w.Close()
+	// The guard needs no privilege to wait and to reset the terminal it
+	// already holds open; only CAP_KILL, to forward signals to the child
+	// whether it is still root or has dropped to the user.
+	capture.DropPrivilegesKeeping(unix.CAP_KILL)
 	report := make(chan []byte, 1)
 	go func() {
 		b, _ := io.ReadAll(r)

@@ -56,7 +56,7 @@ func TestLiveDemoHoldsNoPrivilegeAfterOpeningTheCapture(t *testing.T) {
 		{"sudo from nobody", []string{"SUDO_UID=65534", "SUDO_GID=65534"}, "65534 65534 65534 65534"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			cmd := exec.Command(binPath, "demo", "--json", "--clients", "300")
+			cmd := exec.Command(binPath, "demo", "--json", "--clients", "40") // more NDJSON than a pipe holds
 			cmd.Env = append(os.Environ(), tc.env...)
 			cmd.Dir = t.TempDir()
 			stdout, err := cmd.StdoutPipe()

@@ -162,3 +162,28 @@ func TestTmuxDumbTerminalSaysWhatToUseAndEnds(t *testing.T) {
 		})
 	}
 }
+
+// The guard only waits: once its child runs it holds no privilege but
+// CAP_KILL, to forward signals to a child that is root or the user (under
+// sudo it is the invoking user, with no_new_privs); SIGTERM still reaches
+// the root child of open and gives the terminal back.
+func TestTmuxTerminalGuardHoldsNoPrivilege(t *testing.T) {
+	needRoot(t)
+	s := startTmuxWith(t, "SUDO_UID=65534 SUDO_GID=65534", "demo", "--recorded")
+	s.waitFor(15*time.Second, "SYN")
+	guard := s.programPID(0)
+	st := threadStatus(t, guard, "Uid", "CapEff", "CapPrm", "NoNewPrivs")
+	const capKill = "0000000000000020" // 1 << CAP_KILL (5)
+	for i := range st["Uid"] {
+		if st["Uid"][i] != "65534 65534 65534 65534" || st["CapEff"][i] != capKill || st["CapPrm"][i] != capKill || st["NoNewPrivs"][i] != "1" {
+			t.Errorf("guard thread %d: Uid %s CapEff %s CapPrm %s NoNewPrivs %s; want nobody with CAP_KILL only", i, st["Uid"][i], st["CapEff"][i], st["CapPrm"][i], st["NoNewPrivs"][i])
+		}
+	}
+	if err := syscall.Kill(guard, syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if code := s.exitStatus(10 * time.Second); code != "143" {
+		t.Errorf("exit status %s after SIGTERM to the guard, want 143 (forwarded to the root child)", code)
+	}
+	s.assertTerminalBack()
+}
