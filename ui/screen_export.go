@@ -14,8 +14,8 @@ import (
 // never replaces one; the screen says the path, or why it failed, in the
 // narration pane until the next key.
 
-// ExportFormats are the formats `x` offers, with the key of each: the
-// names of `handshake-viz export --format`.
+// exportChoices are the formats `x` offers, with the key of each: the
+// names of `handshake-viz export --format`. The table is read only.
 var exportChoices = [...]struct {
 	key    rune
 	format string
@@ -56,7 +56,7 @@ func (s *LadderScreen) askExport() {
 }
 
 // answerExport takes the key after `x`: a format's key exports, anything
-// else cancels. It reports whether it took the key.
+// else cancels.
 func (s *LadderScreen) answerExport(ev *tcell.EventKey) {
 	s.exportAsk = false
 	s.status = ""

@@ -11,6 +11,20 @@ import (
 	"testing"
 )
 
+// assertWellFormedXML fails the test unless b (the file name) decodes as
+// XML to its end.
+func assertWellFormedXML(t *testing.T, name string, b []byte) {
+	t.Helper()
+	dec := xml.NewDecoder(bytes.NewReader(b))
+	for {
+		if _, err := dec.Token(); err == io.EOF {
+			return
+		} else if err != nil {
+			t.Fatalf("%s is not well-formed XML: %v", name, err)
+		}
+	}
+}
+
 // demo --export runs the exchange with no screen and writes the ladder:
 // for the recorded exchange the ASCII export is exactly the --no-tui text.
 func TestDemoExportASCIIOfTheRecordingIsTheNoTUIText(t *testing.T) {
@@ -50,14 +64,7 @@ func TestDemoScenarioExportWritesMermaidAndSVG(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dec := xml.NewDecoder(bytes.NewReader(b))
-	for {
-		if _, err := dec.Token(); err == io.EOF {
-			break
-		} else if err != nil {
-			t.Fatalf("the SVG is not well-formed XML: %v", err)
-		}
-	}
+	assertWellFormedXML(t, path, b)
 	if !strings.Contains(string(b), "[dropped by the wire]") || !strings.Contains(string(b), "[TCP Retransmission]") {
 		t.Errorf("the lost-syn SVG lacks the dropped SYN's mark or its retransmission")
 	}

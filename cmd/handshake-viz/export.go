@@ -160,10 +160,10 @@ func exportTimeline(ios streams, tl *session.Timeline, sums []session.StreamSumm
 		return fmt.Errorf("--stream %d: %s has TCP streams 0 to %d (analyze lists them)", stream, source, len(sums)-1)
 	}
 	in := export.Input{Info: tl.StreamInfo}
-	for _, ev := range tl.Slice(0, tl.Len()) {
-		if req.all || ev.Stream == stream && ev.Kind != session.KindDatagram {
-			in.Events = append(in.Events, ev)
-		}
+	if req.all {
+		in.Events = tl.Slice(0, tl.Len())
+	} else {
+		in.Events = streamEvents(tl, session.KindSegment, stream)
 	}
 	if req.all {
 		in.Summaries = sums

@@ -80,7 +80,7 @@ func guard(args []string) (code int, ok bool) {
 	// Stop signals go to the child; the guard only waits. (Signals the
 	// terminal sends reach both: the child is in the same process group.)
 	sigs := make(chan os.Signal, 4)
-	signal.Notify(sigs, stopSignals...)
+	signal.Notify(sigs, stopSignals()...)
 	defer signal.Stop(sigs)
 	child := exec.Command(exe, args...)
 	child.Stdin, child.Stdout, child.Stderr = os.Stdin, os.Stdout, os.Stderr

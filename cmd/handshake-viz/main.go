@@ -7,12 +7,11 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"slices"
 	"syscall"
 )
 
 func main() {
-	if len(os.Args) > 1 && slices.Contains(screenCommands, os.Args[1]) {
+	if len(os.Args) > 1 && isScreenCommand(os.Args[1]) {
 		if code, ok := guard(os.Args[1:]); ok {
 			os.Exit(code)
 		}
@@ -21,15 +20,23 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
-// screenCommands are the commands that may take over the terminal; they
-// run under the terminal guard (guard_linux.go): in a child process that
-// the one the shell started waits for.
-var screenCommands = []string{"demo", "open", "watch", "explain", "quiz"}
+// isScreenCommand reports whether a command may take over the terminal;
+// those run under the terminal guard (guard_linux.go): in a child process
+// that the one the shell started waits for.
+func isScreenCommand(name string) bool {
+	switch name {
+	case "demo", "open", "watch", "explain", "quiz":
+		return true
+	}
+	return false
+}
 
 // stopSignals end the program cleanly: the screen is restored, files are
 // flushed, then the exit status is 128 + the signal's number, as a shell
 // reports a process killed by it.
-var stopSignals = []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT}
+func stopSignals() []os.Signal {
+	return []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT}
+}
 
 // signalled is the cause of the context's cancellation when a stop signal
 // arrived.
@@ -43,7 +50,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, cancel := context.WithCancelCause(context.Background())
 	defer cancel(nil)
 	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, stopSignals...)
+	signal.Notify(sigs, stopSignals()...)
 	defer signal.Stop(sigs)
 	go func() {
 		select {

@@ -49,12 +49,7 @@ func (f screenFiles) export(tl *session.Timeline, kind session.EventKind, stream
 	if err != nil {
 		return "", err
 	}
-	in := export.Input{Info: tl.StreamInfo}
-	for _, ev := range tl.Slice(0, tl.Len()) {
-		if ev.StreamKind() == kind && ev.Stream == stream {
-			in.Events = append(in.Events, ev)
-		}
-	}
+	in := export.Input{Info: tl.StreamInfo, Events: streamEvents(tl, kind, stream)}
 	if len(in.Events) == 0 {
 		return "", errors.New("nothing of this connection has arrived yet")
 	}
@@ -67,6 +62,18 @@ func (f screenFiles) export(tl *session.Timeline, kind session.EventKind, stream
 		word = "flow"
 	}
 	return f.create(fmt.Sprintf("%s-%s%d", f.base, word, stream), fm.Ext(), b.Bytes())
+}
+
+// streamEvents returns the events of one TCP stream or UDP flow of tl,
+// its socket calls included: what `export` and the screen's `x` write.
+func streamEvents(tl *session.Timeline, kind session.EventKind, stream int) []session.Event {
+	var out []session.Event
+	for _, ev := range tl.Slice(0, tl.Len()) {
+		if ev.StreamKind() == kind && ev.Stream == stream {
+			out = append(out, ev)
+		}
+	}
+	return out
 }
 
 // save writes the frames of tl's events, from store, as pcapng.
@@ -112,37 +119,45 @@ func (f screenFiles) save(tl *session.Timeline, store capture.FrameStore) (strin
 // create writes data to the first free name of stem+ext, stem-1+ext, …
 // in dir, else in the working directory.
 func (f screenFiles) create(stem, ext string, data []byte) (string, error) {
-	var firstErr error
-	for _, dir := range []string{f.dir, "."} {
-		for i := 0; i < 1000; i++ {
-			name := stem + ext
-			if i > 0 {
-				name = fmt.Sprintf("%s-%d%s", stem, i, ext)
-			}
-			path := filepath.Join(dir, name)
-			file, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-			if errors.Is(err, fs.ErrExist) {
-				continue
-			}
-			if err != nil {
-				if firstErr == nil {
-					firstErr = err
-				}
-				break
-			}
-			if _, err := file.Write(data); err != nil {
-				file.Close()
-				os.Remove(path)
-				return "", err
-			}
-			return path, file.Close()
-		}
-		if dir == "." {
-			break
-		}
+	dirs := []string{f.dir}
+	if f.dir != "." {
+		dirs = append(dirs, ".")
 	}
-	if firstErr == nil {
-		firstErr = errors.New("every name is taken")
+	var firstErr error
+	for _, dir := range dirs {
+		path, err := createFree(dir, stem, ext, data)
+		if err == nil {
+			return path, nil
+		}
+		if firstErr == nil {
+			firstErr = err
+		}
 	}
 	return "", firstErr
+}
+
+// createFree writes data to a new file dir/stem+ext, or stem-1+ext, … the
+// first that does not exist (O_EXCL: nothing is ever replaced).
+func createFree(dir, stem, ext string, data []byte) (string, error) {
+	for i := 0; i < 1000; i++ {
+		name := stem + ext
+		if i > 0 {
+			name = fmt.Sprintf("%s-%d%s", stem, i, ext)
+		}
+		path := filepath.Join(dir, name)
+		file, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return "", err
+		}
+		if _, err := file.Write(data); err != nil {
+			file.Close()
+			os.Remove(path)
+			return "", err
+		}
+		return path, file.Close()
+	}
+	return "", fmt.Errorf("%s: %s%s and its 999 numbered names are all taken", dir, stem, ext)
 }

@@ -2,8 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/xml"
-	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -38,14 +36,7 @@ func TestTmuxExportAndSaveKeysWriteNewFilesNextToTheCapture(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dec := xml.NewDecoder(bytes.NewReader(b))
-	for {
-		if _, err := dec.Token(); err == io.EOF {
-			break
-		} else if err != nil {
-			t.Fatalf("%s is not well-formed XML: %v", svg, err)
-		}
-	}
+	assertWellFormedXML(t, svg, b)
 	s.keys("x")
 	s.keys("s")
 	s.waitFor(5*time.Second, "trace-stream0-1.svg")

@@ -66,7 +66,7 @@ func runInUserNS(ctx context.Context, ios streams) (int, error) {
 		Pdeathsig:                  syscall.SIGTERM,
 	}
 	sigs := make(chan os.Signal, 4)
-	signal.Notify(sigs, stopSignals...)
+	signal.Notify(sigs, stopSignals()...)
 	defer signal.Stop(sigs)
 	if err := child.Start(); err != nil {
 		return 0, fmt.Errorf("the kernel refused a user namespace: %w (unprivileged user namespaces are off: see sysctl kernel.unprivileged_userns_clone or user.max_user_namespaces; or run with sudo)", err)
