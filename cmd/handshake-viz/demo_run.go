@@ -5,7 +5,6 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
-	"net/netip"
 	"os"
 	"strings"
 	"time"
@@ -152,13 +151,7 @@ func startLive(ctx context.Context, ios streams, o *demoOptions) (*demoRun, erro
 	run.notice = narrate.Text(o.language, narrate.Key(o.sc.NoticeKey()))
 	run.drops = st.Drops
 	go func() {
-		fo := feed.Options{Timeline: run.tl, Store: run.store, Save: save, Calls: calls}
-		if o.sc.NoListen {
-			// The program knows its port has no listener: the SYN's arrival
-			// leaves the server CLOSED, as the kernel has it.
-			fo.Tracker = session.TrackerOptions{NoListener: []netip.AddrPort{st.Exchange.Addr()}}
-		}
-		res, err := feed.Run(ctx, st.Source, fo)
+		res, err := feed.Run(ctx, st.Source, feed.Options{Timeline: run.tl, Store: run.store, Save: save, Calls: calls, Tracker: st.TrackerOptions()})
 		if cerr := closeSave(); err == nil && cerr != nil {
 			err = cerr
 		}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/netip"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -110,16 +109,12 @@ func (s *scenarioSource) playLive(ctx context.Context, sc *exchange.Scenario) (e
 	if err != nil {
 		return explain.Exchange{}, err
 	}
-	var topts session.TrackerOptions
-	if sc.NoListen { // the SYN is refused: the port is known to have no listener
-		topts.NoListener = []netip.AddrPort{st.Exchange.Addr()}
-	}
 	fed := make(chan struct{})
 	s.runs.Add(2)
 	go func() {
 		defer s.runs.Done()
 		defer close(fed)
-		feed.Run(ctx, st.Source, feed.Options{Timeline: tl, Store: store, Calls: calls, Tracker: topts})
+		feed.Run(ctx, st.Source, feed.Options{Timeline: tl, Store: store, Calls: calls, Tracker: st.TrackerOptions()})
 	}()
 	go func() {
 		defer s.runs.Done()

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/netip"
 
 	"github.com/handshake-viz/handshake-viz/capture"
+	"github.com/handshake-viz/handshake-viz/session"
 )
 
 // Where says where a started scenario's packets are captured.
@@ -64,6 +66,18 @@ func Start(ctx context.Context, opts Options) (*Started, error) {
 		stats:    live.Stats,
 		closers:  []func() error{live.Close, ex.Close},
 	}, nil
+}
+
+// TrackerOptions is what the Tracker of this run's capture should be
+// told that packets cannot show: a scenario whose port has no listener
+// (NoListen) names it, so the SYN's arrival leaves the server CLOSED, as
+// the kernel has it.
+func (s *Started) TrackerOptions() session.TrackerOptions {
+	var o session.TrackerOptions
+	if s.Exchange.Scenario().NoListen {
+		o.NoListener = []netip.AddrPort{s.Exchange.Addr()}
+	}
+	return o
 }
 
 // Stats returns the capture's counters (WaitCaptured's argument).
