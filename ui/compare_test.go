@@ -14,6 +14,7 @@ import (
 	"github.com/handshake-viz/handshake-viz/capture"
 	"github.com/handshake-viz/handshake-viz/session"
 	"github.com/handshake-viz/handshake-viz/session/narrate"
+	"github.com/handshake-viz/handshake-viz/ui/ladder/laddertest"
 )
 
 var (
@@ -28,14 +29,14 @@ func (compareLookup) StreamInfo(kind session.EventKind, index int) session.Strea
 	if kind == session.KindDatagram {
 		return session.StreamInfo{Index: index, Proto: capture.ProtoUDP, Client: udpClientAP, Server: udpServerAP}
 	}
-	return streamInfo(index)
+	return laddertest.StreamInfo(index)
 }
 
 // compareTimeline is a tcp-vs-udp run as the scenario makes it: the
 // literal TCP exchange (frame lengths of lo: 14 + 20 + 20, SYN options
 // 20 more) and the same "hello" with its answer over UDP.
 func compareTimeline() *session.Timeline {
-	tcp := events(0, 1, exchange())
+	tcp := laddertest.Events(0, 1, laddertest.Exchange())
 	for i := range tcp {
 		seg := &tcp[i].Seg
 		seg.WireLen = 14 + 20 + 20 + seg.PayloadLen
@@ -47,7 +48,7 @@ func compareTimeline() *session.Timeline {
 	for i, d := range []struct {
 		from    session.Dir
 		payload string
-	}{{session.FromClient, "hello"}, {session.FromServer, "you said hello; bye for now"}} {
+	}{{session.FromClient, "hello"}, {session.FromServer, laddertest.Reply}} {
 		src, dst := udpClientAP, udpServerAP
 		if d.from == session.FromServer {
 			src, dst = dst, src
@@ -56,7 +57,7 @@ func compareTimeline() *session.Timeline {
 		udp = append(udp, session.Event{
 			Kind: session.KindDatagram, Stream: 0, N: i + 1, From: d.from, Note: session.NoteDatagram,
 			Seg: capture.Segment{
-				Frame: frame, TimeNS: t0 + int64(frame)*1e6, Proto: capture.ProtoUDP,
+				Frame: frame, TimeNS: laddertest.T0 + int64(frame)*1e6, Proto: capture.ProtoUDP,
 				Src: src.Addr(), SrcPort: src.Port(), Dst: dst.Addr(), DstPort: dst.Port(),
 				PayloadLen: uint32(len(d.payload)), WireLen: uint32(14 + 20 + 8 + len(d.payload)),
 			},

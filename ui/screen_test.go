@@ -15,6 +15,7 @@ import (
 	"github.com/handshake-viz/handshake-viz/capture"
 	"github.com/handshake-viz/handshake-viz/session"
 	"github.com/handshake-viz/handshake-viz/session/narrate"
+	"github.com/handshake-viz/handshake-viz/ui/ladder/laddertest"
 )
 
 // The -update flag (var update) is declared once for the package, in
@@ -29,7 +30,7 @@ const (
 // paused, with nothing animating.
 func newTestScreen(t testing.TB, tl *session.Timeline, opts ScreenOptions) (*LadderScreen, tcell.SimulationScreen) {
 	t.Helper()
-	_, store := fixture(t)
+	_, store := laddertest.Fixture(t)
 	return newTestScreenWith(t, tl, store, opts)
 }
 
@@ -89,7 +90,7 @@ func keyEv(k tcell.Key) *tcell.EventKey { return tcell.NewEventKey(k, 0, tcell.M
 func runeKey(r rune) *tcell.EventKey { return tcell.NewEventKey(tcell.KeyRune, r, tcell.ModNone) }
 
 func TestScreenKeysMoveTheCursorAndToggleModes(t *testing.T) {
-	tl, _ := fixture(t)
+	tl, _ := laddertest.Fixture(t)
 	s, _ := newTestScreen(t, tl, demoOpts)
 	p := s.player
 	steps := []struct {
@@ -144,7 +145,7 @@ func TestScreenKeysMoveTheCursorAndToggleModes(t *testing.T) {
 }
 
 func TestScreenTabMovesTheSelectedHeaderAndKeepsIt(t *testing.T) {
-	tl, _ := fixture(t)
+	tl, _ := laddertest.Fixture(t)
 	s, _ := newTestScreen(t, tl, demoOpts)
 	s.player.Select(3)
 	s.sync()
@@ -165,7 +166,7 @@ func TestScreenTabMovesTheSelectedHeaderAndKeepsIt(t *testing.T) {
 }
 
 func TestScreenClickOnAnArrowSelectsItAndPauses(t *testing.T) {
-	tl, _ := fixture(t)
+	tl, _ := laddertest.Fixture(t)
 	s, sim := newTestScreen(t, tl, demoOpts)
 	s.player.Seek(11) // playing, everything shown
 	s.sync()
@@ -182,9 +183,9 @@ func TestScreenClickOnAnArrowSelectsItAndPauses(t *testing.T) {
 }
 
 func TestScreenFollowsAGrowingTimeline(t *testing.T) {
-	full, _ := fixture(t)
+	full, _ := laddertest.Fixture(t)
 	tl := session.NewTimeline()
-	tl.Append(lookup{}, full.Slice(0, 3)...)
+	tl.Append(laddertest.Lookup{}, full.Slice(0, 3)...)
 	s, _ := newTestScreen(t, tl, demoOpts)
 	c := newClock()
 	s.player.End()
@@ -192,7 +193,7 @@ func TestScreenFollowsAGrowingTimeline(t *testing.T) {
 	if s.player.Len() != 3 || s.player.Selected() != 2 {
 		t.Fatalf("len %d selected %d, want 3 2", s.player.Len(), s.player.Selected())
 	}
-	tl.Append(lookup{}, full.Slice(3, 5)...)
+	tl.Append(laddertest.Lookup{}, full.Slice(3, 5)...)
 	s.refresh(c.after(frameInterval))
 	if s.player.Len() != 5 || s.player.Selected() != 4 {
 		t.Errorf("after growth: len %d selected %d, want 5 4 (paused at the end follows)", s.player.Len(), s.player.Selected())
@@ -203,7 +204,7 @@ func TestScreenFollowsAGrowingTimeline(t *testing.T) {
 }
 
 func TestScreenPausesAtTheEndOfAFinishedTimeline(t *testing.T) {
-	tl, _ := fixture(t)
+	tl, _ := laddertest.Fixture(t)
 	s, _ := newTestScreen(t, tl, demoOpts)
 	c := newClock()
 	for i := 0; i < 40 && !s.player.Idle(); i++ {
@@ -219,7 +220,7 @@ func TestScreenPausesAtTheEndOfAFinishedTimeline(t *testing.T) {
 // that shows a packet.
 func runOnSim(t *testing.T, ctx context.Context, opts ScreenOptions) (tcell.SimulationScreen, <-chan error, <-chan struct{}) {
 	t.Helper()
-	tl, store := fixture(t)
+	tl, store := laddertest.Fixture(t)
 	sim := tcell.NewSimulationScreen("UTF-8")
 	app := tview.NewApplication().SetScreen(sim)
 	sim.SetSize(screenW, screenH)
@@ -287,7 +288,7 @@ func TestRunLadderTurnsAPanicIntoAnError(t *testing.T) {
 }
 
 func TestScreenDrawsAtAnySizeAndInChinese(t *testing.T) {
-	tl, _ := fixture(t)
+	tl, _ := laddertest.Fixture(t)
 	opts := demoOpts
 	opts.Lang = narrate.Chinese
 	s, sim := newTestScreen(t, tl, opts)

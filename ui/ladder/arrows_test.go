@@ -12,6 +12,7 @@ import (
 	"github.com/handshake-viz/handshake-viz/session"
 	"github.com/handshake-viz/handshake-viz/session/feed"
 	"github.com/handshake-viz/handshake-viz/session/narrate"
+	"github.com/handshake-viz/handshake-viz/ui/ladder/laddertest"
 )
 
 // The picture, arrow by arrow, of real captures nobody here wrote (and of
@@ -195,7 +196,7 @@ func TestEveryArrowOfTheDemoRecordingShowsBothEndsByTheStateRule(t *testing.T) {
 		"TIME-WAIT CLOSED",         // 17 the final ACK arrives → CLOSED
 	}.check(t, "exchange.pcapng", pic)
 	checkPicture(t, "exchange.pcapng", pic)
-	golden(t, "arrows_exchange.golden", pictureText(pic))
+	laddertest.Golden(t, *update, "arrows_exchange.golden", pictureText(pic))
 }
 
 func TestEveryArrowOfAThreeWayCloseShowsTheServerInTimeWait(t *testing.T) {
@@ -206,7 +207,7 @@ func TestEveryArrowOfAThreeWayCloseShowsTheServerInTimeWait(t *testing.T) {
 	evs, tl := fileEvents(t, corpusFile(t, "gopacket/test_ethernet.pcap"))
 	pic := pictureOf(evs, tl, 0)
 	checkPicture(t, "test_ethernet.pcap", pic)
-	golden(t, "arrows_test_ethernet.golden", pictureText(pic))
+	laddertest.Golden(t, *update, "arrows_test_ethernet.golden", pictureText(pic))
 	last := pic[len(pic)-1].ev
 	if last.Client != session.Closed && last.Client != session.TimeWait {
 		t.Errorf("after the last arrow the client is %v", last.Client)
@@ -244,20 +245,7 @@ func TestEveryArrowOfRealCapturesKeepsTheStateRule(t *testing.T) {
 				t.Fatalf("%s: stream %d has no arrows", tc.file, tc.stream)
 			}
 			checkPicture(t, tc.file, pic)
-			golden(t, tc.golden, pictureText(pic))
+			laddertest.Golden(t, *update, tc.golden, pictureText(pic))
 		})
-	}
-}
-
-// The literal fixture the layout tests draw carries hand-written states;
-// they must be the Tracker's, or the goldens would pin a wrong picture.
-func TestLiteralFixtureStatesAreTheTrackers(t *testing.T) {
-	lit := events(0, 1, exchange())
-	got := tracked(t, lit)
-	for i := range lit {
-		if lit[i].Client != got[i].Client || lit[i].Server != got[i].Server || lit[i].Changed != got[i].Changed {
-			t.Errorf("fixture arrow %d: %v/%v changed %v, the Tracker says %v/%v changed %v", i+1,
-				lit[i].Client, lit[i].Server, lit[i].Changed, got[i].Client, got[i].Server, got[i].Changed)
-		}
 	}
 }
