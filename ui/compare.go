@@ -14,6 +14,7 @@ import (
 
 	"github.com/handshake-viz/handshake-viz/session"
 	"github.com/handshake-viz/handshake-viz/session/narrate"
+	"github.com/handshake-viz/handshake-viz/ui/cells"
 	"github.com/handshake-viz/handshake-viz/ui/ladder"
 )
 
@@ -170,7 +171,7 @@ func (s *CompareScreen) Draw(screen tcell.Screen) {
 	for i := 0; i < w; i++ {
 		screen.SetContent(x+i, y, ' ', nil, s.theme.Banner)
 	}
-	printAt(screen, x, y, w, banner, s.theme.Banner)
+	cells.PrintAt(screen, x, y, w, banner, s.theme.Banner)
 	footer := 1
 	tableH := s.tableHeight()
 	ladH := h - 1 - tableH - footer
@@ -184,7 +185,7 @@ func (s *CompareScreen) Draw(screen tcell.Screen) {
 	if hint == "" {
 		hint = narrate.Text(s.opts.Lang, "ui.key.quit")
 	}
-	printAt(screen, x+1, y+h-1, w-2, fitText(hint, w-2), s.theme.HelpBar)
+	cells.PrintAt(screen, x+1, y+h-1, w-2, cells.Fit(hint, w-2), s.theme.HelpBar)
 }
 
 // drawTable draws the comparison table in a box of its own.
@@ -210,7 +211,7 @@ func (s *CompareScreen) drawTable(screen tcell.Screen, x, y, w, h int) {
 			if j > 0 {
 				cx += pad // numbers right-aligned
 			}
-			printAt(screen, cx, y+1+i, x+w-1-cx, c, st)
+			cells.PrintAt(screen, cx, y+1+i, x+w-1-cx, c, st)
 			cx += textWidth(c) + 3
 			if j == 0 {
 				cx += pad

@@ -13,6 +13,7 @@ import (
 	"github.com/handshake-viz/handshake-viz/capture"
 	"github.com/handshake-viz/handshake-viz/session"
 	"github.com/handshake-viz/handshake-viz/session/narrate"
+	"github.com/handshake-viz/handshake-viz/ui/cells"
 	"github.com/handshake-viz/handshake-viz/ui/ladder"
 )
 
@@ -466,7 +467,7 @@ func (v *screenView) Draw(screen tcell.Screen) {
 	s.drawNarration(screen)
 	// The bar comes last: it shows the keys that are useful on what was
 	// just drawn (a pane that scrolls, a narration that was cut).
-	printAt(screen, x, y+h-1, w, helpBar(s.lang, w, s), s.theme.HelpBar)
+	cells.PrintAt(screen, x, y+h-1, w, helpBar(s.lang, w, s), s.theme.HelpBar)
 	if s.helpShown {
 		s.drawHelp(screen, x, y, w, h)
 	}
