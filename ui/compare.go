@@ -292,33 +292,10 @@ func RunCompare(ctx context.Context, tl *session.Timeline, opts ScreenOptions) (
 	return runCompare(ctx, tview.NewApplication(), tl, opts)
 }
 
-func runCompare(ctx context.Context, app *tview.Application, tl *session.Timeline, opts ScreenOptions) (err error) {
+func runCompare(ctx context.Context, app *tview.Application, tl *session.Timeline, opts ScreenOptions) error {
 	s := NewCompareScreen(app, tl, opts)
 	app.SetRoot(s, true)
-	done := make(chan struct{})
-	defer close(done)
-	go func() {
-		select {
-		case <-ctx.Done():
-			s.Stop()
-			go app.QueueUpdate(app.Stop)
-		case <-done:
-		}
-	}()
-	defer func() {
-		if r := recover(); r != nil {
-			s.Stop()
-			app.Stop()
-			err = fmt.Errorf("the tcp-vs-udp screen crashed: %v (the terminal was restored; please report this)", r)
-		}
-	}()
-	s.Start()
-	if err := app.Run(); err != nil {
-		s.Stop()
-		return fmt.Errorf("running the terminal screen: %w (is this a terminal? try --no-tui)", err)
-	}
-	s.Stop()
-	return nil
+	return RunApp(ctx, app, s, "the tcp-vs-udp screen")
 }
 
 // WriteText writes the table as text lines (demo --no-tui of tcp-vs-udp),

@@ -183,3 +183,13 @@ func TestRunCompareGrowsWithTheTimelineAndQuitsOnQAndOnContext(t *testing.T) {
 		sim.Fini()
 	}
 }
+
+// A terminal tcell cannot drive ends the tcp-vs-udp screen at once with
+// the line that names TERM and the way without a screen, as the ladder's.
+func TestRunCompareOnADumbTerminalNamesTERMAndNoTUI(t *testing.T) {
+	t.Setenv("TERM", "dumb")
+	err := RunCompare(context.Background(), compareTimeline(), ScreenOptions{Title: "tcp-vs-udp", Lang: narrate.English})
+	if err == nil || !strings.Contains(err.Error(), `TERM="dumb" cannot show it`) || !strings.Contains(err.Error(), "--no-tui") {
+		t.Errorf("RunCompare with TERM=dumb = %v, want the error naming TERM and --no-tui", err)
+	}
+}

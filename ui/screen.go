@@ -354,7 +354,7 @@ func RunLadder(ctx context.Context, tl *session.Timeline, store capture.FrameSto
 
 // runLadder is RunLadder on a given application (tests pass one on a
 // simulation screen).
-func runLadder(ctx context.Context, app *tview.Application, tl *session.Timeline, store capture.FrameStore, opts ScreenOptions) (err error) {
+func runLadder(ctx context.Context, app *tview.Application, tl *session.Timeline, store capture.FrameStore, opts ScreenOptions) error {
 	s := NewLadderScreen(app, tl, store, opts)
 	app.SetRoot(s.Primitive(), true).EnableMouse(true)
 	app.SetInputCapture(func(ev *tcell.EventKey) *tcell.EventKey {
@@ -364,34 +364,7 @@ func runLadder(ctx context.Context, app *tview.Application, tl *session.Timeline
 		}
 		return ev
 	})
-	done := make(chan struct{})
-	defer close(done)
-	go func() {
-		select {
-		case <-ctx.Done():
-			s.Stop()
-			// Stop from inside the event loop: a Stop before Run has
-			// started would drop the screen and make Run open the real
-			// terminal. The queued update waits in the buffered queue
-			// until Run's loop takes it.
-			go app.QueueUpdate(app.Stop)
-		case <-done:
-		}
-	}()
-	defer func() {
-		if r := recover(); r != nil {
-			s.Stop()
-			app.Stop()
-			err = fmt.Errorf("the ladder screen crashed: %v (the terminal was restored; please report this)", r)
-		}
-	}()
-	s.Start()
-	if err := app.Run(); err != nil {
-		s.Stop()
-		return screenError(err, "try --no-tui")
-	}
-	s.Stop()
-	return nil
+	return RunApp(ctx, app, s, "the ladder screen")
 }
 
 // screenView is the primitive of a LadderScreen: it lays out and draws the

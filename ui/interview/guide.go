@@ -523,35 +523,12 @@ type screenRunner interface {
 }
 
 // runApp runs the screen made by mk on app until it quits or ctx ends.
-func runApp(ctx context.Context, app *tview.Application, mk func(app *tview.Application) (screenRunner, error)) (err error) {
+func runApp(ctx context.Context, app *tview.Application, mk func(app *tview.Application) (screenRunner, error)) error {
 	s, err := mk(app)
 	if err != nil {
 		return err
 	}
 	s.SetQuitFunc(func() { s.Stop(); app.Stop() })
 	app.SetRoot(s.Primitive(), true).EnableMouse(true)
-	done := make(chan struct{})
-	defer close(done)
-	go func() {
-		select {
-		case <-ctx.Done():
-			s.Stop()
-			go app.QueueUpdate(app.Stop) // from inside the event loop (see ui.RunLadder)
-		case <-done:
-		}
-	}()
-	defer func() {
-		if r := recover(); r != nil {
-			s.Stop()
-			app.Stop()
-			err = fmt.Errorf("the interview screen crashed: %v (the terminal was restored; please report this)", r)
-		}
-	}()
-	s.Start()
-	if err := app.Run(); err != nil {
-		s.Stop()
-		return fmt.Errorf("running the terminal screen: %w (is this a terminal? try --no-tui)", err)
-	}
-	s.Stop()
-	return nil
+	return ui.RunApp(ctx, app, s, "the interview screen")
 }
