@@ -9,6 +9,7 @@ import (
 	"github.com/handshake-viz/handshake-viz/capture"
 
 	"github.com/handshake-viz/handshake-viz/session/narrate"
+	"github.com/handshake-viz/handshake-viz/ui/ladder/laddertest"
 )
 
 // goldenCaptures are the corpus captures every format is pinned on: a
@@ -34,7 +35,7 @@ func TestEveryFormatMatchesItsGoldenForCorpusCaptures(t *testing.T) {
 				if err := Write(&b, f, in, Options{Title: c.file}); err != nil {
 					t.Fatal(err)
 				}
-				golden(t, fmt.Sprintf("%s%s.golden", c.name, f.Ext()), b.Bytes())
+				laddertest.Golden(t, *update, fmt.Sprintf("%s%s.golden", c.name, f.Ext()), b.String())
 			})
 		}
 	}
@@ -57,7 +58,7 @@ func TestChineseAndRawExportsUseCatalogWordsAndRawNumbers(t *testing.T) {
 			if strings.Contains(out, "SYN Seq=0") {
 				t.Errorf("%s with raw numbers still writes the relative SYN Seq=0", f)
 			}
-			golden(t, "ethernet-zh-raw"+f.Ext()+".golden", b.Bytes())
+			laddertest.Golden(t, *update, "ethernet-zh-raw"+f.Ext()+".golden", b.String())
 		})
 	}
 }
@@ -72,7 +73,7 @@ func TestEveryFormatMatchesItsGoldenWithCallsDropsAndDelays(t *testing.T) {
 			if err := Write(&b, f, in, Options{Theme: Dark}); err != nil {
 				t.Fatal(err)
 			}
-			golden(t, "ethernet-lossy-calls"+f.Ext()+".golden", b.Bytes())
+			laddertest.Golden(t, *update, "ethernet-lossy-calls"+f.Ext()+".golden", b.String())
 		})
 	}
 }

@@ -3,8 +3,6 @@ package interview
 import (
 	"context"
 	"flag"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/handshake-viz/handshake-viz/capture"
@@ -33,22 +31,4 @@ func loopExchange(t testing.TB) explain.Exchange {
 		t.Fatalf("loop.pcapng: %d events, done %v", tl.Len(), tl.Done())
 	}
 	return explain.Exchange{Scenario: "loop", Timeline: tl, Store: store}
-}
-
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if string(want) != got {
-		t.Errorf("%s differs from the golden file (go test -update rewrites it):\n--- got\n%s\n--- want\n%s", name, got, want)
-	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/handshake-viz/handshake-viz/session/explain"
 	"github.com/handshake-viz/handshake-viz/session/narrate"
+	"github.com/handshake-viz/handshake-viz/ui/ladder/laddertest"
 )
 
 // loopSource plays testdata/loop.pcapng for every scenario: loop itself,
@@ -104,7 +105,7 @@ func TestGuideGoldenPausedAtTheSYNACKOfTheHandshake(t *testing.T) {
 			if want := "⏸ "; !strings.Contains(got, want) {
 				t.Errorf("%s %s: the paused screen lacks %q", lang, sizeName(size), want)
 			}
-			golden(t, "guide_handshake_"+sizeName(size)+"_"+lang.String()+".golden", got)
+			laddertest.Golden(t, *update, "guide_handshake_"+sizeName(size)+"_"+lang.String()+".golden", got)
 		}
 	}
 }
@@ -116,7 +117,7 @@ func TestGuideGoldenOfTheLayersMapping(t *testing.T) {
 			for range 2 { // the message, + TCP, + IP: the IP header just added
 				g.HandleKey(rkey(' '))
 			}
-			golden(t, "guide_layers_"+sizeName(size)+"_"+lang.String()+".golden", renderGuide(g, sim))
+			laddertest.Golden(t, *update, "guide_layers_"+sizeName(size)+"_"+lang.String()+".golden", renderGuide(g, sim))
 		}
 	}
 }
@@ -220,7 +221,7 @@ func TestGuideOnA24RowTerminalTheAnswerTakesTheLadderPlaceAtTheEnd(t *testing.T)
 	if !strings.Contains(got, "6  What does a SYN to a closed port get?") || strings.Contains(got, "at least 60×16") {
 		t.Errorf("the answer and every follow-up do not fit, or the ladder asks for room:\n%s", got)
 	}
-	golden(t, "guide_handshake_end_80x24_en.golden", got)
+	laddertest.Golden(t, *update, "guide_handshake_end_80x24_en.golden", got)
 	quits := 0
 	g.SetQuitFunc(func() { quits++ })
 	g.HandleKey(rkey('q'))

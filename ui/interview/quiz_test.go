@@ -9,6 +9,7 @@ import (
 
 	"github.com/handshake-viz/handshake-viz/session/explain"
 	"github.com/handshake-viz/handshake-viz/session/narrate"
+	"github.com/handshake-viz/handshake-viz/ui/ladder/laddertest"
 )
 
 // twoQuestions asks about the SYN,ACK's flags (event 1: option b is
@@ -74,7 +75,7 @@ func TestQuizScoresARightAndAWrongAnswerFromScriptedKeys(t *testing.T) {
 	if !strings.Contains(got, "✗ Not quite: it was Len=5") {
 		t.Errorf("after the wrong answer:\n%s", got)
 	}
-	golden(t, "quiz_wrong_120x40_en.golden", got)
+	laddertest.Golden(t, *update, "quiz_wrong_120x40_en.golden", got)
 	q.HandleKey(key(tcell.KeyEnter))
 	if s := q.Score(); s.Right != 1 || s.Asked != 2 || !q.Done() {
 		t.Errorf("score %+v done %v, want 1 of 2 and done", s, q.Done())
@@ -87,7 +88,7 @@ func TestQuizScoresARightAndAWrongAnswerFromScriptedKeys(t *testing.T) {
 func TestQuizGoldenAsksInChineseAtEightyColumns(t *testing.T) {
 	q, sim := newTestQuiz(t, narrate.Chinese, 80, 24)
 	playToQuestion(t, q)
-	golden(t, "quiz_ask_80x24_zh.golden", renderGuide2(q, sim))
+	laddertest.Golden(t, *update, "quiz_ask_80x24_zh.golden", renderGuide2(q, sim))
 }
 
 func TestQuizTextReadsAnswersFromLinesAndStopsAtTheEndOfInput(t *testing.T) {
