@@ -1,14 +1,12 @@
 package interview
 
 import (
-	"context"
 	"flag"
 	"testing"
 
-	"github.com/handshake-viz/handshake-viz/capture"
-	"github.com/handshake-viz/handshake-viz/session"
 	"github.com/handshake-viz/handshake-viz/session/explain"
 	"github.com/handshake-viz/handshake-viz/session/feed"
+	"github.com/handshake-viz/handshake-viz/ui/ladder/laddertest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -18,15 +16,7 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 // through the real decoder and tracker.
 func loopExchange(t testing.TB) explain.Exchange {
 	t.Helper()
-	src, err := capture.OpenFile("testdata/loop.pcapng")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.Close()
-	tl, store := session.NewTimeline(), capture.NewMemoryStore()
-	if _, err := feed.Run(context.Background(), src, feed.Options{Timeline: tl, Store: store}); err != nil {
-		t.Fatal(err)
-	}
+	tl, store, _ := laddertest.Play(t, "testdata/loop.pcapng", feed.Options{})
 	if !tl.Done() || tl.Len() != 17 {
 		t.Fatalf("loop.pcapng: %d events, done %v", tl.Len(), tl.Done())
 	}

@@ -1,9 +1,7 @@
 package ladder
 
 import (
-	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -19,30 +17,11 @@ import (
 // the demo's own recording): for every arrow, what the ladder writes beside
 // each lifeline and at which end, its label and marks, and the narration.
 
-// corpusFile returns a capture of the shared corpus (../shared/pcaps beside
-// the checkout), skipping when the corpus is absent.
-func corpusFile(t *testing.T, rel string) string {
-	t.Helper()
-	path := filepath.Join("..", "..", "..", "shared", "pcaps", rel)
-	if _, err := os.Stat(path); err != nil {
-		t.Skipf("capture corpus not found (expected ../shared/pcaps beside the checkout): %v", err)
-	}
-	return path
-}
-
 // fileEvents runs a capture through the real decoder, Tracker and feed and
 // returns its timeline's events with the stream infos.
 func fileEvents(t *testing.T, path string) ([]session.Event, *session.Timeline) {
 	t.Helper()
-	src, err := capture.OpenFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.Close()
-	tl := session.NewTimeline()
-	if _, err := feed.Run(context.Background(), src, feed.Options{Timeline: tl}); err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
+	tl, _, _ := laddertest.Play(t, path, feed.Options{})
 	return tl.Slice(0, tl.Len()), tl
 }
 
@@ -204,7 +183,7 @@ func TestEveryArrowOfAThreeWayCloseShowsTheServerInTimeWait(t *testing.T) {
 	// server's FIN,ACK that also acknowledges it; the server was in
 	// FIN-WAIT-1 and its own FIN is acknowledged by the client's FIN, so it
 	// is TIME-WAIT, not FIN-WAIT-2 (issue 12).
-	evs, tl := fileEvents(t, corpusFile(t, "gopacket/test_ethernet.pcap"))
+	evs, tl := fileEvents(t, laddertest.CorpusFile(t, "gopacket/test_ethernet.pcap"))
 	pic := pictureOf(evs, tl, 0)
 	checkPicture(t, "test_ethernet.pcap", pic)
 	laddertest.Golden(t, *update, "arrows_test_ethernet.golden", pictureText(pic))
@@ -239,7 +218,7 @@ func TestEveryArrowOfRealCapturesKeepsTheStateRule(t *testing.T) {
 		{"PcapPlusPlus/one_tcp_stream_fin_rst_close_packet.pcap", 0, "arrows_fin_then_rst.golden"},
 	} {
 		t.Run(filepath.Base(tc.file), func(t *testing.T) {
-			evs, tl := fileEvents(t, corpusFile(t, tc.file))
+			evs, tl := fileEvents(t, laddertest.CorpusFile(t, tc.file))
 			pic := pictureOf(evs, tl, tc.stream)
 			if len(pic) == 0 {
 				t.Fatalf("%s: stream %d has no arrows", tc.file, tc.stream)

@@ -2,7 +2,8 @@
 // sub-packages draw: the demo's exchange (127.0.0.1:40112 → 127.0.0.1:8888,
 // three-way handshake, "hello" and a 27-byte answer, four-way close) as
 // session events carrying both ends' states, the Ethernet frames of those
-// packets, and a golden-file check.
+// packets; the way to a capture of the shared corpus (CorpusFile) and
+// through the real pipeline (Play); and a golden-file check.
 //
 // The states are written by hand, by RFC 9293's rule (the sender's state
 // changes on sending, the receiver's on arrival); this package's own test
