@@ -16,25 +16,31 @@ import (
 // it); the test is skipped when the corpus is not there.
 func CorpusFile(t testing.TB, rel string) string {
 	t.Helper()
+	corpus := filepath.Join(moduleRoot(t), "..", "shared", "pcaps")
+	if _, err := os.Stat(filepath.Join(corpus, "MANIFEST.tsv")); err != nil {
+		t.Skipf("capture corpus not found at %s (CI puts shared/ beside the checkout): %v", corpus, err)
+	}
+	return filepath.Join(corpus, rel)
+}
+
+// moduleRoot is the folder of the module's go.mod, at or above the test's
+// working folder (its package's).
+func moduleRoot(t testing.TB) string {
+	t.Helper()
 	dir, err := os.Getwd()
 	if err != nil {
 		t.Fatal(err)
 	}
 	for {
 		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
+			return dir
 		}
 		up := filepath.Dir(dir)
 		if up == dir {
-			t.Fatalf("no go.mod above %s: run the tests inside the module", dir)
+			t.Fatalf("no go.mod at or above %s: run the tests inside the module", dir)
 		}
 		dir = up
 	}
-	corpus := filepath.Join(dir, "..", "shared", "pcaps")
-	if _, err := os.Stat(filepath.Join(corpus, "MANIFEST.tsv")); err != nil {
-		t.Skipf("capture corpus not found at %s (CI puts shared/ beside the checkout): %v", corpus, err)
-	}
-	return filepath.Join(corpus, rel)
 }
 
 // Play runs the capture file at path through the real decoder, Tracker

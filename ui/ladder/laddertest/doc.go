@@ -3,7 +3,9 @@
 // three-way handshake, "hello" and a 27-byte answer, four-way close) as
 // session events carrying both ends' states, the Ethernet frames of those
 // packets; the way to a capture of the shared corpus (CorpusFile) and
-// through the real pipeline (Play); and a golden-file check.
+// through the real pipeline (Play); a golden-file check (Golden) and the
+// check of the README's generated blocks (ReadmeBlocks), for ui's
+// packages and cmd alike.
 //
 // The states are written by hand, by RFC 9293's rule (the sender's state
 // changes on sending, the receiver's on arrival); this package's own test
