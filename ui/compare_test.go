@@ -92,7 +92,7 @@ func TestCompareScreenShowsBothLaddersSideBySideOverTheMeasuredTable(t *testing.
 			Notice: narrate.Text(tc.lang, "demo.notice", "the same messages, 11 TCP segments against 2 datagrams."),
 			Lang:   tc.lang,
 		})
-		sim := newSim(t, 120, 40)
+		sim := laddertest.NewSim(t, 120, 40)
 		s.SetRect(0, 0, 120, 40)
 		s.Draw(sim)
 		sim.Show()

@@ -52,7 +52,7 @@ func rowsTimeline() *session.Timeline {
 func TestLadderViewDrawsSocketCallsDroppedArrowsAndKernelDisagreement(t *testing.T) {
 	tl := rowsTimeline()
 	v, l := newView(tl)
-	sim := newSim(t, 70, 60)
+	sim := laddertest.NewSim(t, 70, 60)
 	v.SetRect(0, 0, 70, 60)
 	v.shown, v.progress = l.Arrows(), 1
 	v.Draw(sim)

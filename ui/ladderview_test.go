@@ -66,17 +66,6 @@ func screenLine(sim tcell.SimulationScreen, y int) string {
 	return b.String()
 }
 
-// newSim returns a simulation screen of w×h cells.
-func newSim(t testing.TB, w, h int) tcell.SimulationScreen {
-	sim := tcell.NewSimulationScreen("UTF-8")
-	if err := sim.Init(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(sim.Fini)
-	sim.SetSize(w, h)
-	return sim
-}
-
 // arrowY is the screen row of the arrow line of arrow k at the last Draw.
 func arrowY(v *ladderView, l *ladder.Layout, k int) int {
 	r := l.Row(l.ArrowRow(k))
@@ -98,7 +87,7 @@ func styledCells(sim tcell.SimulationScreen, y int, st tcell.Style) int {
 func TestLadderViewGrowsTheNewestArrowWithProgress(t *testing.T) {
 	tl, _ := laddertest.Fixture(t)
 	v, l := newView(tl)
-	sim := newSim(t, 70, 34)
+	sim := laddertest.NewSim(t, 70, 34)
 	lengthAt := func(p float64) int {
 		v.shown, v.progress = 1, p
 		sim.Clear()
@@ -126,7 +115,7 @@ func TestLadderViewGrowsTheNewestArrowWithProgress(t *testing.T) {
 func TestLadderViewKeepsLaterArrowsDimmed(t *testing.T) {
 	tl, _ := laddertest.Fixture(t)
 	v, l := newView(tl)
-	sim := newSim(t, 70, 34)
+	sim := laddertest.NewSim(t, 70, 34)
 	v.shown, v.progress = 3, 1
 	v.Draw(sim)
 	sim.Show()
@@ -151,7 +140,7 @@ func TestLadderViewKeepsLaterArrowsDimmed(t *testing.T) {
 func TestLadderViewScrollsAndFollowsTheSelectionAgainWhenItMoves(t *testing.T) {
 	tl := bigTimeline(200)
 	v, l := newView(tl)
-	sim := newSim(t, 70, 34)
+	sim := laddertest.NewSim(t, 70, 34)
 	v.shown, v.progress = 1, 1
 	v.Draw(sim)
 	if v.top != 0 {
@@ -187,7 +176,7 @@ func TestLadderViewScrollsAndFollowsTheSelectionAgainWhenItMoves(t *testing.T) {
 func TestLadderViewWheelScrollsAndClickSelectsADimmedArrow(t *testing.T) {
 	tl := bigTimeline(200)
 	v, l := newView(tl)
-	sim := newSim(t, 70, 34)
+	sim := laddertest.NewSim(t, 70, 34)
 	selected := -1
 	v.onSelect = func(k int) { selected = k }
 	v.shown, v.progress = 1, 1

@@ -4,18 +4,8 @@ import (
 	"testing"
 
 	"github.com/gdamore/tcell/v2"
+	"github.com/handshake-viz/handshake-viz/ui/ladder/laddertest"
 )
-
-func newScreen(t *testing.T, w, h int) tcell.SimulationScreen {
-	t.Helper()
-	sim := tcell.NewSimulationScreen("UTF-8")
-	if err := sim.Init(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(sim.Fini)
-	sim.SetSize(w, h)
-	return sim
-}
 
 // cell is the text of cell (x, 0).
 func cell(sim tcell.SimulationScreen, x int) string {
@@ -24,7 +14,7 @@ func cell(sim tcell.SimulationScreen, x int) string {
 }
 
 func TestPrintAtBlanksTheRightHalfOfAWideCharacter(t *testing.T) {
-	sim := newScreen(t, 10, 1)
+	sim := laddertest.NewSim(t, 10, 1)
 	PrintAt(sim, 0, 0, 10, "abcd", tcell.StyleDefault)
 	if n := PrintAt(sim, 0, 0, 10, "中", tcell.StyleDefault); n != 2 {
 		t.Fatalf("中 took %d cells, want 2", n)
@@ -38,7 +28,7 @@ func TestPrintAtBlanksTheRightHalfOfAWideCharacter(t *testing.T) {
 }
 
 func TestPrintAtNeverSplitsAWideCharacterAtTheClip(t *testing.T) {
-	sim := newScreen(t, 10, 1)
+	sim := laddertest.NewSim(t, 10, 1)
 	if n := PrintAt(sim, 0, 0, 3, "中文", tcell.StyleDefault); n != 2 {
 		t.Errorf("中文 in 3 cells used %d, want 2 (the second character does not fit)", n)
 	}

@@ -5,7 +5,8 @@
 // packets; the way to a capture of the shared corpus (CorpusFile) and
 // through the real pipeline (Play); a golden-file check (Golden) and the
 // check of the README's generated blocks (ReadmeBlocks), for ui's
-// packages and cmd alike.
+// packages and cmd alike; a simulation screen (NewSim) and its text
+// (SimText) for golden screens.
 //
 // The states are written by hand, by RFC 9293's rule (the sender's state
 // changes on sending, the receiver's on arrival); this package's own test
