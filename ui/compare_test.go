@@ -152,7 +152,11 @@ func TestRunCompareGrowsWithTheTimelineAndQuitsOnQAndOnContext(t *testing.T) {
 		sim.SetSize(120, 40)
 		ready := make(chan struct{})
 		var once sync.Once
-		app.SetAfterDrawFunc(func(tcell.Screen) {
+		app.SetAfterDrawFunc(func(screen tcell.Screen) {
+			// The simulation's contents are those of the last Show, which
+			// tview calls after this function: show this frame first, or
+			// the last frame drawn is never read.
+			screen.Show()
 			if strings.Contains(simText(sim), "UDP Len=27") {
 				once.Do(func() { close(ready) })
 			}

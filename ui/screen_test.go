@@ -2,8 +2,6 @@ package ui
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -395,15 +393,5 @@ func TestSidePanesNeverOverlapOnShortTerminals(t *testing.T) {
 
 // The README shows the golden screen after the SYN; keep it the real one.
 func TestReadmeShowsTheCurrentScreenAfterTheSYN(t *testing.T) {
-	readme, err := os.ReadFile(filepath.Join("..", "README.md"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	screen, err := os.ReadFile(filepath.Join("testdata", "screen_syn.golden"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(string(readme), strings.TrimRight(string(screen), "\n")) {
-		t.Error("README.md's screen differs from testdata/screen_syn.golden: paste the golden into the README")
-	}
+	laddertest.ReadmeShows(t, "screen_syn.golden")
 }

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/handshake-viz/handshake-viz/capture"
-
 	"github.com/handshake-viz/handshake-viz/session/narrate"
 	"github.com/handshake-viz/handshake-viz/ui/ladder/laddertest"
 )
@@ -64,9 +62,7 @@ func TestChineseAndRawExportsUseCatalogWordsAndRawNumbers(t *testing.T) {
 }
 
 func TestEveryFormatMatchesItsGoldenWithCallsDropsAndDelays(t *testing.T) {
-	in := withCalls(t)
-	in.Events[5].Seg.Verdict = capture.Dropped
-	in.Events[7].Seg.Verdict, in.Events[7].Seg.DelayNS = capture.Delayed, 200e6
+	in := lossy(t)
 	for f := Format(0); f < formats; f++ {
 		t.Run(f.String(), func(t *testing.T) {
 			var b bytes.Buffer

@@ -46,3 +46,21 @@ func ReadmeBlocks(t testing.TB, update bool, blocks ...Block) {
 		}
 	}
 }
+
+// ReadmeShows checks that the module's README.md shows the golden file
+// testdata/golden of the calling test's package (a screen pasted into
+// it), so the README's picture is the real one.
+func ReadmeShows(t testing.TB, golden string) {
+	t.Helper()
+	readme, err := os.ReadFile(filepath.Join(moduleRoot(t), "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	screen, err := os.ReadFile(filepath.Join("testdata", golden))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(readme), strings.TrimRight(string(screen), "\n")) {
+		t.Errorf("README.md's screen differs from testdata/%s: paste the golden into the README", golden)
+	}
+}
