@@ -14,6 +14,7 @@ import (
 
 	"github.com/handshake-viz/handshake-viz/session"
 	"github.com/handshake-viz/handshake-viz/session/narrate"
+	"github.com/handshake-viz/handshake-viz/ui/cells"
 	"github.com/handshake-viz/handshake-viz/ui/ladder"
 )
 
@@ -170,7 +171,7 @@ func (s *CompareScreen) Draw(screen tcell.Screen) {
 	for i := 0; i < w; i++ {
 		screen.SetContent(x+i, y, ' ', nil, s.theme.Banner)
 	}
-	printAt(screen, x, y, w, banner, s.theme.Banner)
+	cells.PrintAt(screen, x, y, w, banner, s.theme.Banner)
 	footer := 1
 	tableH := s.tableHeight()
 	ladH := h - 1 - tableH - footer
@@ -184,7 +185,7 @@ func (s *CompareScreen) Draw(screen tcell.Screen) {
 	if hint == "" {
 		hint = narrate.Text(s.opts.Lang, "ui.key.quit")
 	}
-	printAt(screen, x+1, y+h-1, w-2, fitText(hint, w-2), s.theme.HelpBar)
+	cells.PrintAt(screen, x+1, y+h-1, w-2, cells.Fit(hint, w-2), s.theme.HelpBar)
 }
 
 // drawTable draws the comparison table in a box of its own.
@@ -210,7 +211,7 @@ func (s *CompareScreen) drawTable(screen tcell.Screen, x, y, w, h int) {
 			if j > 0 {
 				cx += pad // numbers right-aligned
 			}
-			printAt(screen, cx, y+1+i, x+w-1-cx, c, st)
+			cells.PrintAt(screen, cx, y+1+i, x+w-1-cx, c, st)
 			cx += textWidth(c) + 3
 			if j == 0 {
 				cx += pad
@@ -291,33 +292,10 @@ func RunCompare(ctx context.Context, tl *session.Timeline, opts ScreenOptions) (
 	return runCompare(ctx, tview.NewApplication(), tl, opts)
 }
 
-func runCompare(ctx context.Context, app *tview.Application, tl *session.Timeline, opts ScreenOptions) (err error) {
+func runCompare(ctx context.Context, app *tview.Application, tl *session.Timeline, opts ScreenOptions) error {
 	s := NewCompareScreen(app, tl, opts)
 	app.SetRoot(s, true)
-	done := make(chan struct{})
-	defer close(done)
-	go func() {
-		select {
-		case <-ctx.Done():
-			s.Stop()
-			go app.QueueUpdate(app.Stop)
-		case <-done:
-		}
-	}()
-	defer func() {
-		if r := recover(); r != nil {
-			s.Stop()
-			app.Stop()
-			err = fmt.Errorf("the tcp-vs-udp screen crashed: %v (the terminal was restored; please report this)", r)
-		}
-	}()
-	s.Start()
-	if err := app.Run(); err != nil {
-		s.Stop()
-		return fmt.Errorf("running the terminal screen: %w (is this a terminal? try --no-tui)", err)
-	}
-	s.Stop()
-	return nil
+	return RunApp(ctx, app, s, "the tcp-vs-udp screen")
 }
 
 // WriteText writes the table as text lines (demo --no-tui of tcp-vs-udp),

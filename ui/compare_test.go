@@ -14,6 +14,7 @@ import (
 	"github.com/handshake-viz/handshake-viz/capture"
 	"github.com/handshake-viz/handshake-viz/session"
 	"github.com/handshake-viz/handshake-viz/session/narrate"
+	"github.com/handshake-viz/handshake-viz/ui/ladder/laddertest"
 )
 
 var (
@@ -28,14 +29,14 @@ func (compareLookup) StreamInfo(kind session.EventKind, index int) session.Strea
 	if kind == session.KindDatagram {
 		return session.StreamInfo{Index: index, Proto: capture.ProtoUDP, Client: udpClientAP, Server: udpServerAP}
 	}
-	return streamInfo(index)
+	return laddertest.StreamInfo(index)
 }
 
 // compareTimeline is a tcp-vs-udp run as the scenario makes it: the
 // literal TCP exchange (frame lengths of lo: 14 + 20 + 20, SYN options
 // 20 more) and the same "hello" with its answer over UDP.
 func compareTimeline() *session.Timeline {
-	tcp := events(0, 1, exchange())
+	tcp := laddertest.Events(0, 1, laddertest.Exchange())
 	for i := range tcp {
 		seg := &tcp[i].Seg
 		seg.WireLen = 14 + 20 + 20 + seg.PayloadLen
@@ -47,7 +48,7 @@ func compareTimeline() *session.Timeline {
 	for i, d := range []struct {
 		from    session.Dir
 		payload string
-	}{{session.FromClient, "hello"}, {session.FromServer, "you said hello; bye for now"}} {
+	}{{session.FromClient, "hello"}, {session.FromServer, laddertest.Reply}} {
 		src, dst := udpClientAP, udpServerAP
 		if d.from == session.FromServer {
 			src, dst = dst, src
@@ -56,7 +57,7 @@ func compareTimeline() *session.Timeline {
 		udp = append(udp, session.Event{
 			Kind: session.KindDatagram, Stream: 0, N: i + 1, From: d.from, Note: session.NoteDatagram,
 			Seg: capture.Segment{
-				Frame: frame, TimeNS: t0 + int64(frame)*1e6, Proto: capture.ProtoUDP,
+				Frame: frame, TimeNS: laddertest.T0 + int64(frame)*1e6, Proto: capture.ProtoUDP,
 				Src: src.Addr(), SrcPort: src.Port(), Dst: dst.Addr(), DstPort: dst.Port(),
 				PayloadLen: uint32(len(d.payload)), WireLen: uint32(14 + 20 + 8 + len(d.payload)),
 			},
@@ -91,7 +92,7 @@ func TestCompareScreenShowsBothLaddersSideBySideOverTheMeasuredTable(t *testing.
 			Notice: narrate.Text(tc.lang, "demo.notice", "the same messages, 11 TCP segments against 2 datagrams."),
 			Lang:   tc.lang,
 		})
-		sim := newSim(t, 120, 40)
+		sim := laddertest.NewSim(t, 120, 40)
 		s.SetRect(0, 0, 120, 40)
 		s.Draw(sim)
 		sim.Show()
@@ -151,7 +152,11 @@ func TestRunCompareGrowsWithTheTimelineAndQuitsOnQAndOnContext(t *testing.T) {
 		sim.SetSize(120, 40)
 		ready := make(chan struct{})
 		var once sync.Once
-		app.SetAfterDrawFunc(func(tcell.Screen) {
+		app.SetAfterDrawFunc(func(screen tcell.Screen) {
+			// The simulation's contents are those of the last Show, which
+			// tview calls after this function: show this frame first, or
+			// the last frame drawn is never read.
+			screen.Show()
 			if strings.Contains(simText(sim), "UDP Len=27") {
 				once.Do(func() { close(ready) })
 			}
@@ -180,5 +185,15 @@ func TestRunCompareGrowsWithTheTimelineAndQuitsOnQAndOnContext(t *testing.T) {
 		}
 		cancel()
 		sim.Fini()
+	}
+}
+
+// A terminal tcell cannot drive ends the tcp-vs-udp screen at once with
+// the line that names TERM and the way without a screen, as the ladder's.
+func TestRunCompareOnADumbTerminalNamesTERMAndNoTUI(t *testing.T) {
+	t.Setenv("TERM", "dumb")
+	err := RunCompare(context.Background(), compareTimeline(), ScreenOptions{Title: "tcp-vs-udp", Lang: narrate.English})
+	if err == nil || !strings.Contains(err.Error(), `TERM="dumb" cannot show it`) || !strings.Contains(err.Error(), "--no-tui") {
+		t.Errorf("RunCompare with TERM=dumb = %v, want the error naming TERM and --no-tui", err)
 	}
 }

@@ -26,6 +26,8 @@
 //     same for 10 or 100,000 packets.
 //   - Every text comes from the narrate catalog; widgets build no sentences.
 //
-// ui imports session, ui/ladder (and capture for the bytes of the
-// selected packet); nothing imports ui but cmd.
+// ui imports session, ui/ladder, ui/cells (plain text into screen cells,
+// shared with ui/interview) and capture for the bytes of the selected
+// packet; nothing imports ui but cmd and its sub-packages ui/export and
+// ui/interview.
 package ui

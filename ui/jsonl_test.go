@@ -8,6 +8,7 @@ import (
 
 	"github.com/handshake-viz/handshake-viz/session"
 	"github.com/handshake-viz/handshake-viz/session/narrate"
+	"github.com/handshake-viz/handshake-viz/ui/ladder/laddertest"
 )
 
 func TestJSONCallAndDatagramLinesCarryTheirOwnFieldsOnly(t *testing.T) {
@@ -17,11 +18,11 @@ func TestJSONCallAndDatagramLinesCarryTheirOwnFieldsOnly(t *testing.T) {
 	udp := tl.At(tl.Len() - 2)
 	ret := session.Event{Kind: session.KindCall, Stream: 0, Client: session.Established, Server: session.Established,
 		Call: session.Call{Side: session.FromClient, Call: session.CallRecv, Phase: session.CallReturn, Result: "ok", Bytes: 27}}
-	ret.Seg.TimeNS = t0
+	ret.Seg.TimeNS = laddertest.T0
 	refused := ret
 	refused.Call = session.Call{Side: session.FromClient, Call: session.CallConnect, Phase: session.CallReturn, Result: "ECONNREFUSED"}
 	for _, ev := range []session.Event{udp, ret, refused} {
-		if err := w.WriteEvent(ev, streamInfo(0)); err != nil {
+		if err := w.WriteEvent(ev, laddertest.StreamInfo(0)); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/handshake-viz/handshake-viz/capture"
 	"github.com/handshake-viz/handshake-viz/session"
 	"github.com/handshake-viz/handshake-viz/session/narrate"
+	"github.com/handshake-viz/handshake-viz/ui/cells"
 	"github.com/handshake-viz/handshake-viz/ui/ladder"
 )
 
@@ -191,8 +192,8 @@ func (v *ladderView) drawColumnHeads(screen tcell.Screen, x, y, w int) {
 		}
 	}
 	sw := textWidth(server)
-	printAt(screen, x, y, w-sw-1, client, v.theme.Client.Bold(true))
-	printAt(screen, x+max(0, w-sw), y, w, server, v.theme.Server.Bold(true))
+	cells.PrintAt(screen, x, y, w-sw-1, client, v.theme.Client.Bold(true))
+	cells.PrintAt(screen, x+max(0, w-sw), y, w, server, v.theme.Server.Bold(true))
 }
 
 // drawLine draws line kind ln of row r (index ri) at screen row y; rows
@@ -234,10 +235,10 @@ func (v *ladderView) drawLine(screen tcell.Screen, x, y, w, ri int, r *ladder.Ro
 		centeredClip(screen, cx+1, y, span, ladder.KernelLine(v.lang, &ev), pick(v.theme.Warn))
 	case ladder.LineLabel:
 		num := strconv.FormatUint(ev.Seg.Frame, 10)
-		printAt(screen, x+max(0, v.numW-textWidth(num)), y, cx-x-1, num, v.theme.Dim)
+		cells.PrintAt(screen, x+max(0, v.numW-textWidth(num)), y, cx-x-1, num, v.theme.Dim)
 		centeredClip(screen, cx+1, y, span, ladder.Label(&ev, v.raw), labelSt)
 		if v.geo.Time {
-			printAt(screen, sx+2, y, x+w-sx-2, v.timeText(ri, &ev), v.theme.Dim)
+			cells.PrintAt(screen, sx+2, y, x+w-sx-2, v.timeText(ri, &ev), v.theme.Dim)
 		}
 	case ladder.LineOptions:
 		centeredClip(screen, cx+1, y, span, ladder.OptionsLine(ev.Seg.Options), v.theme.Dim)
@@ -263,14 +264,14 @@ func (v *ladderView) drawCall(screen tcell.Screen, y, cx, sx, ri int, r *ladder.
 	span := sx - cx - 1
 	if r.Dir == session.FromClient {
 		screen.Put(cx, y, "├", pick(v.theme.Client))
-		printAt(screen, cx+1, y, span, "╴"+text, pick(v.theme.Client))
+		cells.PrintAt(screen, cx+1, y, span, "╴"+text, pick(v.theme.Client))
 	} else {
 		screen.Put(sx, y, "┤", pick(v.theme.Server))
 		tw := min(textWidth(text)+1, span)
-		printAt(screen, sx-tw, y, tw, text+"╶", pick(v.theme.Server))
+		cells.PrintAt(screen, sx-tw, y, tw, text+"╶", pick(v.theme.Server))
 	}
 	if v.geo.Time {
-		printAt(screen, sx+2, y, v.geo.Width, v.timeText(ri, ev), v.theme.Dim)
+		cells.PrintAt(screen, sx+2, y, v.geo.Width, v.timeText(ri, ev), v.theme.Dim)
 	}
 }
 
@@ -295,9 +296,9 @@ func (v *ladderView) drawStates(screen tcell.Screen, x, y, w, cx, sx int, r *lad
 			if cs.At == ladder.ArrivalEnd {
 				at++ // after the arrowhead
 			}
-			printAt(screen, at, y, sx-at, name+" ", style(v.theme.Client))
+			cells.PrintAt(screen, at, y, sx-at, name+" ", style(v.theme.Client))
 		} else {
-			printAt(screen, cx-1-nw, y, nw, name, style(v.theme.Client))
+			cells.PrintAt(screen, cx-1-nw, y, nw, name, style(v.theme.Client))
 			if cx-2-nw >= x {
 				screen.Put(cx-1, y, " ", v.theme.Normal)
 			}
@@ -311,9 +312,9 @@ func (v *ladderView) drawStates(screen tcell.Screen, x, y, w, cx, sx int, r *lad
 			if ss.At == ladder.ArrivalEnd {
 				end-- // before the arrowhead
 			}
-			printAt(screen, end-nw, y, nw+1, " "+name, style(v.theme.Server))
+			cells.PrintAt(screen, end-nw, y, nw+1, " "+name, style(v.theme.Server))
 		} else {
-			printAt(screen, sx+2, y, x+w-sx-2, name, style(v.theme.Server))
+			cells.PrintAt(screen, sx+2, y, x+w-sx-2, name, style(v.theme.Server))
 		}
 	}
 }
@@ -365,7 +366,7 @@ func (v *ladderView) shaft(screen tcell.Screen, y, cx, sx int, dir session.Dir, 
 // with … so a cut never passes for the whole.
 func centeredClip(s tcell.Screen, x, y, w int, str string, st tcell.Style) {
 	if textWidth(str) > w && w > 1 {
-		printAt(s, x, y, w-1, str, st)
+		cells.PrintAt(s, x, y, w-1, str, st)
 		s.Put(x+w-1, y, "…", st)
 		return
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/handshake-viz/handshake-viz/session"
 	"github.com/handshake-viz/handshake-viz/session/narrate"
 	"github.com/handshake-viz/handshake-viz/ui/ladder"
+	"github.com/handshake-viz/handshake-viz/ui/ladder/laddertest"
 )
 
 // rowsTimeline is the literal exchange as a scenario of the library shows
@@ -16,8 +17,8 @@ import (
 // client's "hello" dropped by the lossy wire and sent again, and one arrow
 // where the kernel's state disagrees with the inferred one.
 func rowsTimeline() *session.Timeline {
-	ps := exchange()
-	evs := events(0, 1, ps)
+	ps := laddertest.Exchange()
+	evs := laddertest.Events(0, 1, ps)
 	call := func(at int64, side session.Dir, c session.SocketCall, ph session.CallPhase, res string) session.Event {
 		ev := session.Event{Kind: session.KindCall, Stream: 0, From: side,
 			Call: session.Call{Side: side, Call: c, Phase: ph, Result: res, TimeNS: at}}
@@ -43,7 +44,7 @@ func rowsTimeline() *session.Timeline {
 	}
 	out = append(out, evs[5:]...)
 	tl := session.NewTimeline()
-	tl.Append(lookup{}, out...)
+	tl.Append(laddertest.Lookup{}, out...)
 	tl.Finish()
 	return tl
 }
@@ -51,7 +52,7 @@ func rowsTimeline() *session.Timeline {
 func TestLadderViewDrawsSocketCallsDroppedArrowsAndKernelDisagreement(t *testing.T) {
 	tl := rowsTimeline()
 	v, l := newView(tl)
-	sim := newSim(t, 70, 60)
+	sim := laddertest.NewSim(t, 70, 60)
 	v.SetRect(0, 0, 70, 60)
 	v.shown, v.progress = l.Arrows(), 1
 	v.Draw(sim)
@@ -101,22 +102,5 @@ func TestLadderViewDrawsSocketCallsDroppedArrowsAndKernelDisagreement(t *testing
 	}
 	if ev := tl.At(l.Row(l.ArrowRow(5)).Event); ladder.KernelLine(narrate.English, &ev) == "" {
 		t.Errorf("arrow 6 should carry the kernel line")
-	}
-}
-
-// The ui package's literal fixture carries hand-written states; they must
-// be the Tracker's, or the golden screens would pin a wrong picture.
-func TestLiteralFixtureStatesAreTheTrackers(t *testing.T) {
-	lit := events(0, 1, exchange())
-	tr := session.NewTracker()
-	for i := range lit {
-		got := tr.Observe(&lit[i].Seg)
-		if len(got) != 1 {
-			t.Fatalf("segment %d: %d events", i+1, len(got))
-		}
-		if lit[i].Client != got[0].Client || lit[i].Server != got[0].Server || lit[i].Changed != got[0].Changed {
-			t.Errorf("fixture arrow %d: %v/%v changed %v, the Tracker says %v/%v changed %v", i+1,
-				lit[i].Client, lit[i].Server, lit[i].Changed, got[0].Client, got[0].Server, got[0].Changed)
-		}
 	}
 }

@@ -5,13 +5,13 @@ import (
 	"testing"
 
 	"github.com/gdamore/tcell/v2"
-	"github.com/gopacket/gopacket/layers"
 	"github.com/rivo/tview"
 
 	"github.com/handshake-viz/handshake-viz/capture"
 	"github.com/handshake-viz/handshake-viz/session"
 	"github.com/handshake-viz/handshake-viz/session/narrate"
 	"github.com/handshake-viz/handshake-viz/ui/ladder"
+	"github.com/handshake-viz/handshake-viz/ui/ladder/laddertest"
 )
 
 // bigTimeline is one stream: the handshake, then n segments (data and
@@ -23,23 +23,20 @@ func bigTimeline(n int) *session.Timeline {
 
 // bigFixture is bigTimeline plus a store of its frames when tb is not nil.
 func bigFixture(tb testing.TB, n int) (*session.Timeline, *capture.MemoryStore) {
-	ps := exchange()[:3]
+	ps := laddertest.Exchange()[:3]
 	for i := 0; i < n/2; i++ {
 		seq := uint32(1 + 100*i)
 		ps = append(ps,
-			pkt{from: session.FromClient, flags: capture.PSH | capture.ACK, seq: seq, ack: 1, payload: strings.Repeat("x", 100), phase: session.PhaseData},
-			pkt{from: session.FromServer, flags: capture.ACK, seq: 1, ack: seq + 100, phase: session.PhaseData})
+			laddertest.Pkt{From: session.FromClient, Flags: capture.PSH | capture.ACK, Seq: seq, Ack: 1, Payload: strings.Repeat("x", 100), Phase: session.PhaseData},
+			laddertest.Pkt{From: session.FromServer, Flags: capture.ACK, Seq: 1, Ack: seq + 100, Phase: session.PhaseData})
 	}
-	evs := events(0, 1, ps)
+	evs := laddertest.Events(0, 1, ps)
 	store := capture.NewMemoryStore()
 	if tb != nil {
-		for i := range evs {
-			data := frameOf(tb, &evs[i], ps[i].payload)
-			store.Add(&capture.RawPacket{Data: data, LinkType: layers.LinkTypeEthernet, Frame: evs[i].Seg.Frame})
-		}
+		store = laddertest.Store(tb, evs, ps)
 	}
 	tl := session.NewTimeline()
-	tl.Append(lookup{}, evs...)
+	tl.Append(laddertest.Lookup{}, evs...)
 	tl.Finish()
 	return tl, store
 }
@@ -48,7 +45,7 @@ func newView(tl *session.Timeline) (*ladderView, *ladder.Layout) {
 	l := ladder.NewLayout(session.KindSegment, -1)
 	evs := tl.Slice(0, tl.Len())
 	for i := range evs {
-		l.Add(i, &evs[i], streamInfo(evs[i].Stream))
+		l.Add(i, &evs[i], laddertest.StreamInfo(evs[i].Stream))
 	}
 	theme := ColorTheme()
 	v := newLadderView(narrate.English, &theme, l, tl.At)
@@ -67,17 +64,6 @@ func screenLine(sim tcell.SimulationScreen, y int) string {
 		b.WriteString(str)
 	}
 	return b.String()
-}
-
-// newSim returns a simulation screen of w×h cells.
-func newSim(t testing.TB, w, h int) tcell.SimulationScreen {
-	sim := tcell.NewSimulationScreen("UTF-8")
-	if err := sim.Init(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(sim.Fini)
-	sim.SetSize(w, h)
-	return sim
 }
 
 // arrowY is the screen row of the arrow line of arrow k at the last Draw.
@@ -99,9 +85,9 @@ func styledCells(sim tcell.SimulationScreen, y int, st tcell.Style) int {
 }
 
 func TestLadderViewGrowsTheNewestArrowWithProgress(t *testing.T) {
-	tl, _ := fixture(t)
+	tl, _ := laddertest.Fixture(t)
 	v, l := newView(tl)
-	sim := newSim(t, 70, 34)
+	sim := laddertest.NewSim(t, 70, 34)
 	lengthAt := func(p float64) int {
 		v.shown, v.progress = 1, p
 		sim.Clear()
@@ -127,9 +113,9 @@ func TestLadderViewGrowsTheNewestArrowWithProgress(t *testing.T) {
 }
 
 func TestLadderViewKeepsLaterArrowsDimmed(t *testing.T) {
-	tl, _ := fixture(t)
+	tl, _ := laddertest.Fixture(t)
 	v, l := newView(tl)
-	sim := newSim(t, 70, 34)
+	sim := laddertest.NewSim(t, 70, 34)
 	v.shown, v.progress = 3, 1
 	v.Draw(sim)
 	sim.Show()
@@ -154,7 +140,7 @@ func TestLadderViewKeepsLaterArrowsDimmed(t *testing.T) {
 func TestLadderViewScrollsAndFollowsTheSelectionAgainWhenItMoves(t *testing.T) {
 	tl := bigTimeline(200)
 	v, l := newView(tl)
-	sim := newSim(t, 70, 34)
+	sim := laddertest.NewSim(t, 70, 34)
 	v.shown, v.progress = 1, 1
 	v.Draw(sim)
 	if v.top != 0 {
@@ -190,7 +176,7 @@ func TestLadderViewScrollsAndFollowsTheSelectionAgainWhenItMoves(t *testing.T) {
 func TestLadderViewWheelScrollsAndClickSelectsADimmedArrow(t *testing.T) {
 	tl := bigTimeline(200)
 	v, l := newView(tl)
-	sim := newSim(t, 70, 34)
+	sim := laddertest.NewSim(t, 70, 34)
 	selected := -1
 	v.onSelect = func(k int) { selected = k }
 	v.shown, v.progress = 1, 1

@@ -13,6 +13,7 @@ import (
 
 	"github.com/handshake-viz/handshake-viz/capture"
 	"github.com/handshake-viz/handshake-viz/session"
+	"github.com/handshake-viz/handshake-viz/ui/ladder/laddertest"
 )
 
 // BenchmarkCaptureToScreenLatency measures the demo's capture-to-screen
@@ -26,10 +27,10 @@ import (
 func BenchmarkCaptureToScreenLatency(b *testing.B) {
 	var evs []session.Event
 	for k := 0; len(evs) < b.N+1; k++ {
-		evs = append(evs, events(k, uint64(len(evs)+1), exchange())...)
+		evs = append(evs, laddertest.Events(k, uint64(len(evs)+1), laddertest.Exchange())...)
 	}
 	tl := session.NewTimeline()
-	tl.Append(lookup{}, evs[0])
+	tl.Append(laddertest.Lookup{}, evs[0])
 	sim := tcell.NewSimulationScreen("UTF-8")
 	app := tview.NewApplication().SetScreen(sim)
 	sim.SetSize(screenW, screenH)
@@ -63,7 +64,7 @@ func BenchmarkCaptureToScreenLatency(b *testing.B) {
 		}
 		b.StartTimer()
 		start := time.Now()
-		tl.Append(lookup{}, evs[i])
+		tl.Append(laddertest.Lookup{}, evs[i])
 		waitBanner(i + 1)
 		lat = append(lat, time.Since(start))
 	}

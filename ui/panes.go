@@ -15,6 +15,7 @@ import (
 	"github.com/handshake-viz/handshake-viz/capture"
 	"github.com/handshake-viz/handshake-viz/session"
 	"github.com/handshake-viz/handshake-viz/session/narrate"
+	"github.com/handshake-viz/handshake-viz/ui/cells"
 	"github.com/handshake-viz/handshake-viz/ui/ladder"
 )
 
@@ -32,36 +33,10 @@ func (p *paneScroll) fit(lines, h int) {
 	p.top = min(max(p.top, 0), p.max)
 }
 
-// fitText cuts s to w cells, ending it with "…" when it is cut.
-func fitText(s string, w int) string {
-	if textWidth(s) <= w {
-		return s
-	}
-	if w <= 0 {
-		return ""
-	}
-	return truncateCells(s, w-1) + "…"
-}
-
-// truncateCells is the longest prefix of s that fits in w cells.
-func truncateCells(s string, w int) string {
-	var b strings.Builder
-	n := 0
-	for _, r := range s {
-		rw := textWidth(string(r))
-		if n+rw > w {
-			break
-		}
-		b.WriteRune(r)
-		n += rw
-	}
-	return b.String()
-}
-
 // printFit writes str at (x, y) in at most maxW cells, ending it with "…"
 // when it does not fit. It returns the cells used.
 func printFit(s tcell.Screen, x, y, maxW int, str string, st tcell.Style) int {
-	return printAt(s, x, y, maxW, fitText(str, maxW), st)
+	return cells.PrintAt(s, x, y, maxW, cells.Fit(str, maxW), st)
 }
 
 // bannerPart is one part of the banner: its full and short forms.
@@ -126,12 +101,12 @@ func (s *LadderScreen) drawBanner(screen tcell.Screen, x, y, w int) {
 		if textWidth(text) > right-x-left {
 			text = " " + short + " "
 		}
-		text = fitText(text, max(0, right-x-keep))
+		text = cells.Fit(text, max(0, right-x-keep))
 		if text == "" {
 			return
 		}
 		right = max(x, right-textWidth(text))
-		printAt(screen, right, y, x+w-right, text, s.theme.Warn.Reverse(true))
+		cells.PrintAt(screen, right, y, x+w-right, text, s.theme.Warn.Reverse(true))
 	}
 	if s.opts.Drops != nil {
 		if d := s.opts.Drops(); d > 0 {
@@ -145,7 +120,7 @@ func (s *LadderScreen) drawBanner(screen tcell.Screen, x, y, w int) {
 		}
 	}
 	line := fitBanner(parts, right-x-2)
-	printAt(screen, x+1, y, right-x-2, line, s.theme.Banner)
+	cells.PrintAt(screen, x+1, y, right-x-2, line, s.theme.Banner)
 }
 
 // bannerTitleMin is the narrowest the title is cut to before the phase
@@ -185,7 +160,7 @@ func fitBanner(parts []bannerPart, w int) string {
 		}
 		rest := strings.TrimPrefix(text, parts[0].full)
 		if room := w - textWidth(rest); room >= min(titleMin, textWidth(parts[0].full)) && room > 0 {
-			return fitText(parts[0].full, room) + rest, true
+			return cells.Fit(parts[0].full, room) + rest, true
 		}
 		return text, false
 	}
@@ -219,7 +194,7 @@ func fitBanner(parts []bannerPart, w int) string {
 		}
 	}
 	text, _ := line()
-	return fitText(text, w)
+	return cells.Fit(text, w)
 }
 
 // phaseProgress says where the selected arrow is in its phase, from the
@@ -293,7 +268,7 @@ func (s *LadderScreen) drawState(screen tcell.Screen) {
 			title += "· " + short + " "
 		}
 	}
-	s.stateBox.SetTitle(fitText(title, bw))
+	s.stateBox.SetTitle(cells.Fit(title, bw))
 	s.stateBox.Draw(screen)
 	x, y, w, h := s.stateBox.GetInnerRect()
 	if s.sel.arrow < 0 || h < 1 {
@@ -316,7 +291,7 @@ func (s *LadderScreen) drawState(screen tcell.Screen) {
 	nameW := max(textWidth(narrate.Text(s.lang, "ui.Client")), textWidth(narrate.Text(s.lang, "ui.Server"))) + 2
 	for i, e := range ends[:min(2, h)] {
 		cx := x + 1
-		printAt(screen, cx, y+i, nameW, narrate.Text(s.lang, e.who), s.theme.Normal)
+		cells.PrintAt(screen, cx, y+i, nameW, narrate.Text(s.lang, e.who), s.theme.Normal)
 		cx += nameW
 		st := s.theme.Normal.Bold(true)
 		changed := s.sel.ev.Changed&e.side != 0
@@ -332,7 +307,7 @@ func (s *LadderScreen) drawState(screen tcell.Screen) {
 			if room := x + w - 1 - (cx + 2); room >= 10 {
 				addr := fitEndpoint(e.addr, room)
 				aw := textWidth(addr)
-				printAt(screen, x+w-1-aw, y+i, aw, addr, s.theme.Dim)
+				cells.PrintAt(screen, x+w-1-aw, y+i, aw, addr, s.theme.Dim)
 			}
 		}
 	}
@@ -372,10 +347,10 @@ func (s *LadderScreen) headerLines(w int) []paneLine {
 		}
 		head := narrate.Text(s.lang, "ui.layer.title", narrate.Text(s.lang, gk), l.Group.OSI(), layerName(s.lang, l))
 		if i != s.sel.layer {
-			out = append(out, paneLine{pieces: []linePiece{{1, fitText("▸ "+head, w-1), s.theme.Normal}}})
+			out = append(out, paneLine{pieces: []linePiece{{1, cells.Fit("▸ "+head, w-1), s.theme.Normal}}})
 			continue
 		}
-		out = append(out, paneLine{highlight: true, pieces: []linePiece{{1, fitText("▾ "+head, w-1), s.theme.Highlight}}})
+		out = append(out, paneLine{highlight: true, pieces: []linePiece{{1, cells.Fit("▾ "+head, w-1), s.theme.Highlight}}})
 		nameW := 0
 		for _, f := range l.Fields {
 			nameW = max(nameW, textWidth(fieldName(s.lang, f.Name)))
@@ -387,7 +362,7 @@ func (s *LadderScreen) headerLines(w int) []paneLine {
 			name := fieldName(s.lang, f.Name)
 			value := fieldValue(ctx, l, f, s.sel.data)
 			vx := indent + nameW + 2
-			line := paneLine{pieces: []linePiece{{indent, fitText(name, w-indent), s.theme.Dim}}}
+			line := paneLine{pieces: []linePiece{{indent, cells.Fit(name, w-indent), s.theme.Dim}}}
 			// A name wider than the name column has its value below it.
 			if textWidth(name) <= nameW && textWidth(value) <= w-vx {
 				line.pieces = append(line.pieces, linePiece{vx, value, s.theme.Normal})
@@ -399,7 +374,7 @@ func (s *LadderScreen) headerLines(w int) []paneLine {
 				continue
 			}
 			for _, vl := range wrap(value, max(1, w-deeper)) {
-				out = append(out, paneLine{pieces: []linePiece{{deeper, fitText(vl, w-deeper), s.theme.Normal}}})
+				out = append(out, paneLine{pieces: []linePiece{{deeper, cells.Fit(vl, w-deeper), s.theme.Normal}}})
 			}
 		}
 	}
@@ -428,7 +403,7 @@ func drawScrolled(screen tcell.Screen, box *tview.Box, lines []paneLine, sc *pan
 		}
 		for _, p := range l.pieces {
 			if p.x < w {
-				printAt(screen, x+p.x, y+i, w-p.x, p.text, p.st)
+				cells.PrintAt(screen, x+p.x, y+i, w-p.x, p.text, p.st)
 			}
 		}
 	}
@@ -444,9 +419,9 @@ func drawScrolled(screen tcell.Screen, box *tview.Box, lines []paneLine, sc *pan
 	}
 	hint := " " + narrate.Text(lang, "ui.scroll.hint", strings.Join(marks, " "), narrate.Text(lang, keys)) + " "
 	if textWidth(hint) > w-2 {
-		hint = fitText(" "+strings.Join(marks, " ")+" ", w-2)
+		hint = cells.Fit(" "+strings.Join(marks, " ")+" ", w-2)
 	}
-	printAt(screen, x+w-1-textWidth(hint), y+h, textWidth(hint), hint, theme.Dim)
+	cells.PrintAt(screen, x+w-1-textWidth(hint), y+h, textWidth(hint), hint, theme.Dim)
 }
 
 // drawHeaders lists the layers of the selected packet, the selected one
@@ -499,7 +474,7 @@ func (s *LadderScreen) drawHex(screen tcell.Screen) {
 	if len(data) > 0 && end > start {
 		title += "· " + narrate.Text(s.lang, "ui.bytes.range", start, end-1, len(data)) + " "
 	}
-	s.hexBox.SetTitle(fitText(title, w))
+	s.hexBox.SetTitle(cells.Fit(title, w))
 	s.hexBox.Draw(screen)
 	if len(data) == 0 || h < 1 {
 		return
@@ -560,14 +535,14 @@ func (s *LadderScreen) drawNarration(screen tcell.Screen) {
 	s.narrCut = len(lines) > h
 	if len(lines) > h && h > 0 {
 		lines = lines[:h]
-		lines[h-1] = fitText(lines[h-1]+"…", w-2)
+		lines[h-1] = cells.Fit(lines[h-1]+"…", w-2)
 		title += narrate.Text(s.lang, "ui.narration.more", narrate.Text(s.lang, "ui.key.expand")) + " "
 	} else if s.narrWide {
 		title += narrate.Text(s.lang, "ui.narration.less", narrate.Text(s.lang, "ui.key.expand")) + " "
 	}
-	s.narrBox.SetTitle(fitText(title, w))
+	s.narrBox.SetTitle(cells.Fit(title, w))
 	s.narrBox.Draw(screen)
 	for i, l := range lines {
-		printAt(screen, x+1, y+i, w-2, l, s.theme.Normal)
+		cells.PrintAt(screen, x+1, y+i, w-2, l, s.theme.Normal)
 	}
 }

@@ -1,12 +1,12 @@
 package ui
 
 import (
-	"context"
 	"testing"
 
 	"github.com/handshake-viz/handshake-viz/capture"
 	"github.com/handshake-viz/handshake-viz/session"
 	"github.com/handshake-viz/handshake-viz/session/feed"
+	"github.com/handshake-viz/handshake-viz/ui/ladder/laddertest"
 )
 
 // recordedFixture is the real exchange the demo ships (testdata/exchange.pcapng
@@ -22,15 +22,9 @@ func recordedFixture(t testing.TB) (*session.Timeline, *capture.MemoryStore) {
 // yields want events.
 func fileFixture(t testing.TB, path string, want int) (*session.Timeline, *capture.MemoryStore) {
 	t.Helper()
-	src, err := capture.OpenFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.Close()
-	tl, store := session.NewTimeline(), capture.NewMemoryStore()
-	res, err := feed.Run(context.Background(), src, feed.Options{Timeline: tl, Store: store})
-	if err != nil || len(res.Warnings) > 0 || tl.Len() != want {
-		t.Fatalf("%s: %d events (want %d), warnings %v, err %v", path, tl.Len(), want, res.Warnings, err)
+	tl, store, res := laddertest.Play(t, path, feed.Options{})
+	if len(res.Warnings) > 0 || tl.Len() != want {
+		t.Fatalf("%s: %d events (want %d), warnings %v", path, tl.Len(), want, res.Warnings)
 	}
 	return tl, store
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/handshake-viz/handshake-viz/capture"
 	"github.com/handshake-viz/handshake-viz/session"
 	"github.com/handshake-viz/handshake-viz/session/narrate"
+	"github.com/handshake-viz/handshake-viz/ui/cells"
 	"github.com/handshake-viz/handshake-viz/ui/ladder"
 )
 
@@ -353,7 +354,7 @@ func RunLadder(ctx context.Context, tl *session.Timeline, store capture.FrameSto
 
 // runLadder is RunLadder on a given application (tests pass one on a
 // simulation screen).
-func runLadder(ctx context.Context, app *tview.Application, tl *session.Timeline, store capture.FrameStore, opts ScreenOptions) (err error) {
+func runLadder(ctx context.Context, app *tview.Application, tl *session.Timeline, store capture.FrameStore, opts ScreenOptions) error {
 	s := NewLadderScreen(app, tl, store, opts)
 	app.SetRoot(s.Primitive(), true).EnableMouse(true)
 	app.SetInputCapture(func(ev *tcell.EventKey) *tcell.EventKey {
@@ -363,34 +364,7 @@ func runLadder(ctx context.Context, app *tview.Application, tl *session.Timeline
 		}
 		return ev
 	})
-	done := make(chan struct{})
-	defer close(done)
-	go func() {
-		select {
-		case <-ctx.Done():
-			s.Stop()
-			// Stop from inside the event loop: a Stop before Run has
-			// started would drop the screen and make Run open the real
-			// terminal. The queued update waits in the buffered queue
-			// until Run's loop takes it.
-			go app.QueueUpdate(app.Stop)
-		case <-done:
-		}
-	}()
-	defer func() {
-		if r := recover(); r != nil {
-			s.Stop()
-			app.Stop()
-			err = fmt.Errorf("the ladder screen crashed: %v (the terminal was restored; please report this)", r)
-		}
-	}()
-	s.Start()
-	if err := app.Run(); err != nil {
-		s.Stop()
-		return screenError(err, "try --no-tui")
-	}
-	s.Stop()
-	return nil
+	return RunApp(ctx, app, s, "the ladder screen")
 }
 
 // screenView is the primitive of a LadderScreen: it lays out and draws the
@@ -466,7 +440,7 @@ func (v *screenView) Draw(screen tcell.Screen) {
 	s.drawNarration(screen)
 	// The bar comes last: it shows the keys that are useful on what was
 	// just drawn (a pane that scrolls, a narration that was cut).
-	printAt(screen, x, y+h-1, w, helpBar(s.lang, w, s), s.theme.HelpBar)
+	cells.PrintAt(screen, x, y+h-1, w, helpBar(s.lang, w, s), s.theme.HelpBar)
 	if s.helpShown {
 		s.drawHelp(screen, x, y, w, h)
 	}

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/netip"
-	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -21,6 +19,7 @@ import (
 	"github.com/handshake-viz/handshake-viz/session"
 	"github.com/handshake-viz/handshake-viz/session/feed"
 	"github.com/handshake-viz/handshake-viz/session/narrate"
+	"github.com/handshake-viz/handshake-viz/ui/ladder/laddertest"
 )
 
 // sizedScreen is newTestScreenWith on a w×h terminal.
@@ -507,35 +506,9 @@ func isHex(w string) bool {
 
 // The README's key tables are the bindings tables (-update rewrites them).
 func TestReadmeKeyTablesAreTheBindingsTables(t *testing.T) {
-	path := filepath.Join("..", "README.md")
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	readme := string(b)
-	for _, tc := range []struct{ name, want string }{
-		{"keys", KeysMarkdown(narrate.English)},
-		{"browser-keys", BrowserKeysMarkdown(narrate.English)},
-	} {
-		begin, end := "<!-- "+tc.name+":begin", "<!-- "+tc.name+":end -->"
-		i, j := strings.Index(readme, begin), strings.Index(readme, end)
-		if i < 0 || j < i {
-			t.Fatalf("README.md has no %q … %q block for a key table", begin, end)
-		}
-		i += strings.Index(readme[i:], "-->") + len("-->\n")
-		if *update {
-			readme = readme[:i] + tc.want + readme[j:]
-			continue
-		}
-		if got := readme[i:j]; got != tc.want {
-			t.Errorf("README.md's %s table differs from the bindings (go test ./ui -run %s -update rewrites it)\n--- README\n%s--- bindings\n%s", tc.name, t.Name(), got, tc.want)
-		}
-	}
-	if *update {
-		if err := os.WriteFile(path, []byte(readme), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	laddertest.ReadmeBlocks(t, *update,
+		laddertest.Block{Name: "keys", Text: KeysMarkdown(narrate.English)},
+		laddertest.Block{Name: "browser-keys", Text: BrowserKeysMarkdown(narrate.English)})
 }
 
 // --pause-at phase on the recorded exchange stops after the SYN, the

@@ -2,8 +2,6 @@ package ui
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -15,6 +13,7 @@ import (
 	"github.com/handshake-viz/handshake-viz/capture"
 	"github.com/handshake-viz/handshake-viz/session"
 	"github.com/handshake-viz/handshake-viz/session/narrate"
+	"github.com/handshake-viz/handshake-viz/ui/ladder/laddertest"
 )
 
 // The -update flag (var update) is declared once for the package, in
@@ -29,7 +28,7 @@ const (
 // paused, with nothing animating.
 func newTestScreen(t testing.TB, tl *session.Timeline, opts ScreenOptions) (*LadderScreen, tcell.SimulationScreen) {
 	t.Helper()
-	_, store := fixture(t)
+	_, store := laddertest.Fixture(t)
 	return newTestScreenWith(t, tl, store, opts)
 }
 
@@ -89,7 +88,7 @@ func keyEv(k tcell.Key) *tcell.EventKey { return tcell.NewEventKey(k, 0, tcell.M
 func runeKey(r rune) *tcell.EventKey { return tcell.NewEventKey(tcell.KeyRune, r, tcell.ModNone) }
 
 func TestScreenKeysMoveTheCursorAndToggleModes(t *testing.T) {
-	tl, _ := fixture(t)
+	tl, _ := laddertest.Fixture(t)
 	s, _ := newTestScreen(t, tl, demoOpts)
 	p := s.player
 	steps := []struct {
@@ -144,7 +143,7 @@ func TestScreenKeysMoveTheCursorAndToggleModes(t *testing.T) {
 }
 
 func TestScreenTabMovesTheSelectedHeaderAndKeepsIt(t *testing.T) {
-	tl, _ := fixture(t)
+	tl, _ := laddertest.Fixture(t)
 	s, _ := newTestScreen(t, tl, demoOpts)
 	s.player.Select(3)
 	s.sync()
@@ -165,7 +164,7 @@ func TestScreenTabMovesTheSelectedHeaderAndKeepsIt(t *testing.T) {
 }
 
 func TestScreenClickOnAnArrowSelectsItAndPauses(t *testing.T) {
-	tl, _ := fixture(t)
+	tl, _ := laddertest.Fixture(t)
 	s, sim := newTestScreen(t, tl, demoOpts)
 	s.player.Seek(11) // playing, everything shown
 	s.sync()
@@ -182,9 +181,9 @@ func TestScreenClickOnAnArrowSelectsItAndPauses(t *testing.T) {
 }
 
 func TestScreenFollowsAGrowingTimeline(t *testing.T) {
-	full, _ := fixture(t)
+	full, _ := laddertest.Fixture(t)
 	tl := session.NewTimeline()
-	tl.Append(lookup{}, full.Slice(0, 3)...)
+	tl.Append(laddertest.Lookup{}, full.Slice(0, 3)...)
 	s, _ := newTestScreen(t, tl, demoOpts)
 	c := newClock()
 	s.player.End()
@@ -192,7 +191,7 @@ func TestScreenFollowsAGrowingTimeline(t *testing.T) {
 	if s.player.Len() != 3 || s.player.Selected() != 2 {
 		t.Fatalf("len %d selected %d, want 3 2", s.player.Len(), s.player.Selected())
 	}
-	tl.Append(lookup{}, full.Slice(3, 5)...)
+	tl.Append(laddertest.Lookup{}, full.Slice(3, 5)...)
 	s.refresh(c.after(frameInterval))
 	if s.player.Len() != 5 || s.player.Selected() != 4 {
 		t.Errorf("after growth: len %d selected %d, want 5 4 (paused at the end follows)", s.player.Len(), s.player.Selected())
@@ -203,7 +202,7 @@ func TestScreenFollowsAGrowingTimeline(t *testing.T) {
 }
 
 func TestScreenPausesAtTheEndOfAFinishedTimeline(t *testing.T) {
-	tl, _ := fixture(t)
+	tl, _ := laddertest.Fixture(t)
 	s, _ := newTestScreen(t, tl, demoOpts)
 	c := newClock()
 	for i := 0; i < 40 && !s.player.Idle(); i++ {
@@ -219,7 +218,7 @@ func TestScreenPausesAtTheEndOfAFinishedTimeline(t *testing.T) {
 // that shows a packet.
 func runOnSim(t *testing.T, ctx context.Context, opts ScreenOptions) (tcell.SimulationScreen, <-chan error, <-chan struct{}) {
 	t.Helper()
-	tl, store := fixture(t)
+	tl, store := laddertest.Fixture(t)
 	sim := tcell.NewSimulationScreen("UTF-8")
 	app := tview.NewApplication().SetScreen(sim)
 	sim.SetSize(screenW, screenH)
@@ -287,7 +286,7 @@ func TestRunLadderTurnsAPanicIntoAnError(t *testing.T) {
 }
 
 func TestScreenDrawsAtAnySizeAndInChinese(t *testing.T) {
-	tl, _ := fixture(t)
+	tl, _ := laddertest.Fixture(t)
 	opts := demoOpts
 	opts.Lang = narrate.Chinese
 	s, sim := newTestScreen(t, tl, opts)
@@ -394,15 +393,5 @@ func TestSidePanesNeverOverlapOnShortTerminals(t *testing.T) {
 
 // The README shows the golden screen after the SYN; keep it the real one.
 func TestReadmeShowsTheCurrentScreenAfterTheSYN(t *testing.T) {
-	readme, err := os.ReadFile(filepath.Join("..", "README.md"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	screen, err := os.ReadFile(filepath.Join("testdata", "screen_syn.golden"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(string(readme), strings.TrimRight(string(screen), "\n")) {
-		t.Error("README.md's screen differs from testdata/screen_syn.golden: paste the golden into the README")
-	}
+	laddertest.ReadmeShows(t, "screen_syn.golden")
 }

@@ -9,7 +9,7 @@ import (
 	"github.com/handshake-viz/handshake-viz/ui/ladder"
 
 	"github.com/gdamore/tcell/v2"
-	"github.com/rivo/uniseg"
+	"github.com/handshake-viz/handshake-viz/ui/cells"
 )
 
 // Theme holds the styles of the ladder screen.
@@ -86,29 +86,8 @@ func NoColorTheme() Theme {
 	}
 }
 
-// printAt writes str at (x, y) clipped to maxW cells and returns the cells
-// used. Text is written as is: no colour tags are parsed.
-func printAt(s tcell.Screen, x, y, maxW int, str string, st tcell.Style) int {
-	used := 0
-	state := -1
-	for str != "" && used < maxW {
-		var cl string
-		var w int
-		cl, str, w, state = uniseg.FirstGraphemeClusterInString(str, state)
-		if w == 0 {
-			continue
-		}
-		if used+w > maxW {
-			break
-		}
-		s.Put(x+used, y, cl, st)
-		used += w
-	}
-	return used
-}
-
 // textWidth is the number of cells str takes.
-func textWidth(str string) int { return uniseg.StringWidth(str) }
+func textWidth(str string) int { return cells.Width(str) }
 
 // fill writes n copies of the one-cell string c from (x, y).
 func fill(s tcell.Screen, x, y, n int, c string, st tcell.Style) {
@@ -126,7 +105,7 @@ func centered(s tcell.Screen, x, y, w int, str string, pad string, st, padSt tce
 		fill(s, x, y, left-x, pad, padSt)
 		fill(s, left+tw, y, x+w-left-tw, pad, padSt)
 	}
-	printAt(s, left, y, tw, str, st)
+	cells.PrintAt(s, left, y, tw, str, st)
 }
 
 // wrap breaks text into lines of at most w cells (ladder.Wrap: at spaces,

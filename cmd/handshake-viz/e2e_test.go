@@ -6,9 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/handshake-viz/handshake-viz/ui/ladder/laddertest"
 	"os"
 	"os/exec"
-	"os/user"
 	"path/filepath"
 	"runtime"
 	"strconv"
@@ -49,14 +49,7 @@ func TestMain(m *testing.M) {
 }
 
 // corpus returns the path of a shared capture, skipping when ../shared is absent.
-func corpus(t *testing.T, name string) string {
-	t.Helper()
-	p := filepath.Join("..", "..", "..", "shared", "pcaps", name)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("shared corpus not found (%v): run from a checkout with ../shared beside it", err)
-	}
-	return p
-}
+func corpus(t *testing.T, name string) string { return laddertest.CorpusFile(t, name) }
 
 func needRoot(t *testing.T) {
 	t.Helper()
@@ -164,12 +157,7 @@ func TestDemoWithoutPrivilegesOrUserNamespacePlaysRecordingAndExits0(t *testing.
 	if runtime.GOOS != "linux" {
 		t.Skip("linux only")
 	}
-	nobody, err := user.Lookup("nobody")
-	if err != nil {
-		t.Skipf("no nobody user: %v", err)
-	}
-	uid, _ := strconv.Atoi(nobody.Uid)
-	gid, _ := strconv.Atoi(nobody.Gid)
+	cred := nobody(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	var stderr bytes.Buffer
@@ -179,7 +167,7 @@ func TestDemoWithoutPrivilegesOrUserNamespacePlaysRecordingAndExits0(t *testing.
 	// refuses one.
 	cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=/", "HANDSHAKE_VIZ_USERNS=off"}
 	cmd.Stderr = &stderr
-	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
 	out, err := cmd.Output()
 	if err != nil {
 		t.Fatalf("demo --json as nobody: %v\nstderr: %s", err, stderr.String())

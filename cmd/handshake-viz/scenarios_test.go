@@ -4,13 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/handshake-viz/handshake-viz/session/exchange"
 	"github.com/handshake-viz/handshake-viz/session/narrate"
+	"github.com/handshake-viz/handshake-viz/ui/ladder/laddertest"
 )
 
 // runArgs runs the command line in process and returns its status and
@@ -112,26 +111,5 @@ var updateReadme = flag.Bool("update-readme", false, "rewrite README.md's scenar
 // library's (go test ./cmd/handshake-viz -run ReadmeScenario -update-readme
 // rewrites it).
 func TestReadmeScenarioTableIsTheLibrary(t *testing.T) {
-	path := filepath.Join("..", "..", "README.md")
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	readme := string(b)
-	begin, end := "<!-- scenarios:begin", "<!-- scenarios:end -->"
-	i, j := strings.Index(readme, begin), strings.Index(readme, end)
-	if i < 0 || j < i {
-		t.Fatalf("README.md has no %q … %q block for the scenario table", begin, end)
-	}
-	i += strings.Index(readme[i:], "-->") + len("-->\n")
-	want := scenariosMarkdown()
-	if *updateReadme {
-		if err := os.WriteFile(path, []byte(readme[:i]+want+readme[j:]), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	if got := readme[i:j]; got != want {
-		t.Errorf("README.md's scenario table differs from the library (go test ./cmd/handshake-viz -run %s -update-readme rewrites it)\n--- README\n%s--- library\n%s", t.Name(), got, want)
-	}
+	laddertest.ReadmeBlocks(t, *updateReadme, laddertest.Block{Name: "scenarios", Text: scenariosMarkdown()})
 }

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"os"
-	"strings"
 	"testing"
 	"time"
 )
@@ -25,9 +23,7 @@ func TestTmuxExplainPausesAtTheSYNACKShowsTheAnswerAndQuitsWith0(t *testing.T) {
 	if st := s.exitStatus(10 * time.Second); st != "0" {
 		t.Fatalf("exit status %s, want 0", st)
 	}
-	if stty, err := os.ReadFile(s.stty); err != nil || !strings.Contains(string(stty), " echo ") || !strings.Contains(string(stty), " icanon ") {
-		t.Errorf("the terminal is not restored (echo, icanon): %s %v", stty, err)
-	}
+	s.assertTerminalBack()
 }
 
 func TestTmuxQuizScoresAnAnswerTypedOnTheScreen(t *testing.T) {

@@ -24,8 +24,8 @@ func (s *tmuxSession) programPID(ppid int) int {
 	if ppid == 0 {
 		parent = s.display("#{pane_pid}")
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for time.Now().Before(deadline) {
+	pid := 0
+	eventually(5*time.Second, 50*time.Millisecond, func() bool {
 		dirs, _ := filepath.Glob("/proc/[0-9]*/stat")
 		for _, d := range dirs {
 			b, err := os.ReadFile(d)
@@ -40,14 +40,16 @@ func (s *tmuxSession) programPID(ppid int) int {
 			}
 			f := strings.Fields(st[i+1:])
 			if len(f) > 1 && f[1] == parent {
-				pid, _ := strconv.Atoi(strings.Fields(st)[0])
-				return pid
+				pid, _ = strconv.Atoi(strings.Fields(st)[0])
+				return true
 			}
 		}
-		time.Sleep(50 * time.Millisecond)
+		return false
+	})
+	if pid == 0 {
+		s.t.Fatalf("no handshake-viz process under %s", parent)
 	}
-	s.t.Fatalf("no handshake-viz process under %s", parent)
-	return 0
+	return pid
 }
 
 // assertTerminalBack checks what a person would see after the program
@@ -65,15 +67,7 @@ func (s *tmuxSession) assertTerminalBack() {
 	if m := s.display("#{mouse_any_flag}"); m != "0" {
 		s.t.Errorf("mouse reporting is still on (mouse_any_flag %s)", m)
 	}
-	var stty string
-	deadline := time.Now().Add(5 * time.Second)
-	for time.Now().Before(deadline) {
-		if b, err := os.ReadFile(s.stty); err == nil && len(b) > 0 {
-			stty = string(b)
-			break
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	stty := written(s.stty, 5*time.Second)
 	for _, want := range []string{" icanon", " echo ", " isig", " icrnl"} {
 		if !strings.Contains(" "+strings.Join(strings.Fields(stty), " ")+" ", want+" ") && !strings.Contains(stty, want) {
 			s.t.Errorf("after the program the terminal lacks %q (stty -a):\n%s", strings.TrimSpace(want), stty)
@@ -142,15 +136,21 @@ func TestTmuxEverySignalAndACrashGiveTheTerminalBack(t *testing.T) {
 
 // A terminal tcell cannot drive (TERM=dumb) ends at once with one line
 // naming TERM and what to use instead, and status 1; it used to leave
-// `open` waiting forever for a screen that never came.
+// `open` waiting forever for a screen that never came (and explain's
+// screen did not name TERM).
 func TestTmuxDumbTerminalSaysWhatToUseAndEnds(t *testing.T) {
 	capture := corpus(t, "tcpdump/of10_pf5240.pcap")
+	loop, err := filepath.Abs(filepath.Join("..", "..", "session", "explain", "testdata", "loop.pcapng"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		args    []string
 		instead string
 	}{
 		{[]string{"open", capture}, "analyze FILE"},
 		{[]string{"demo", "--recorded"}, "--no-tui"},
+		{[]string{"explain", "close", "--file", loop}, "--no-tui"},
 	} {
 		t.Run(tc.args[0], func(t *testing.T) {
 			s := startTmuxWith(t, "TERM=dumb", tc.args...)

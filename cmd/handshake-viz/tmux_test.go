@@ -74,25 +74,19 @@ func (s *tmuxSession) screen() string {
 // waitFor polls the screen until every string shows, or fails after limit.
 func (s *tmuxSession) waitFor(limit time.Duration, want ...string) {
 	s.t.Helper()
-	deadline := time.Now().Add(limit)
-	tick := time.NewTicker(100 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		scr := s.screen()
-		missing := ""
+	var scr, missing string
+	shown := eventually(limit, 100*time.Millisecond, func() bool {
+		scr, missing = s.screen(), ""
 		for _, w := range want {
 			if !strings.Contains(scr, w) {
 				missing = w
-				break
+				return false
 			}
 		}
-		if missing == "" {
-			return
-		}
-		if time.Now().After(deadline) {
-			s.t.Fatalf("%q never showed on screen; last screen:\n%s", missing, scr)
-		}
-		<-tick.C
+		return true
+	})
+	if !shown {
+		s.t.Fatalf("%q never showed on screen; last screen:\n%s", missing, scr)
 	}
 }
 
@@ -106,18 +100,40 @@ func (s *tmuxSession) keys(keys ...string) {
 // exitStatus waits for the program to end and returns its exit status.
 func (s *tmuxSession) exitStatus(limit time.Duration) string {
 	s.t.Helper()
+	st := strings.TrimSpace(written(s.exit, limit))
+	if st == "" {
+		s.t.Fatalf("program did not exit; screen:\n%s", s.screen())
+	}
+	return st
+}
+
+// eventually calls done every interval until it returns true or limit has
+// passed, and reports whether it did.
+func eventually(limit, every time.Duration, done func() bool) bool {
 	deadline := time.Now().Add(limit)
-	tick := time.NewTicker(50 * time.Millisecond)
+	tick := time.NewTicker(every)
 	defer tick.Stop()
 	for {
-		if b, err := os.ReadFile(s.exit); err == nil && len(b) > 0 {
-			return strings.TrimSpace(string(b))
+		if done() {
+			return true
 		}
 		if time.Now().After(deadline) {
-			s.t.Fatalf("program did not exit; screen:\n%s", s.screen())
+			return false
 		}
 		<-tick.C
 	}
+}
+
+// written waits up to limit for the session's shell to write the file at
+// path and returns what it wrote, "" when it wrote nothing.
+func written(path string, limit time.Duration) string {
+	var text string
+	eventually(limit, 50*time.Millisecond, func() bool {
+		b, err := os.ReadFile(path)
+		text = string(b)
+		return err == nil && len(b) > 0
+	})
+	return text
 }
 
 func TestTmuxDemoShowsSYNAndEstablishedAndQuitsWith0(t *testing.T) {

@@ -9,7 +9,6 @@ import (
 	"net"
 	"os"
 	"os/exec"
-	"os/user"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -318,7 +317,7 @@ func watchJSONConnections(t *testing.T, iface string) {
 func TestWatchWithoutCapNetRawSaysToRunWithSudoAndExits1(t *testing.T) {
 	needRoot(t) // to drop to nobody
 	cmd := exec.Command(binPath, "watch", "-i", "lo", "--json", "port", "9")
-	cmd.SysProcAttr = nobodyAttr(t)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: nobody(t)}
 	out, err := cmd.CombinedOutput()
 	var exit *exec.ExitError
 	if !errors.As(err, &exit) || exit.ExitCode() != 1 {
@@ -353,18 +352,6 @@ func TestWatchWriteNeverReplacesAFileWithoutForce(t *testing.T) {
 	}
 }
 
-// nobodyAttr runs a child as the nobody user (no capabilities).
-func nobodyAttr(t *testing.T) *syscall.SysProcAttr {
-	t.Helper()
-	nobody, err := user.Lookup("nobody")
-	if err != nil {
-		t.Skipf("no nobody user: %v", err)
-	}
-	uid, _ := strconv.Atoi(nobody.Uid)
-	gid, _ := strconv.Atoi(nobody.Gid)
-	return &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}}
-}
-
 // statusUID is the real uid of a running process, from /proc/PID/status.
 func statusUID(t *testing.T, pid int) string { return statusField(t, pid, "Uid:") }
 
@@ -386,7 +373,7 @@ func statusField(t *testing.T, pid int, name string) string {
 
 func TestWatchThroughSudoDropsToTheUserYetNamesRootsProcessesAndWritesTheUsersFile(t *testing.T) {
 	needRoot(t)
-	nobody := nobodyAttr(t).Credential
+	sudoer := nobody(t)
 	_, port := holdingListener(t)
 	dir := t.TempDir()
 	if err := os.Chmod(dir, 0o777); err != nil { // the user writes the file
@@ -396,7 +383,7 @@ func TestWatchThroughSudoDropsToTheUserYetNamesRootsProcessesAndWritesTheUsersFi
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, binPath, "watch", "-i", "lo", "--json", "-c", "4", "--write", pcap, "tcp port "+strconv.Itoa(port))
-	cmd.Env = append(os.Environ(), fmt.Sprintf("SUDO_UID=%d", nobody.Uid), fmt.Sprintf("SUDO_GID=%d", nobody.Gid))
+	cmd.Env = append(os.Environ(), fmt.Sprintf("SUDO_UID=%d", sudoer.Uid), fmt.Sprintf("SUDO_GID=%d", sudoer.Gid))
 	stdout, _ := cmd.StdoutPipe()
 	stderr, _ := cmd.StderrPipe()
 	if err := cmd.Start(); err != nil {
@@ -406,8 +393,8 @@ func TestWatchThroughSudoDropsToTheUserYetNamesRootsProcessesAndWritesTheUsersFi
 	if l := <-errLines; !strings.Contains(l, "listening on") {
 		t.Fatalf("first stderr line %q, want the listening line", l)
 	}
-	if uid := statusUID(t, cmd.Process.Pid); uid != strconv.Itoa(int(nobody.Uid)) {
-		t.Errorf("watch runs as uid %s after opening its socket, want the sudo user's %d", uid, nobody.Uid)
+	if uid := statusUID(t, cmd.Process.Pid); uid != strconv.Itoa(int(sudoer.Uid)) {
+		t.Errorf("watch runs as uid %s after opening its socket, want the sudo user's %d", uid, sudoer.Uid)
 	}
 	// CAP_DAC_READ_SEARCH (bit 2) and CAP_SYS_PTRACE (bit 19), nothing else.
 	for _, set := range []string{"CapEff:", "CapPrm:"} {
@@ -434,8 +421,8 @@ func TestWatchThroughSudoDropsToTheUserYetNamesRootsProcessesAndWritesTheUsersFi
 	if err != nil {
 		t.Fatalf("--write: %v", err)
 	}
-	if st := fi.Sys().(*syscall.Stat_t); st.Uid != nobody.Uid {
-		t.Errorf("--write file owned by uid %d, want the sudo user's %d", st.Uid, nobody.Uid)
+	if st := fi.Sys().(*syscall.Stat_t); st.Uid != sudoer.Uid {
+		t.Errorf("--write file owned by uid %d, want the sudo user's %d", st.Uid, sudoer.Uid)
 	}
 	var out, errb strings.Builder
 	if code := run([]string{"analyze", "--json", pcap}, strings.NewReader(""), &out, &errb); code != 0 {

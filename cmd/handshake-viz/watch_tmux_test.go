@@ -52,18 +52,13 @@ func TestTmuxTcpdumpPipeIntoOpenShowsTheLadderOfTheFilteredConnection(t *testing
 	// -c 4: the SYN, SYN-ACK, ACK and RST of one connection, then
 	// tcpdump ends, and so does the stream on open's stdin.
 	s := startTmuxWith(t, fmt.Sprintf("%s -i lo -U -c 4 -w - 'tcp port %d' 2>%s |", tcpdump, port, errFile), "open", "-")
-	deadline := time.Now().Add(10 * time.Second)
-	tick := time.NewTicker(20 * time.Millisecond) // another process writes the file: nothing to wait on but its content
-	defer tick.Stop()
-	for {
-		b, _ := os.ReadFile(errFile)
-		if strings.Contains(string(b), "listening on") {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("tcpdump never said it was listening: %q; screen:\n%s", b, s.screen())
-		}
-		<-tick.C
+	var said []byte
+	// Another process writes the file: nothing to wait on but its content.
+	if !eventually(10*time.Second, 20*time.Millisecond, func() bool {
+		said, _ = os.ReadFile(errFile)
+		return strings.Contains(string(said), "listening on")
+	}) {
+		t.Fatalf("tcpdump never said it was listening: %q; screen:\n%s", said, s.screen())
 	}
 	reset := func(p int) int {
 		c, err := net.DialTCP("tcp", nil, &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: p})

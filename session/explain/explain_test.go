@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -163,11 +164,8 @@ func TestHandshakeStopsAtSYNThenSYNACKWithISNPlusOneThenThirdACK(t *testing.T) {
 func TestCloseStopsAtEachOfTheFourSegments(t *testing.T) {
 	evs := loopEvents(t)
 	tp, _ := Find("close")
-	var got []int
-	for _, m := range tp.Marks(evs) {
-		got = append(got, m.Event)
-	}
-	if want := []int{13, 14, 15, 16}; !equalInts(got, want) {
+	got := markEvents(tp, evs)
+	if want := []int{13, 14, 15, 16}; !slices.Equal(got, want) {
 		t.Errorf("close stops at events %v, want %v", got, want)
 	}
 }
@@ -251,16 +249,13 @@ func TestQuizIsNewEachSeedAndTheSameForOneSeed(t *testing.T) {
 func TestQuizOnATopicAsksAboutItsKeyPacketsFirst(t *testing.T) {
 	evs := loopEvents(t)
 	tp, _ := Find("handshake")
-	var focus []int
-	for _, m := range tp.Marks(evs) {
-		focus = append(focus, m.Event)
-	}
+	focus := markEvents(tp, evs)
 	qs := Quiz(evs, rand.New(rand.NewPCG(3, 3)), QuizOptions{N: 3, Focus: focus})
 	var got []int
 	for _, q := range qs {
 		got = append(got, q.Event)
 	}
-	if want := []int{1, 2, 3}; !equalInts(got, want) { // the SYN (0) is shown, never asked
+	if want := []int{1, 2, 3}; !slices.Equal(got, want) { // the SYN (0) is shown, never asked
 		t.Errorf("asked about events %v, want %v", got, want)
 	}
 }
@@ -287,14 +282,11 @@ func sameQuiz(a, b []Question) bool {
 	return true
 }
 
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
+// markEvents are the timeline events the stops of tp mark in evs.
+func markEvents(tp Topic, evs []session.Event) []int {
+	var out []int
+	for _, m := range tp.Marks(evs) {
+		out = append(out, m.Event)
 	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
+	return out
 }

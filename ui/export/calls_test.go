@@ -9,6 +9,15 @@ import (
 	"github.com/handshake-viz/handshake-viz/session"
 )
 
+// lossy is withCalls through a lossy wire: event 5 dropped, event 7
+// delayed by 200 ms (the input of the lossy goldens).
+func lossy(t *testing.T) Input {
+	in := withCalls(t)
+	in.Events[5].Seg.Verdict = capture.Dropped
+	in.Events[7].Seg.Verdict, in.Events[7].Seg.DelayNS = capture.Delayed, 200e6
+	return in
+}
+
 // withCalls is a real stream with the socket calls the demo's exchange
 // records: the client's connect() before its SYN, the server's accept()
 // after the handshake, and a kernel that disagrees once.

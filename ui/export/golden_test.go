@@ -6,9 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/handshake-viz/handshake-viz/capture"
-
 	"github.com/handshake-viz/handshake-viz/session/narrate"
+	"github.com/handshake-viz/handshake-viz/ui/ladder/laddertest"
 )
 
 // goldenCaptures are the corpus captures every format is pinned on: a
@@ -34,7 +33,7 @@ func TestEveryFormatMatchesItsGoldenForCorpusCaptures(t *testing.T) {
 				if err := Write(&b, f, in, Options{Title: c.file}); err != nil {
 					t.Fatal(err)
 				}
-				golden(t, fmt.Sprintf("%s%s.golden", c.name, f.Ext()), b.Bytes())
+				laddertest.Golden(t, *update, fmt.Sprintf("%s%s.golden", c.name, f.Ext()), b.String())
 			})
 		}
 	}
@@ -57,22 +56,20 @@ func TestChineseAndRawExportsUseCatalogWordsAndRawNumbers(t *testing.T) {
 			if strings.Contains(out, "SYN Seq=0") {
 				t.Errorf("%s with raw numbers still writes the relative SYN Seq=0", f)
 			}
-			golden(t, "ethernet-zh-raw"+f.Ext()+".golden", b.Bytes())
+			laddertest.Golden(t, *update, "ethernet-zh-raw"+f.Ext()+".golden", b.String())
 		})
 	}
 }
 
 func TestEveryFormatMatchesItsGoldenWithCallsDropsAndDelays(t *testing.T) {
-	in := withCalls(t)
-	in.Events[5].Seg.Verdict = capture.Dropped
-	in.Events[7].Seg.Verdict, in.Events[7].Seg.DelayNS = capture.Delayed, 200e6
+	in := lossy(t)
 	for f := Format(0); f < formats; f++ {
 		t.Run(f.String(), func(t *testing.T) {
 			var b bytes.Buffer
 			if err := Write(&b, f, in, Options{Theme: Dark}); err != nil {
 				t.Fatal(err)
 			}
-			golden(t, "ethernet-lossy-calls"+f.Ext()+".golden", b.Bytes())
+			laddertest.Golden(t, *update, "ethernet-lossy-calls"+f.Ext()+".golden", b.String())
 		})
 	}
 }

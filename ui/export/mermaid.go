@@ -103,14 +103,9 @@ func writeMermaid(w io.Writer, m *model, o Options) error {
 			inRect = false
 		}
 	}
-	var a, s string
 	for i := range m.Items {
 		it := &m.Items[i]
-		c := conn{Proto: it.Row.Proto, Stream: it.Row.Stream, Info: it.Info}
-		if it.Row.Proto == session.KindCall {
-			c.Proto = session.KindSegment
-		}
-		a, s = participantIDs(c)
+		a, s := it.ids()
 		switch it.Row.Kind {
 		case ladder.RowConnection:
 			closeRect()
@@ -127,10 +122,7 @@ func writeMermaid(w io.Writer, m *model, o Options) error {
 			}
 			fmt.Fprintf(&b, "    Note %s %s: %s\n", side, who, mermaidText("◆ "+it.Call))
 		case ladder.RowArrow:
-			from, to := a, s
-			if !it.fromClient() {
-				from, to = s, a
-			}
+			from, to := arrowEnds(it, a, s)
 			arrow := "->>"
 			switch {
 			case it.Dropped:
@@ -143,18 +135,12 @@ func writeMermaid(w io.Writer, m *model, o Options) error {
 				parts[j] = mermaidText(parts[j])
 			}
 			fmt.Fprintf(&b, "    %s%s%s: %s\n", from, arrow, to, strings.Join(parts, "<br/>"))
-			// The sender's state changed first (when it sent).
-			notes := [2]string{"", ""}
-			if st := stateText(it.Client); st != "" {
-				notes[0] = fmt.Sprintf("    Note left of %s: %s\n", a, mermaidText(st))
-			}
-			if st := stateText(it.Server); st != "" {
-				notes[1] = fmt.Sprintf("    Note right of %s: %s\n", s, mermaidText(st))
-			}
-			if !it.fromClient() {
-				notes[0], notes[1] = notes[1], notes[0]
-			}
-			b.WriteString(notes[0] + notes[1])
+			b.WriteString(it.stateNotes(func(client bool, st string) string {
+				if client {
+					return fmt.Sprintf("    Note left of %s: %s\n", a, mermaidText(st))
+				}
+				return fmt.Sprintf("    Note right of %s: %s\n", s, mermaidText(st))
+			}))
 			if it.Kernel != "" {
 				fmt.Fprintf(&b, "    Note over %s,%s: %s\n", a, s, mermaidText(it.Kernel))
 			}

@@ -108,6 +108,42 @@ func build(in *Input, o Options) *model {
 // client's side.
 func (it *item) fromClient() bool { return it.Row.Dir == session.FromClient }
 
+// ids are the participant ids of the connection of it (a socket call's
+// are those of its TCP stream): the client's, the server's.
+func (it *item) ids() (a, s string) {
+	c := conn{Proto: it.Row.Proto, Stream: it.Row.Stream}
+	if c.Proto == session.KindCall {
+		c.Proto = session.KindSegment
+	}
+	return participantIDs(c)
+}
+
+// arrowEnds is where the arrow of it goes from and to, of the client's
+// end and the server's (participant ids, x positions).
+func arrowEnds[T any](it *item, client, server T) (from, to T) {
+	if it.fromClient() {
+		return client, server
+	}
+	return server, client
+}
+
+// stateNotes is the notes of the states the arrow of it changes, the
+// sender's first (its state changed when it sent): note(client, state)
+// writes one, client telling on which side.
+func (it *item) stateNotes(note func(client bool, state string) string) string {
+	notes := [2]string{"", ""}
+	if st := stateText(it.Client); st != "" {
+		notes[0] = note(true, st)
+	}
+	if st := stateText(it.Server); st != "" {
+		notes[1] = note(false, st)
+	}
+	if !it.fromClient() {
+		notes[0], notes[1] = notes[1], notes[0]
+	}
+	return notes[0] + notes[1]
+}
+
 // stateText returns the state name of a lifeline state, "" when none is shown.
 func stateText(s ladder.LifelineState) string {
 	if !s.Show {

@@ -5,7 +5,6 @@ import (
 	"io"
 	"strings"
 
-	"github.com/handshake-viz/handshake-viz/session"
 	"github.com/handshake-viz/handshake-viz/ui/ladder"
 )
 
@@ -54,11 +53,7 @@ func writePlantUML(w io.Writer, m *model, o Options) error {
 	}
 	for i := range m.Items {
 		it := &m.Items[i]
-		c := conn{Proto: it.Row.Proto, Stream: it.Row.Stream}
-		if c.Proto == session.KindCall {
-			c.Proto = session.KindSegment
-		}
-		a, s := participantIDs(c)
+		a, s := it.ids()
 		switch it.Row.Kind {
 		case ladder.RowConnection:
 			fmt.Fprintf(&b, "note over %s, %s : %s\n", a, s, plantText(it.Header))
@@ -72,10 +67,7 @@ func writePlantUML(w io.Writer, m *model, o Options) error {
 			}
 			fmt.Fprintf(&b, "note %s of %s : %s\n", side, who, plantText("◆ "+it.Call))
 		case ladder.RowArrow:
-			from, to := a, s
-			if !it.fromClient() {
-				from, to = s, a
-			}
+			from, to := arrowEnds(it, a, s)
 			arrow := "->"
 			switch {
 			case it.Dropped:
@@ -91,17 +83,12 @@ func writePlantUML(w io.Writer, m *model, o Options) error {
 				parts[j] = plantText(parts[j])
 			}
 			fmt.Fprintf(&b, "%s %s %s : %s\n", from, arrow, to, strings.Join(parts, `\n`))
-			notes := [2]string{"", ""}
-			if st := stateText(it.Client); st != "" {
-				notes[0] = fmt.Sprintf("note left of %s : %s\n", a, plantText(st))
-			}
-			if st := stateText(it.Server); st != "" {
-				notes[1] = fmt.Sprintf("note right of %s : %s\n", s, plantText(st))
-			}
-			if !it.fromClient() {
-				notes[0], notes[1] = notes[1], notes[0]
-			}
-			b.WriteString(notes[0] + notes[1])
+			b.WriteString(it.stateNotes(func(client bool, st string) string {
+				if client {
+					return fmt.Sprintf("note left of %s : %s\n", a, plantText(st))
+				}
+				return fmt.Sprintf("note right of %s : %s\n", s, plantText(st))
+			}))
 			if it.Kernel != "" {
 				fmt.Fprintf(&b, "note over %s, %s : %s\n", a, s, plantText(it.Kernel))
 			}

@@ -14,8 +14,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/handshake-viz/handshake-viz/capture"
 )
 
 // The real renderers: Debian's chromium and mermaid-cli (mmdc), which
@@ -88,9 +86,7 @@ func TestMermaidCLIParsesAndRendersEveryExportedDiagram(t *testing.T) {
 	}
 	// A diagram with every kind of row (calls, a drop, a delay, a kernel
 	// disagreement, a title with syntax characters), and the goldens.
-	in := withCalls(t)
-	in.Events[5].Seg.Verdict = capture.Dropped
-	in.Events[7].Seg.Verdict, in.Events[7].Seg.DelayNS = capture.Delayed, 200e6
+	in := lossy(t)
 	var b bytes.Buffer
 	if err := Write(&b, Mermaid, in, Options{Title: "test_ethernet.pcap; #1 <b>"}); err != nil {
 		t.Fatal(err)
@@ -250,9 +246,7 @@ func TestPlantUMLRendersEveryExportedDiagram(t *testing.T) {
 		t.Fatal("plantuml accepted a broken diagram: the check below would prove nothing")
 	}
 	os.Remove(filepath.Join(dir, "broken.puml"))
-	in := withCalls(t)
-	in.Events[5].Seg.Verdict = capture.Dropped
-	in.Events[7].Seg.Verdict, in.Events[7].Seg.DelayNS = capture.Delayed, 200e6
+	in := lossy(t)
 	var b bytes.Buffer
 	if err := Write(&b, PlantUML, in, Options{Title: "test_ethernet.pcap ~ **x** <b>"}); err != nil {
 		t.Fatal(err)

@@ -199,10 +199,7 @@ func planSVG(m *model, o Options) *svgPlan {
 				drop = scalePx(d, unit, svgMinDrop, svgMaxDrop)
 			}
 			p.sendY[i], p.arriveY[i] = y, y+drop
-			from, to := p.ClientX, p.ServerX
-			if !it.fromClient() {
-				from, to = to, from
-			}
+			from, to := arrowEnds(it, p.ClientX, p.ServerX)
 			a := svgArrow{X1: from, Y1: y, X2: to, Y2: y + drop, Reset: it.Reset, Dropped: it.Dropped, Retrans: it.Retrans}
 			if it.Dropped {
 				a.X2, a.Y2 = (from+to)/2, y+drop/2

@@ -3,8 +3,8 @@ package interview
 import (
 	"github.com/gdamore/tcell/v2"
 	"github.com/rivo/tview"
-	"github.com/rivo/uniseg"
 
+	"github.com/handshake-viz/handshake-viz/ui/cells"
 	"github.com/handshake-viz/handshake-viz/ui/ladder"
 )
 
@@ -22,50 +22,6 @@ var (
 
 func wrapText(text string, w int) []string { return ladder.Wrap(text, w) }
 
-// printAt writes str at (x, y), clipped to maxW cells, as is (no tags);
-// it returns the cells used.
-func printAt(s tcell.Screen, x, y, maxW int, str string, st tcell.Style) int {
-	used := 0
-	state := -1
-	for str != "" && used < maxW {
-		var cl string
-		var w int
-		cl, str, w, state = uniseg.FirstGraphemeClusterInString(str, state)
-		if w == 0 {
-			continue
-		}
-		if used+w > maxW {
-			break
-		}
-		r := []rune(cl)
-		s.SetContent(x+used, y, r[0], r[1:], st)
-		for i := 1; i < w; i++ {
-			s.SetContent(x+used+i, y, ' ', nil, st) // the wide rune's right half
-		}
-		used += w
-	}
-	return used
-}
-
-// fitWidth cuts s to w cells, ending with "…" when cut.
-func fitWidth(s string, w int) string {
-	if uniseg.StringWidth(s) <= w {
-		return s
-	}
-	out, used, state := "", 0, -1
-	for s != "" {
-		var cl string
-		var cw int
-		cl, s, cw, state = uniseg.FirstGraphemeClusterInString(s, state)
-		if used+cw > w-1 {
-			break
-		}
-		out += cl
-		used += cw
-	}
-	return out + "…"
-}
-
 // styledLine is one line of a pane with its style.
 type styledLine struct {
 	text string
@@ -81,7 +37,7 @@ func pane(screen tcell.Screen, x, y, w, h int, title string, lines []styledLine)
 	}
 	b := tview.NewBox().SetBorder(true)
 	if title != "" {
-		b.SetTitle(" " + fitWidth(title, w-4) + " ").SetTitleAlign(tview.AlignLeft)
+		b.SetTitle(" " + cells.Fit(title, w-4) + " ").SetTitleAlign(tview.AlignLeft)
 	}
 	b.SetRect(x, y, w, h)
 	b.Draw(screen)
@@ -92,9 +48,9 @@ func pane(screen tcell.Screen, x, y, w, h int, title string, lines []styledLine)
 		}
 		text := l.text
 		if i == ih-1 && len(lines) > ih {
-			text = fitWidth(text+" …", iw-2)
+			text = cells.Fit(text+" …", iw-2)
 		}
-		printAt(screen, ix+1, iy+i, iw-2, text, l.st)
+		cells.PrintAt(screen, ix+1, iy+i, iw-2, text, l.st)
 	}
 }
 

@@ -1,16 +1,12 @@
 package interview
 
 import (
-	"context"
 	"flag"
-	"os"
-	"path/filepath"
 	"testing"
 
-	"github.com/handshake-viz/handshake-viz/capture"
-	"github.com/handshake-viz/handshake-viz/session"
 	"github.com/handshake-viz/handshake-viz/session/explain"
 	"github.com/handshake-viz/handshake-viz/session/feed"
+	"github.com/handshake-viz/handshake-viz/ui/ladder/laddertest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -20,35 +16,9 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 // through the real decoder and tracker.
 func loopExchange(t testing.TB) explain.Exchange {
 	t.Helper()
-	src, err := capture.OpenFile("testdata/loop.pcapng")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.Close()
-	tl, store := session.NewTimeline(), capture.NewMemoryStore()
-	if _, err := feed.Run(context.Background(), src, feed.Options{Timeline: tl, Store: store}); err != nil {
-		t.Fatal(err)
-	}
+	tl, store, _ := laddertest.Play(t, "testdata/loop.pcapng", feed.Options{})
 	if !tl.Done() || tl.Len() != 17 {
 		t.Fatalf("loop.pcapng: %d events, done %v", tl.Len(), tl.Done())
 	}
 	return explain.Exchange{Scenario: "loop", Timeline: tl, Store: store}
-}
-
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if string(want) != got {
-		t.Errorf("%s differs from the golden file (go test -update rewrites it):\n--- got\n%s\n--- want\n%s", name, got, want)
-	}
 }

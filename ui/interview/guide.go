@@ -11,6 +11,7 @@ import (
 	"github.com/handshake-viz/handshake-viz/session/explain"
 	"github.com/handshake-viz/handshake-viz/session/narrate"
 	"github.com/handshake-viz/handshake-viz/ui"
+	"github.com/handshake-viz/handshake-viz/ui/cells"
 )
 
 // GuideOptions configure the guided screen of `explain TOPIC`.
@@ -383,14 +384,14 @@ func (v *guideView) Draw(screen tcell.Screen) {
 	q := wrapped(p.question, w-4, styleNormal)
 	if len(q) > qmax {
 		q = q[:qmax]
-		q[qmax-1].text = fitWidth(q[qmax-1].text+" …", w-4)
+		q[qmax-1].text = cells.Fit(q[qmax-1].text+" …", w-4)
 	}
 	if p.notice != "" {
-		q = append(q, styledLine{fitWidth(p.notice, w-4), styleMark}) // it says "Notice …" itself
+		q = append(q, styledLine{cells.Fit(p.notice, w-4), styleMark}) // it says "Notice …" itself
 	}
-	q = append(q, styledLine{fitWidth(exchangeLine(lang, p.ex), w-4), styleDim})
+	q = append(q, styledLine{cells.Fit(exchangeLine(lang, p.ex), w-4), styleDim})
 	if g.err != "" {
-		q = append(q, styledLine{fitWidth(g.err, w-4), styleWrong})
+		q = append(q, styledLine{cells.Fit(g.err, w-4), styleWrong})
 	}
 	qTitle := labelled(lang, "explain.ui.question", p.name)
 	if p.topic.Name != "" {
@@ -408,7 +409,7 @@ func (v *guideView) Draw(screen tcell.Screen) {
 			// ladder (a hides it and brings the ladder back).
 			g.answerOnly = true
 			pane(screen, x, y, w, h-1, narrate.Text(lang, "explain.ui.answer"), a)
-			printAt(screen, x, y+h-1, w, g.keys.bar(lang, g, w), styleBar)
+			cells.PrintAt(screen, x, y+h-1, w, g.keys.bar(lang, g, w), styleBar)
 			if g.help {
 				drawHelp(screen, lang, x, y, w, h, g.keys.help(lang, w-6))
 			}
@@ -419,7 +420,7 @@ func (v *guideView) Draw(screen tcell.Screen) {
 	}
 	if p.layers != nil {
 		p.layers.draw(screen, x, y, w, h-1)
-		printAt(screen, x, y+h-1, w, g.keys.bar(lang, g, w), styleBar)
+		cells.PrintAt(screen, x, y+h-1, w, g.keys.bar(lang, g, w), styleBar)
 		if g.help {
 			drawHelp(screen, lang, x, y, w, h, g.keys.help(lang, w-6))
 		}
@@ -522,35 +523,12 @@ type screenRunner interface {
 }
 
 // runApp runs the screen made by mk on app until it quits or ctx ends.
-func runApp(ctx context.Context, app *tview.Application, mk func(app *tview.Application) (screenRunner, error)) (err error) {
+func runApp(ctx context.Context, app *tview.Application, mk func(app *tview.Application) (screenRunner, error)) error {
 	s, err := mk(app)
 	if err != nil {
 		return err
 	}
 	s.SetQuitFunc(func() { s.Stop(); app.Stop() })
 	app.SetRoot(s.Primitive(), true).EnableMouse(true)
-	done := make(chan struct{})
-	defer close(done)
-	go func() {
-		select {
-		case <-ctx.Done():
-			s.Stop()
-			go app.QueueUpdate(app.Stop) // from inside the event loop (see ui.RunLadder)
-		case <-done:
-		}
-	}()
-	defer func() {
-		if r := recover(); r != nil {
-			s.Stop()
-			app.Stop()
-			err = fmt.Errorf("the interview screen crashed: %v (the terminal was restored; please report this)", r)
-		}
-	}()
-	s.Start()
-	if err := app.Run(); err != nil {
-		s.Stop()
-		return fmt.Errorf("running the terminal screen: %w (is this a terminal? try --no-tui)", err)
-	}
-	s.Stop()
-	return nil
+	return ui.RunApp(ctx, app, s, "the interview screen")
 }

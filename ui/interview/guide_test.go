@@ -9,10 +9,10 @@ import (
 
 	"github.com/gdamore/tcell/v2"
 	"github.com/rivo/tview"
-	"github.com/rivo/uniseg"
 
 	"github.com/handshake-viz/handshake-viz/session/explain"
 	"github.com/handshake-viz/handshake-viz/session/narrate"
+	"github.com/handshake-viz/handshake-viz/ui/ladder/laddertest"
 )
 
 // loopSource plays testdata/loop.pcapng for every scenario: loop itself,
@@ -61,33 +61,12 @@ func newTestGuide(t *testing.T, topic string, lang narrate.Lang, w, h int) (*Gui
 	return g, sim, src
 }
 
-func renderGuide(g *Guide, sim tcell.SimulationScreen) string {
+// renderScreen draws a guide or a quiz on sim and returns it as text.
+func renderScreen(s screenRunner, sim tcell.SimulationScreen) string {
 	sim.Clear()
-	g.Primitive().Draw(sim)
+	s.Primitive().Draw(sim)
 	sim.Show()
-	return simText(sim)
-}
-
-// simText is the simulation screen as text, trailing spaces trimmed (a
-// wide character is one rune for its two cells).
-func simText(sim tcell.SimulationScreen) string {
-	cells, w, h := sim.GetContents()
-	var sb strings.Builder
-	for y := range h {
-		var line strings.Builder
-		for x := 0; x < w; x++ {
-			c := cells[y*w+x]
-			if len(c.Runes) == 0 {
-				line.WriteByte(' ')
-				continue
-			}
-			line.WriteString(string(c.Runes))
-			x += max(uniseg.StringWidth(string(c.Runes)), 1) - 1
-		}
-		sb.WriteString(strings.TrimRight(line.String(), " "))
-		sb.WriteByte('\n')
-	}
-	return sb.String()
+	return laddertest.SimText(sim)
 }
 
 func key(k tcell.Key) *tcell.EventKey { return tcell.NewEventKey(k, 0, tcell.ModNone) }
@@ -100,11 +79,11 @@ func TestGuideGoldenPausedAtTheSYNACKOfTheHandshake(t *testing.T) {
 			g, sim, _ := newTestGuide(t, "handshake", lang, size[0], size[1])
 			g.HandleKey(key(tcell.KeyEnter)) // the SYN
 			g.HandleKey(key(tcell.KeyEnter)) // the SYN,ACK
-			got := renderGuide(g, sim)
+			got := renderScreen(g, sim)
 			if want := "⏸ "; !strings.Contains(got, want) {
 				t.Errorf("%s %s: the paused screen lacks %q", lang, sizeName(size), want)
 			}
-			golden(t, "guide_handshake_"+sizeName(size)+"_"+lang.String()+".golden", got)
+			laddertest.Golden(t, *update, "guide_handshake_"+sizeName(size)+"_"+lang.String()+".golden", got)
 		}
 	}
 }
@@ -116,7 +95,7 @@ func TestGuideGoldenOfTheLayersMapping(t *testing.T) {
 			for range 2 { // the message, + TCP, + IP: the IP header just added
 				g.HandleKey(rkey(' '))
 			}
-			golden(t, "guide_layers_"+sizeName(size)+"_"+lang.String()+".golden", renderGuide(g, sim))
+			laddertest.Golden(t, *update, "guide_layers_"+sizeName(size)+"_"+lang.String()+".golden", renderScreen(g, sim))
 		}
 	}
 }
@@ -157,7 +136,7 @@ func TestGuideShowsTheAnswerAtTheEndAndAKeyOpensEachFollowUp(t *testing.T) {
 	for range 5 { // four key packets, then the end
 		g.HandleKey(key(tcell.KeyEnter))
 	}
-	if !g.answerShown() || !strings.Contains(renderGuide(g, sim), "Model answer") {
+	if !g.answerShown() || !strings.Contains(renderScreen(g, sim), "Model answer") {
 		t.Fatal("no model answer at the end")
 	}
 	g.HandleKey(rkey('a'))
@@ -173,7 +152,7 @@ func TestGuideShowsTheAnswerAtTheEndAndAKeyOpensEachFollowUp(t *testing.T) {
 		t.Errorf("Esc went to %q, want back to handshake", g.Title())
 	}
 	g.HandleKey(rkey('1')) // and if the third ACK is lost: a scenario
-	got := renderGuide(g, sim)
+	got := renderScreen(g, sim)
 	if g.Title() != "lost-ack" || !strings.Contains(got, "And if the third ACK is lost?") || !strings.Contains(got, "stand-in for lost-ack") {
 		t.Errorf("1 opened %q; the screen says:\n%s", g.Title(), got)
 	}
@@ -184,14 +163,14 @@ func TestGuideShowsTheAnswerAtTheEndAndAKeyOpensEachFollowUp(t *testing.T) {
 
 func TestGuideHelpBarAndHelpScreenComeFromTheKeyTable(t *testing.T) {
 	g, sim, _ := newTestGuide(t, "handshake", narrate.English, 120, 40)
-	got := renderGuide(g, sim)
+	got := renderScreen(g, sim)
 	for _, want := range []string{"Enter next key packet", "1-9 follow-up"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("help bar lacks %q", want)
 		}
 	}
 	g.HandleKey(rkey('?'))
-	got = renderGuide(g, sim)
+	got = renderScreen(g, sim)
 	for _, id := range []string{"next", "answer", "follow", "back"} {
 		if d := narrate.Text(narrate.English, narrate.Key("explain.keydesc."+id)); !strings.Contains(got, d[:20]) {
 			t.Errorf("the ? screen lacks %q", d)
@@ -216,11 +195,11 @@ func TestGuideOnA24RowTerminalTheAnswerTakesTheLadderPlaceAtTheEnd(t *testing.T)
 	for range 5 {
 		g.HandleKey(key(tcell.KeyEnter))
 	}
-	got := renderGuide(g, sim)
+	got := renderScreen(g, sim)
 	if !strings.Contains(got, "6  What does a SYN to a closed port get?") || strings.Contains(got, "at least 60×16") {
 		t.Errorf("the answer and every follow-up do not fit, or the ladder asks for room:\n%s", got)
 	}
-	golden(t, "guide_handshake_end_80x24_en.golden", got)
+	laddertest.Golden(t, *update, "guide_handshake_end_80x24_en.golden", got)
 	quits := 0
 	g.SetQuitFunc(func() { quits++ })
 	g.HandleKey(rkey('q'))
@@ -228,7 +207,7 @@ func TestGuideOnA24RowTerminalTheAnswerTakesTheLadderPlaceAtTheEnd(t *testing.T)
 		t.Error("q does not quit from the answer screen")
 	}
 	g.HandleKey(rkey('a'))
-	if got := renderGuide(g, sim); strings.Contains(got, "Model answer") || !strings.Contains(got, "Ladder") {
+	if got := renderScreen(g, sim); strings.Contains(got, "Model answer") || !strings.Contains(got, "Ladder") {
 		t.Errorf("a does not bring the ladder back:\n%s", got)
 	}
 }
@@ -238,7 +217,7 @@ func TestGuideScenarioPageSaysWhatToNoticeInTheLibrarysWords(t *testing.T) {
 	src.as = true
 	g.HandleKey(rkey('1')) // lost-ack
 	want := narrate.Text(narrate.English, "scenario.lost-ack.notice")
-	if got := renderGuide(g, sim); !strings.Contains(got, want[:40]) {
+	if got := renderScreen(g, sim); !strings.Contains(got, want[:40]) {
 		t.Errorf("the lost-ack page lacks %q:\n%s", want[:40], got)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/handshake-viz/handshake-viz/capture"
 	"github.com/handshake-viz/handshake-viz/session/explain"
 	"github.com/handshake-viz/handshake-viz/session/narrate"
+	"github.com/handshake-viz/handshake-viz/ui/cells"
 )
 
 // layersView is the body of the layers page: the side-by-side table of
@@ -44,7 +45,7 @@ func (v *layersView) atEnd() bool { return len(v.steps) == 0 || v.at == len(v.st
 // draw draws the view in the rectangle.
 func (v *layersView) draw(screen tcell.Screen, x, y, w, h int) {
 	if !v.ok {
-		printAt(screen, x+1, y, w-2, narrate.Text(v.lang, "explain.layers.none"), styleDim)
+		cells.PrintAt(screen, x+1, y, w-2, narrate.Text(v.lang, "explain.layers.none"), styleDim)
 		return
 	}
 	st := v.steps[v.at]
@@ -56,14 +57,14 @@ func (v *layersView) draw(screen tcell.Screen, x, y, w, h int) {
 		} else if r := v.m.rows()[i-1]; !r.spans && r.group == st.Group && !(st.Wire && r.osi != 1) {
 			s = styleMark
 		}
-		lines = append(lines, styledLine{fitWidth(l, w-2), s})
+		lines = append(lines, styledLine{cells.Fit(l, w-2), s})
 	}
 	yy := y
 	for _, l := range lines {
 		if yy >= y+h {
 			return
 		}
-		printAt(screen, x+1, yy, w-2, l.text, l.st)
+		cells.PrintAt(screen, x+1, yy, w-2, l.text, l.st)
 		yy++
 	}
 	yy++
@@ -86,7 +87,7 @@ func (v *layersView) draw(screen tcell.Screen, x, y, w, h int) {
 			if yy >= y+h-ph-1 {
 				break
 			}
-			printAt(screen, x+1, yy, w-2, l, styleDim)
+			cells.PrintAt(screen, x+1, yy, w-2, l, styleDim)
 			yy++
 		}
 	}
@@ -94,10 +95,10 @@ func (v *layersView) draw(screen tcell.Screen, x, y, w, h int) {
 	room := y + h - ph - yy
 	var done []string
 	for i := v.at - 1; i >= 0 && len(done) < room; i-- {
-		done = append(done, fitWidth(fmt.Sprintf("%d. %s", i+1, v.steps[i].Text), w-2))
+		done = append(done, cells.Fit(fmt.Sprintf("%d. %s", i+1, v.steps[i].Text), w-2))
 	}
 	for i := len(done) - 1; i >= 0; i-- {
-		printAt(screen, x+1, yy, w-2, done[i], styleDim)
+		cells.PrintAt(screen, x+1, yy, w-2, done[i], styleDim)
 		yy++
 	}
 	if ph >= 3 {
@@ -128,11 +129,11 @@ func (v *layersView) drawUnit(screen tcell.Screen, x, y, w int, st step) {
 		if used+uniseg.StringWidth(block) > w {
 			break
 		}
-		used += printAt(screen, x+used, y, w-used, block, s)
+		used += cells.PrintAt(screen, x+used, y, w-used, block, s)
 	}
 	label := narrate.Text(v.lang, "explain.layers.unit", narrate.Text(v.lang, v.m.pduKey(st.Group)), total)
 	if st.Wire {
 		label = narrate.Text(v.lang, "explain.layers.unit", narrate.Text(v.lang, "explain.layers.pdu.frame"), total)
 	}
-	printAt(screen, x, y+1, w, label, styleDim)
+	cells.PrintAt(screen, x, y+1, w, label, styleDim)
 }

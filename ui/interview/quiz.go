@@ -11,6 +11,7 @@ import (
 	"github.com/handshake-viz/handshake-viz/session/explain"
 	"github.com/handshake-viz/handshake-viz/session/narrate"
 	"github.com/handshake-viz/handshake-viz/ui"
+	"github.com/handshake-viz/handshake-viz/ui/cells"
 )
 
 // QuizOptions configure the quiz screen.
@@ -233,7 +234,7 @@ func (q *Quiz) lines(w int) (title string, out []styledLine) {
 				st = styleDim
 			}
 		}
-		out = append(out, styledLine{fitWidth(fmt.Sprintf("%s%c) %s", mark, 'a'+i, o), w), st})
+		out = append(out, styledLine{cells.Fit(fmt.Sprintf("%s%c) %s", mark, 'a'+i, o), w), st})
 	}
 	if q.answered {
 		verdict := narrate.Text(lang, "quiz.right", qu.Options[qu.Answer])

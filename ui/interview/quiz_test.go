@@ -9,6 +9,7 @@ import (
 
 	"github.com/handshake-viz/handshake-viz/session/explain"
 	"github.com/handshake-viz/handshake-viz/session/narrate"
+	"github.com/handshake-viz/handshake-viz/ui/ladder/laddertest"
 )
 
 // twoQuestions asks about the SYN,ACK's flags (event 1: option b is
@@ -54,7 +55,7 @@ func TestQuizScoresARightAndAWrongAnswerFromScriptedKeys(t *testing.T) {
 		t.Fatal("an answer was taken while the ladder still played")
 	}
 	playToQuestion(t, q)
-	before := renderGuide2(q, sim)
+	before := renderScreen(q, sim)
 	if strings.Contains(before, "SYN, ACK Seq=0") {
 		t.Errorf("the arrow asked about is drawn before the answer:\n%s", before)
 	}
@@ -62,7 +63,7 @@ func TestQuizScoresARightAndAWrongAnswerFromScriptedKeys(t *testing.T) {
 		t.Errorf("the options are not shown:\n%s", before)
 	}
 	q.HandleKey(rkey('b')) // right
-	after := renderGuide2(q, sim)
+	after := renderScreen(q, sim)
 	if !strings.Contains(after, "✓ Right: SYN, ACK") || !strings.Contains(after, "SYN, ACK Seq=0 Ack=1") {
 		t.Errorf("after the right answer the verdict or the real packet is missing:\n%s", after)
 	}
@@ -70,16 +71,16 @@ func TestQuizScoresARightAndAWrongAnswerFromScriptedKeys(t *testing.T) {
 	q.HandleKey(key(tcell.KeyEnter))
 	playToQuestion(t, q)
 	q.HandleKey(rkey('d')) // wrong: Len=4
-	got := renderGuide2(q, sim)
+	got := renderScreen(q, sim)
 	if !strings.Contains(got, "✗ Not quite: it was Len=5") {
 		t.Errorf("after the wrong answer:\n%s", got)
 	}
-	golden(t, "quiz_wrong_120x40_en.golden", got)
+	laddertest.Golden(t, *update, "quiz_wrong_120x40_en.golden", got)
 	q.HandleKey(key(tcell.KeyEnter))
 	if s := q.Score(); s.Right != 1 || s.Asked != 2 || !q.Done() {
 		t.Errorf("score %+v done %v, want 1 of 2 and done", s, q.Done())
 	}
-	if got := renderGuide2(q, sim); !strings.Contains(got, "Score: 1 of 2") {
+	if got := renderScreen(q, sim); !strings.Contains(got, "Score: 1 of 2") {
 		t.Errorf("the end screen lacks the score:\n%s", got)
 	}
 }
@@ -87,7 +88,7 @@ func TestQuizScoresARightAndAWrongAnswerFromScriptedKeys(t *testing.T) {
 func TestQuizGoldenAsksInChineseAtEightyColumns(t *testing.T) {
 	q, sim := newTestQuiz(t, narrate.Chinese, 80, 24)
 	playToQuestion(t, q)
-	golden(t, "quiz_ask_80x24_zh.golden", renderGuide2(q, sim))
+	laddertest.Golden(t, *update, "quiz_ask_80x24_zh.golden", renderScreen(q, sim))
 }
 
 func TestQuizTextReadsAnswersFromLinesAndStopsAtTheEndOfInput(t *testing.T) {
@@ -107,13 +108,6 @@ func TestQuizTextReadsAnswersFromLinesAndStopsAtTheEndOfInput(t *testing.T) {
 	}
 }
 
-func renderGuide2(q *Quiz, sim tcell.SimulationScreen) string {
-	sim.Clear()
-	q.Primitive().Draw(sim)
-	sim.Show()
-	return simText(sim)
-}
-
 func TestQuizSpaceDoesNotPlayPastTheQuestionAndSteppingPastAsksToStepBack(t *testing.T) {
 	q, sim := newTestQuiz(t, narrate.English, 120, 40)
 	playToQuestion(t, q)
@@ -124,7 +118,7 @@ func TestQuizSpaceDoesNotPlayPastTheQuestionAndSteppingPastAsksToStepBack(t *tes
 		t.Fatalf("space played on past the question: position %d playing %v", p.Position(), p.Playing())
 	}
 	q.HandleKey(key(tcell.KeyRight)) // the packet asked about shows
-	if q.Ready() || !strings.Contains(renderGuide2(q, sim), "← steps back to answer") {
+	if q.Ready() || !strings.Contains(renderScreen(q, sim), "← steps back to answer") {
 		t.Error("after stepping past the question the quiz still takes answers, or does not say how to go back")
 	}
 	q.HandleKey(key(tcell.KeyLeft))

@@ -8,6 +8,7 @@ import (
 
 	"github.com/handshake-viz/handshake-viz/session/explain"
 	"github.com/handshake-viz/handshake-viz/session/narrate"
+	"github.com/handshake-viz/handshake-viz/ui/ladder/laddertest"
 )
 
 var langs = []narrate.Lang{narrate.English, narrate.Chinese}
@@ -20,7 +21,7 @@ func TestTextGoldenOfEveryTopicInBothLanguages(t *testing.T) {
 			if err := WriteTopic(&b, lang, Lesson{Topic: tp, Exchange: ex}); err != nil {
 				t.Fatal(err)
 			}
-			golden(t, "text_"+tp.Name+"_"+lang.String()+".golden", b.String())
+			laddertest.Golden(t, *update, "text_"+tp.Name+"_"+lang.String()+".golden", b.String())
 		}
 	}
 }
@@ -31,7 +32,7 @@ func TestTextGoldenOfTheTopicList(t *testing.T) {
 		if err := WriteList(&b, lang); err != nil {
 			t.Fatal(err)
 		}
-		golden(t, "list_"+lang.String()+".golden", b.String())
+		laddertest.Golden(t, *update, "list_"+lang.String()+".golden", b.String())
 	}
 }
 

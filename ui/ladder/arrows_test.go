@@ -1,9 +1,7 @@
 package ladder
 
 import (
-	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,36 +10,18 @@ import (
 	"github.com/handshake-viz/handshake-viz/session"
 	"github.com/handshake-viz/handshake-viz/session/feed"
 	"github.com/handshake-viz/handshake-viz/session/narrate"
+	"github.com/handshake-viz/handshake-viz/ui/ladder/laddertest"
 )
 
 // The picture, arrow by arrow, of real captures nobody here wrote (and of
 // the demo's own recording): for every arrow, what the ladder writes beside
 // each lifeline and at which end, its label and marks, and the narration.
 
-// corpusFile returns a capture of the shared corpus (../shared/pcaps beside
-// the checkout), skipping when the corpus is absent.
-func corpusFile(t *testing.T, rel string) string {
-	t.Helper()
-	path := filepath.Join("..", "..", "..", "shared", "pcaps", rel)
-	if _, err := os.Stat(path); err != nil {
-		t.Skipf("capture corpus not found (expected ../shared/pcaps beside the checkout): %v", err)
-	}
-	return path
-}
-
 // fileEvents runs a capture through the real decoder, Tracker and feed and
 // returns its timeline's events with the stream infos.
 func fileEvents(t *testing.T, path string) ([]session.Event, *session.Timeline) {
 	t.Helper()
-	src, err := capture.OpenFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.Close()
-	tl := session.NewTimeline()
-	if _, err := feed.Run(context.Background(), src, feed.Options{Timeline: tl}); err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
+	tl, _, _ := laddertest.Play(t, path, feed.Options{})
 	return tl.Slice(0, tl.Len()), tl
 }
 
@@ -195,7 +175,7 @@ func TestEveryArrowOfTheDemoRecordingShowsBothEndsByTheStateRule(t *testing.T) {
 		"TIME-WAIT CLOSED",         // 17 the final ACK arrives → CLOSED
 	}.check(t, "exchange.pcapng", pic)
 	checkPicture(t, "exchange.pcapng", pic)
-	golden(t, "arrows_exchange.golden", pictureText(pic))
+	laddertest.Golden(t, *update, "arrows_exchange.golden", pictureText(pic))
 }
 
 func TestEveryArrowOfAThreeWayCloseShowsTheServerInTimeWait(t *testing.T) {
@@ -203,10 +183,10 @@ func TestEveryArrowOfAThreeWayCloseShowsTheServerInTimeWait(t *testing.T) {
 	// server's FIN,ACK that also acknowledges it; the server was in
 	// FIN-WAIT-1 and its own FIN is acknowledged by the client's FIN, so it
 	// is TIME-WAIT, not FIN-WAIT-2 (issue 12).
-	evs, tl := fileEvents(t, corpusFile(t, "gopacket/test_ethernet.pcap"))
+	evs, tl := fileEvents(t, laddertest.CorpusFile(t, "gopacket/test_ethernet.pcap"))
 	pic := pictureOf(evs, tl, 0)
 	checkPicture(t, "test_ethernet.pcap", pic)
-	golden(t, "arrows_test_ethernet.golden", pictureText(pic))
+	laddertest.Golden(t, *update, "arrows_test_ethernet.golden", pictureText(pic))
 	last := pic[len(pic)-1].ev
 	if last.Client != session.Closed && last.Client != session.TimeWait {
 		t.Errorf("after the last arrow the client is %v", last.Client)
@@ -238,26 +218,13 @@ func TestEveryArrowOfRealCapturesKeepsTheStateRule(t *testing.T) {
 		{"PcapPlusPlus/one_tcp_stream_fin_rst_close_packet.pcap", 0, "arrows_fin_then_rst.golden"},
 	} {
 		t.Run(filepath.Base(tc.file), func(t *testing.T) {
-			evs, tl := fileEvents(t, corpusFile(t, tc.file))
+			evs, tl := fileEvents(t, laddertest.CorpusFile(t, tc.file))
 			pic := pictureOf(evs, tl, tc.stream)
 			if len(pic) == 0 {
 				t.Fatalf("%s: stream %d has no arrows", tc.file, tc.stream)
 			}
 			checkPicture(t, tc.file, pic)
-			golden(t, tc.golden, pictureText(pic))
+			laddertest.Golden(t, *update, tc.golden, pictureText(pic))
 		})
-	}
-}
-
-// The literal fixture the layout tests draw carries hand-written states;
-// they must be the Tracker's, or the goldens would pin a wrong picture.
-func TestLiteralFixtureStatesAreTheTrackers(t *testing.T) {
-	lit := events(0, 1, exchange())
-	got := tracked(t, lit)
-	for i := range lit {
-		if lit[i].Client != got[i].Client || lit[i].Server != got[i].Server || lit[i].Changed != got[i].Changed {
-			t.Errorf("fixture arrow %d: %v/%v changed %v, the Tracker says %v/%v changed %v", i+1,
-				lit[i].Client, lit[i].Server, lit[i].Changed, got[i].Client, got[i].Server, got[i].Changed)
-		}
 	}
 }

@@ -6,10 +6,11 @@ import (
 	"github.com/handshake-viz/handshake-viz/capture"
 	"github.com/handshake-viz/handshake-viz/session"
 	"github.com/handshake-viz/handshake-viz/session/narrate"
+	"github.com/handshake-viz/handshake-viz/ui/ladder/laddertest"
 )
 
 func TestLabelWritesFlagsAndRelativeNumbersLikeWireshark(t *testing.T) {
-	evs := events(0, 1, exchange())
+	evs := laddertest.Events(0, 1, laddertest.Exchange())
 	want := []string{
 		"SYN Seq=0",
 		"SYN, ACK Seq=0 Ack=1",
@@ -31,7 +32,7 @@ func TestLabelWritesFlagsAndRelativeNumbersLikeWireshark(t *testing.T) {
 }
 
 func TestLabelRawModeShowsTheNumbersOnTheWire(t *testing.T) {
-	evs := events(0, 1, exchange())
+	evs := laddertest.Events(0, 1, laddertest.Exchange())
 	cases := map[int]string{
 		0: "SYN Seq=1000000",
 		1: "SYN, ACK Seq=3000000 Ack=1000001",
@@ -63,7 +64,7 @@ func TestOptionsLineAbbreviatesSYNOptionsWithWindowMultiplier(t *testing.T) {
 		opts capture.TCPOptions
 		want string
 	}{
-		{synOptions, "MSS=65495 WS=128 SACK_PERM TS"},
+		{laddertest.SYNOptions(), "MSS=65495 WS=128 SACK_PERM TS"},
 		{capture.TCPOptions{MSS: 1460, WindowScale: 0}, "MSS=1460 WS=1"},
 		{capture.TCPOptions{WindowScale: -1, HasTimestamps: true}, "TS"},
 		{capture.TCPOptions{WindowScale: -1}, ""},
@@ -76,10 +77,10 @@ func TestOptionsLineAbbreviatesSYNOptionsWithWindowMultiplier(t *testing.T) {
 }
 
 func TestOptionsLineIsShownOnSYNsOnly(t *testing.T) {
-	evs := events(0, 1, exchange())
+	evs := laddertest.Events(0, 1, laddertest.Exchange())
 	for i := range evs {
 		want := evs[i].Seg.Flags.Has(capture.SYN)
-		evs[i].Seg.Options = synOptions // options on every packet: only SYNs show them
+		evs[i].Seg.Options = laddertest.SYNOptions() // options on every packet: only SYNs show them
 		if got := HasOptionsLine(&evs[i]); got != want {
 			t.Errorf("packet %d (%s): HasOptionsLine = %v, want %v", i+1, evs[i].Seg.Flags, got, want)
 		}

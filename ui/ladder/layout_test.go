@@ -7,13 +7,14 @@ import (
 	"github.com/handshake-viz/handshake-viz/capture"
 	"github.com/handshake-viz/handshake-viz/session"
 	"github.com/handshake-viz/handshake-viz/session/narrate"
+	"github.com/handshake-viz/handshake-viz/ui/ladder/laddertest"
 )
 
 // layoutOf lays out evs with the literal connection info.
 func layoutOf(stream int, evs []session.Event) *Layout {
 	l := NewLayout(session.KindSegment, stream)
 	for i := range evs {
-		l.Add(i, &evs[i], streamInfo(evs[i].Stream))
+		l.Add(i, &evs[i], laddertest.StreamInfo(evs[i].Stream))
 	}
 	return l
 }
@@ -36,7 +37,7 @@ func shape(l *Layout) []string {
 }
 
 func TestLayoutGroupsHandshakeDataAndFourWayClose(t *testing.T) {
-	l := layoutOf(-1, tracked(t, events(0, 1, exchange())))
+	l := layoutOf(-1, laddertest.Tracked(t, laddertest.Events(0, 1, laddertest.Exchange())))
 	want := []string{"conn", "phase:handshake", "arrow", "arrow", "arrow",
 		"phase:data", "arrow", "arrow", "arrow", "arrow",
 		"phase:fin4", "arrow", "arrow", "arrow", "arrow"}
@@ -55,9 +56,9 @@ func TestLayoutGroupsHandshakeDataAndFourWayClose(t *testing.T) {
 }
 
 // closeOf returns the literal exchange with its close replaced.
-func closeOf(close []pkt) []session.Event {
-	ps := exchange()[:7]
-	return events(0, 1, append(ps, close...))
+func closeOf(close []laddertest.Pkt) []session.Event {
+	ps := laddertest.Exchange()[:7]
+	return laddertest.Events(0, 1, append(ps, close...))
 }
 
 func TestLayoutTitlesTheCloseAsTheTrackerDecided(t *testing.T) {
@@ -69,33 +70,33 @@ func TestLayoutTitlesTheCloseAsTheTrackerDecided(t *testing.T) {
 	cl := session.PhaseClose
 	cases := []struct {
 		name  string
-		close []pkt
+		close []laddertest.Pkt
 		want  Title
 	}{
-		{"three-way: FIN, FIN+ACK, ACK", []pkt{
-			{from: C, flags: fa, seq: 6, ack: 28, phase: cl},
-			{from: S, flags: fa, seq: 28, ack: 7, phase: cl},
-			{from: C, flags: capture.ACK, seq: 7, ack: 29, phase: cl},
+		{"three-way: FIN, FIN+ACK, ACK", []laddertest.Pkt{
+			{From: C, Flags: fa, Seq: 6, Ack: 28, Phase: cl},
+			{From: S, Flags: fa, Seq: 28, Ack: 7, Phase: cl},
+			{From: C, Flags: capture.ACK, Seq: 7, Ack: 29, Phase: cl},
 		}, TitleThreeWayClose},
-		{"simultaneous: FINs cross", []pkt{
-			{from: C, flags: fa, seq: 6, ack: 28, phase: cl},
-			{from: S, flags: fa, seq: 28, ack: 6, phase: cl},
-			{from: C, flags: capture.ACK, seq: 7, ack: 29, phase: cl},
-			{from: S, flags: capture.ACK, seq: 29, ack: 7, phase: cl},
+		{"simultaneous: FINs cross", []laddertest.Pkt{
+			{From: C, Flags: fa, Seq: 6, Ack: 28, Phase: cl},
+			{From: S, Flags: fa, Seq: 28, Ack: 6, Phase: cl},
+			{From: C, Flags: capture.ACK, Seq: 7, Ack: 29, Phase: cl},
+			{From: S, Flags: capture.ACK, Seq: 29, Ack: 7, Phase: cl},
 		}, TitleSimultaneousClose},
-		{"half-close: one FIN only", []pkt{
-			{from: C, flags: fa, seq: 6, ack: 28, phase: cl},
-			{from: S, flags: capture.ACK, seq: 28, ack: 7, phase: cl},
+		{"half-close: one FIN only", []laddertest.Pkt{
+			{From: C, Flags: fa, Seq: 6, Ack: 28, Phase: cl},
+			{From: S, Flags: capture.ACK, Seq: 28, Ack: 7, Phase: cl},
 		}, TitleClose},
-		{"server closes first, four-way", []pkt{
-			{from: S, flags: fa, seq: 28, ack: 6, phase: cl},
-			{from: C, flags: capture.ACK, seq: 6, ack: 29, phase: cl},
-			{from: C, flags: fa, seq: 6, ack: 29, phase: cl},
-			{from: S, flags: capture.ACK, seq: 29, ack: 7, phase: cl},
+		{"server closes first, four-way", []laddertest.Pkt{
+			{From: S, Flags: fa, Seq: 28, Ack: 6, Phase: cl},
+			{From: C, Flags: capture.ACK, Seq: 6, Ack: 29, Phase: cl},
+			{From: C, Flags: fa, Seq: 6, Ack: 29, Phase: cl},
+			{From: S, Flags: capture.ACK, Seq: 29, Ack: 7, Phase: cl},
 		}, TitleFourWayClose},
 	}
 	for _, c := range cases {
-		l := layoutOf(-1, tracked(t, closeOf(c.close)))
+		l := layoutOf(-1, laddertest.Tracked(t, closeOf(c.close)))
 		rows := shape(l)
 		if got := rows[10]; got != "phase:"+c.want.String() {
 			t.Errorf("%s: close header = %s, want %s (rows %v)", c.name, got, c.want, rows)
@@ -104,11 +105,11 @@ func TestLayoutTitlesTheCloseAsTheTrackerDecided(t *testing.T) {
 }
 
 func TestLayoutReportsRetitleOfAnEarlierCloseHeader(t *testing.T) {
-	evs := tracked(t, events(0, 1, exchange()))
+	evs := laddertest.Tracked(t, laddertest.Events(0, 1, laddertest.Exchange()))
 	l := NewLayout(session.KindSegment, -1)
 	var retitled []int
 	for i := range evs {
-		if res := l.Add(i, &evs[i], streamInfo(0)); res.Retitled >= 0 {
+		if res := l.Add(i, &evs[i], laddertest.StreamInfo(0)); res.Retitled >= 0 {
 			retitled = append(retitled, i)
 			if l.Row(res.Retitled).Kind != RowPhase {
 				t.Errorf("Retitled row %d is a %s, want a phase header", res.Retitled, l.Row(res.Retitled).Kind)
@@ -122,9 +123,9 @@ func TestLayoutReportsRetitleOfAnEarlierCloseHeader(t *testing.T) {
 }
 
 func TestLayoutShowsResetPhase(t *testing.T) {
-	ps := exchange()[:4]
-	ps = append(ps, pkt{from: session.FromServer, flags: capture.RST | capture.ACK, seq: 1, ack: 6, phase: session.PhaseReset})
-	l := layoutOf(-1, events(0, 1, ps))
+	ps := laddertest.Exchange()[:4]
+	ps = append(ps, laddertest.Pkt{From: session.FromServer, Flags: capture.RST | capture.ACK, Seq: 1, Ack: 6, Phase: session.PhaseReset})
+	l := layoutOf(-1, laddertest.Events(0, 1, ps))
 	rows := shape(l)
 	if got := rows[len(rows)-2]; got != "phase:reset" {
 		t.Errorf("header before the RST = %s, want phase:reset", got)
@@ -135,8 +136,8 @@ func TestLayoutShowsResetPhase(t *testing.T) {
 }
 
 func TestLayoutPutsAConnectionHeaderBeforeEachConnection(t *testing.T) {
-	a := events(0, 1, exchange())
-	b := events(1, 12, exchange())
+	a := laddertest.Events(0, 1, laddertest.Exchange())
+	b := laddertest.Events(1, 12, laddertest.Exchange())
 	l := layoutOf(-1, append(a, b...))
 	var headers []string
 	for i := 0; i < l.Len(); i++ {
@@ -157,8 +158,8 @@ func TestLayoutPutsAConnectionHeaderBeforeEachConnection(t *testing.T) {
 }
 
 func TestLayoutOfOneStreamSkipsTheOthers(t *testing.T) {
-	a := events(0, 1, exchange())
-	b := events(1, 12, exchange())
+	a := laddertest.Events(0, 1, laddertest.Exchange())
+	b := laddertest.Events(1, 12, laddertest.Exchange())
 	l := layoutOf(1, append(a, b...))
 	if l.Arrows() != 11 {
 		t.Fatalf("Arrows = %d, want 11", l.Arrows())
@@ -183,7 +184,7 @@ func TestLayoutDrawsDatagramsWithoutPhaseHeaders(t *testing.T) {
 }
 
 func TestLayoutLinesMapBackToRows(t *testing.T) {
-	evs := events(0, 1, exchange())
+	evs := laddertest.Events(0, 1, laddertest.Exchange())
 	evs[4].Analysis = session.DupAck
 	l := layoutOf(-1, evs)
 	line := 0
@@ -222,13 +223,13 @@ func TestLayoutLinesMapBackToRows(t *testing.T) {
 }
 
 func TestLayoutOfOneUDPFlowSkipsTheTCPStreamWithTheSameIndex(t *testing.T) {
-	evs := append(events(0, 1, exchange()),
+	evs := append(laddertest.Events(0, 1, laddertest.Exchange()),
 		session.Event{Kind: session.KindDatagram, Stream: 0, From: session.FromClient, Seg: capture.Segment{Proto: capture.ProtoUDP, PayloadLen: 12}},
 		session.Event{Kind: session.KindDatagram, Stream: 1, From: session.FromClient, Seg: capture.Segment{Proto: capture.ProtoUDP, PayloadLen: 7}},
 	)
 	l := NewLayout(session.KindDatagram, 0)
 	for i := range evs {
-		l.Add(i, &evs[i], streamInfo(evs[i].Stream))
+		l.Add(i, &evs[i], laddertest.StreamInfo(evs[i].Stream))
 	}
 	if l.Arrows() != 1 {
 		t.Fatalf("Arrows = %d, want only the datagram of flow 0", l.Arrows())

@@ -6,6 +6,7 @@ import (
 
 	"github.com/handshake-viz/handshake-viz/session"
 	"github.com/handshake-viz/handshake-viz/session/narrate"
+	"github.com/handshake-viz/handshake-viz/ui/ladder/laddertest"
 )
 
 func textOf(t *testing.T, raw bool, evs []session.Event) string {
@@ -13,7 +14,7 @@ func textOf(t *testing.T, raw bool, evs []session.Event) string {
 	var b strings.Builder
 	tl := NewTextWriter(&b, narrate.English, raw)
 	for _, ev := range evs {
-		if err := tl.Write(ev, streamInfo(ev.Stream)); err != nil {
+		if err := tl.Write(ev, laddertest.StreamInfo(ev.Stream)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -22,12 +23,12 @@ func textOf(t *testing.T, raw bool, evs []session.Event) string {
 
 func TestTextWriterGolden(t *testing.T) {
 	// Two connections on the same ports: the Tracker numbers them 0 and 1.
-	evs := tracked(t, append(events(0, 1, exchange()), events(1, 12, exchange()[:3])...))
-	golden(t, "text.golden", textOf(t, false, evs))
+	evs := laddertest.Tracked(t, append(laddertest.Events(0, 1, laddertest.Exchange()), laddertest.Events(1, 12, laddertest.Exchange()[:3])...))
+	laddertest.Golden(t, *update, "text.golden", textOf(t, false, evs))
 }
 
 func TestTextWriterWritesOneLinePerPacketPlusHeaders(t *testing.T) {
-	out := textOf(t, false, tracked(t, events(0, 1, exchange())))
+	out := textOf(t, false, laddertest.Tracked(t, laddertest.Events(0, 1, laddertest.Exchange())))
 	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
 	// 11 packets, 1 connection header, 3 phase headers, 1 line naming the close.
 	if len(lines) != 16 {
@@ -44,8 +45,8 @@ func TestTextWriterWritesOneLinePerPacketPlusHeaders(t *testing.T) {
 func TestTextWriterWritesEachLineAsItsEventArrives(t *testing.T) {
 	var b strings.Builder
 	tl := NewTextWriter(&b, narrate.English, false)
-	evs := events(0, 1, exchange())
-	if err := tl.Write(evs[0], streamInfo(0)); err != nil {
+	evs := laddertest.Events(0, 1, laddertest.Exchange())
+	if err := tl.Write(evs[0], laddertest.StreamInfo(0)); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(b.String(), "SYN Seq=0") {
@@ -54,7 +55,7 @@ func TestTextWriterWritesEachLineAsItsEventArrives(t *testing.T) {
 }
 
 func TestTextWriterRawNumbersAndMarks(t *testing.T) {
-	evs := events(0, 1, exchange()[:4])
+	evs := laddertest.Events(0, 1, laddertest.Exchange()[:4])
 	evs[3].Analysis = session.Retransmission
 	out := textOf(t, true, evs)
 	for _, want := range []string{"SYN Seq=1000000", "PSH, ACK Seq=1000001 Ack=3000001 Len=5  [TCP Retransmission]"} {
@@ -68,7 +69,7 @@ func TestTextWriterRawNumbersAndMarks(t *testing.T) {
 }
 
 func TestTextWriterServerArrowsPointLeft(t *testing.T) {
-	ev := events(0, 1, exchange()[:2])
+	ev := laddertest.Events(0, 1, laddertest.Exchange()[:2])
 	out := textOf(t, false, ev)
 	lines := strings.Split(out, "\n")
 	if !strings.Contains(lines[2], "--->") || !strings.Contains(lines[3], "<---") {
