@@ -119,14 +119,15 @@ func (r *runner) readBatches(ctx context.Context, src capture.Source, full, empt
 // tracking goroutine and the writing one.
 const summaryBuffers = 4
 
-// writer is the third stage of RunParallel: a goroutine that hands the
-// summaries of finished streams to Options.Finished (which formats them:
-// JSON, a table row), so that the tracking goroutine, the pipeline's
-// bottleneck, only tracks. On two CPUs the writer shares the reader's.
+// writer is the third stage of RunParallel: a goroutine that makes the
+// summaries of finished streams and hands them to Options.Finished (which
+// formats them: JSON, a table row), so that the tracking goroutine, the
+// pipeline's bottleneck, only tracks. On two CPUs the writer shares the
+// reader's.
 type writer struct {
 	finished func([]session.StreamSummary) error
-	full     chan []session.StreamSummary
-	empty    chan []session.StreamSummary
+	full     chan *session.FinishedStreams
+	empty    chan *session.FinishedStreams
 	done     chan struct{}
 	failed   atomic.Bool // err is set: stop tracking
 	err      error       // read once done is closed
@@ -139,21 +140,23 @@ func startWriter(finished func([]session.StreamSummary) error) *writer {
 		close(w.done)
 		return w
 	}
-	w.full = make(chan []session.StreamSummary, summaryBuffers)
-	w.empty = make(chan []session.StreamSummary, summaryBuffers)
+	w.full = make(chan *session.FinishedStreams, summaryBuffers)
+	w.empty = make(chan *session.FinishedStreams, summaryBuffers)
 	for range summaryBuffers {
-		w.empty <- nil
+		w.empty <- new(session.FinishedStreams)
 	}
 	go func() {
 		defer close(w.done)
-		for ss := range w.full {
+		var ss []session.StreamSummary
+		for fs := range w.full {
 			if w.err == nil {
+				ss = fs.AppendSummaries(ss[:0])
 				if w.err = w.finished(ss); w.err != nil {
 					w.failed.Store(true)
 				}
+				clear(ss) // the summaries' strings
 			}
-			clear(ss) // the summaries' strings
-			w.empty <- ss[:0]
+			w.empty <- fs
 		}
 	}()
 	return w
@@ -164,12 +167,12 @@ func (w *writer) take(tr *session.Tracker) {
 	if w.finished == nil {
 		return
 	}
-	ss := tr.TakeFinished(<-w.empty)
-	if len(ss) == 0 {
-		w.empty <- ss
+	fs := <-w.empty
+	if tr.TakeFinishedStreams(fs); fs.Len() == 0 {
+		w.empty <- fs
 		return
 	}
-	w.full <- ss
+	w.full <- fs
 }
 
 // close waits for the writer to write everything it was given.
