@@ -234,9 +234,12 @@ func (t *Tracker) expireQueue(q *closedQueue, limitNS int64, synOnly bool) {
 // the last call, in index order, and forgets them (FinishOptions.Stream;
 // otherwise it appends nothing: Summaries has every stream).
 func (t *Tracker) TakeFinished(dst []StreamSummary) []StreamSummary {
-	var fs FinishedStreams
-	t.TakeFinishedStreams(&fs)
-	return fs.AppendSummaries(dst)
+	f := &t.fin
+	fs := FinishedStreams{first: f.doneFirst, recs: f.done}
+	dst = fs.AppendSummaries(dst)
+	clear(f.done)
+	f.done, f.doneFirst = f.done[:0], f.emitted
+	return dst
 }
 
 // FinishedStreams are the records of streams taken out of a Tracker by
