@@ -69,7 +69,8 @@ type finisher struct {
 	held      []*conn     // by stream index - emitted; nil once released
 	heldHead  int         // held[:heldHead] are emitted
 	emitted   int         // streams whose summary was taken out
-	done      []StreamSummary
+	done      []streamRec // the records of streams [doneFirst, emitted), not yet taken
+	doneFirst int
 	counts    FinishCounts
 }
 
@@ -160,7 +161,7 @@ func (t *Tracker) emitFinished() {
 	f := &t.fin
 	for f.heldHead < len(f.held) && f.held[f.heldHead] == nil {
 		if f.opts.Stream {
-			f.done = append(f.done, t.recs.at(f.emitted).summary(f.emitted))
+			f.done = append(f.done, *t.recs.at(f.emitted))
 		}
 		f.emitted++
 		f.heldHead++
@@ -234,10 +235,40 @@ func (t *Tracker) expireQueue(q *closedQueue, limitNS int64, synOnly bool) {
 // otherwise it appends nothing: Summaries has every stream).
 func (t *Tracker) TakeFinished(dst []StreamSummary) []StreamSummary {
 	f := &t.fin
-	dst = append(dst, f.done...)
+	fs := FinishedStreams{first: f.doneFirst, recs: f.done}
+	dst = fs.AppendSummaries(dst)
 	clear(f.done)
-	f.done = f.done[:0]
+	f.done, f.doneFirst = f.done[:0], f.emitted
 	return dst
+}
+
+// FinishedStreams are the records of streams taken out of a Tracker by
+// TakeFinishedStreams: their summaries can be made on another goroutine
+// than the Tracker's.
+type FinishedStreams struct {
+	first int // the index of recs[0]
+	recs  []streamRec
+}
+
+// Len is the number of streams.
+func (fs *FinishedStreams) Len() int { return len(fs.recs) }
+
+// AppendSummaries appends the streams' summaries to dst, in index order.
+func (fs *FinishedStreams) AppendSummaries(dst []StreamSummary) []StreamSummary {
+	for i := range fs.recs {
+		dst = append(dst, fs.recs[i].summary(fs.first+i))
+	}
+	return dst
+}
+
+// TakeFinishedStreams is TakeFinished without the summaries: it moves
+// the records of the streams finished since the last call into fs
+// (whatever fs held is dropped; its buffer is reused by the Tracker).
+func (t *Tracker) TakeFinishedStreams(fs *FinishedStreams) {
+	f := &t.fin
+	clear(fs.recs)
+	fs.recs, f.done = f.done, fs.recs[:0]
+	fs.first, f.doneFirst = f.doneFirst, f.emitted
 }
 
 // FinishAll finishes every stream still held, at the end of the input:

@@ -60,24 +60,14 @@ func (t *Tracker) slot(k v4Key) *connCacheSlot {
 	return &t.cache[h>>(64-connCacheBits)]
 }
 
-// find4 returns the live IPv4 connection of a key, or nil.
-func (t *Tracker) find4(k v4Key) *conn {
-	sl := t.slot(k)
-	if sl.c != nil && sl.key == k {
-		return sl.c
-	}
-	c := t.tcp4[k]
-	if c != nil {
-		*sl = connCacheSlot{k, c}
-	}
-	return c
-}
-
 // conn is the live state of one TCP connection; it is recycled once the
 // connection is over and its linger time has passed.
 type conn struct {
 	index       int
-	gen         uint32          // bumped on release, so stale queue entries are skipped
+	gen         uint32 // bumped on release, so stale queue entries are skipped
+	is4         bool   // in Tracker.tcp4, under key4 at slot4
+	slot4       int32
+	key4        v4Key
 	ep          [2]endpoint     // by Dir
 	state       [2]State        // by Dir: client, server
 	ana         [2]flowAnalysis // by Dir: sequence analysis of what that end sends
@@ -159,7 +149,7 @@ func (q *closedQueue) pop() {
 // goroutines; use it from one goroutine.
 type Tracker struct {
 	tcp     map[flowKey]*conn // IPv6 connections
-	tcp4    map[v4Key]*conn   // IPv4 connections
+	tcp4    connTable         // IPv4 connections
 	cache   *[1 << connCacheBits]connCacheSlot
 	recs    recStore // by stream index, for the whole run
 	udp     map[flowKey]int
@@ -199,7 +189,6 @@ func NewTracker() *Tracker { return NewTrackerWith(TrackerOptions{}) }
 func NewTrackerWith(opts TrackerOptions) *Tracker {
 	t := &Tracker{
 		tcp:   make(map[flowKey]*conn),
-		tcp4:  make(map[v4Key]*conn),
 		cache: new([1 << connCacheBits]connCacheSlot),
 		udp:   make(map[flowKey]int),
 	}
@@ -280,7 +269,7 @@ func (t *Tracker) Streams() int { return t.recs.len() }
 
 // LiveConnections is the number of TCP connections whose full state is
 // held (not yet reduced to a summary).
-func (t *Tracker) LiveConnections() int { return len(t.tcp) + len(t.tcp4) }
+func (t *Tracker) LiveConnections() int { return len(t.tcp) + t.tcp4.len() }
 
 // StreamInfo names the TCP stream or UDP flow index; it implements
 // StreamLookup. An unknown index returns just the index.
@@ -324,8 +313,13 @@ func (t *Tracker) observeTCP(seg *capture.Segment, ev *Event) {
 	src := seg.SrcEndpoint()
 	var c *conn
 	key4, is4 := v4KeyOf(seg.Src, seg.SrcPort, seg.Dst, seg.DstPort)
+	at4 := -1 // where key4 goes in tcp4, when a find of it missed
 	if is4 {
-		c = t.find4(key4)
+		if sl := t.slot(key4); sl.c != nil && sl.key == key4 {
+			c = sl.c
+		} else if c, at4 = t.tcp4.find(key4); c != nil {
+			*sl, at4 = connCacheSlot{key4, c}, -1
+		}
 	} else {
 		c = t.tcp[keyOf(src, seg.DstEndpoint())]
 	}
@@ -335,9 +329,14 @@ func (t *Tracker) observeTCP(seg *capture.Segment, ev *Event) {
 	}
 	newStream := c == nil
 	if newStream {
-		c = t.open(seg)
+		changes := t.tcp4.changes
+		c = t.open(seg) // may release the oldest stream (MaxConns)
 		if is4 {
-			t.tcp4[key4] = c
+			if at4 < 0 || t.tcp4.changes != changes { // a stream was released
+				_, at4 = t.tcp4.find(key4)
+			}
+			t.tcp4.insert(at4, key4, c)
+			c.is4, c.key4 = true, key4
 			*t.slot(key4) = connCacheSlot{key4, c}
 		} else {
 			t.tcp[keyOf(src, seg.DstEndpoint())] = c
@@ -527,15 +526,14 @@ func (t *Tracker) open(seg *capture.Segment) *conn {
 // release frees a connection's live state; its streamRec stays.
 func (t *Tracker) release(c *conn) {
 	index := c.index
-	client, server := t.recs.at(c.index).client, t.recs.at(c.index).server
-	if k, is4 := v4KeyOf(client.Addr(), client.Port(), server.Addr(), server.Port()); is4 {
-		if t.tcp4[k] == c {
-			delete(t.tcp4, k)
+	if c.is4 {
+		if i := int(c.slot4); t.tcp4.slots[i].c == c {
+			t.tcp4.remove(i)
 		}
-		if sl := t.slot(k); sl.c == c {
+		if sl := t.slot(c.key4); sl.c == c {
 			*sl = connCacheSlot{}
 		}
-	} else if k := keyOf(client, server); t.tcp[k] == c {
+	} else if k := keyOf(t.recs.at(index).client, t.recs.at(index).server); t.tcp[k] == c {
 		delete(t.tcp, k)
 	}
 	a0, a1 := c.ana[0], c.ana[1]

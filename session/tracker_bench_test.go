@@ -13,9 +13,14 @@ import (
 // synthSegments decodes a synthetic capture (interleaved connections,
 // all lingering in the tracker: the capture lasts less than two minutes).
 func synthSegments(tb testing.TB, connections int) []capture.Segment {
+	return synthSegmentsOf(tb, synth.Config{Connections: connections, Seed: 3})
+}
+
+// synthSegmentsOf decodes the synthetic capture of cfg.
+func synthSegmentsOf(tb testing.TB, cfg synth.Config) []capture.Segment {
 	tb.Helper()
 	var buf bytes.Buffer
-	if _, err := synth.Write(&buf, synth.Config{Connections: connections, Seed: 3}); err != nil {
+	if _, err := synth.Write(&buf, cfg); err != nil {
 		tb.Fatal(err)
 	}
 	src, err := capture.OpenReader("synth.pcap", &buf, int64(buf.Len()))
@@ -52,6 +57,37 @@ func BenchmarkTrackerTrackSynthetic(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N*len(segs))/b.Elapsed().Seconds(), "packets/s")
+}
+
+// BenchmarkTrackerAnalyzeShortConnections is the tracking goroutine of
+// `analyze --json` on the tcptrace comparison's capture (11-packet
+// connections, all lingering until --max-conns cuts them): Track, then
+// TakeFinished every 4096 segments, with analyze's default limits. It is
+// the pipeline's bottleneck; ns/op is per connection.
+func BenchmarkTrackerAnalyzeShortConnections(b *testing.B) {
+	const conns = 100_000
+	segs := synthSegmentsOf(b, synth.Config{Connections: conns, Exchanges: 1, RequestLen: 10, ResponseLen: 10, Seed: 3})
+	opts := FinishOptions{Stream: true, Idle: DefaultIdle, SYNIdle: DefaultSYNIdle, MaxConns: DefaultMaxConns}
+	var taken []StreamSummary
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		tr := NewTrackerWith(TrackerOptions{Finish: opts})
+		n := 0
+		for i := range segs {
+			tr.Track(&segs[i])
+			if i%4096 == 4095 {
+				taken = tr.TakeFinished(taken[:0])
+				n += len(taken)
+			}
+		}
+		tr.FinishAll()
+		n += len(tr.TakeFinished(taken[:0]))
+		if n != conns {
+			b.Fatalf("%d streams finished, want %d", n, conns)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*conns), "ns/conn")
 }
 
 func TestClosedQueueIsFIFOAcrossChunks(t *testing.T) {

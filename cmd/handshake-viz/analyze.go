@@ -21,7 +21,7 @@ const analyzeGCPercent = 400
 // analyzeMemoryLimit is the heap size past which the collector works
 // harder whatever analyzeGCPercent says: analyze holds only the streams
 // still open, so a large GOGC must not let garbage pile up past this.
-const analyzeMemoryLimit = 32 << 20
+const analyzeMemoryLimit = 40 << 20
 
 // analyzeOptions are the flags of `handshake-viz analyze`.
 type analyzeOptions struct {

@@ -12,6 +12,7 @@
 #   -s CONNS  connections of the 1x scale capture (default 37500: 16x is the
 #             600,000-connection capture of the issue)
 #   -r RUNS   alternated runs per tool (default 5)
+#   -only PART  run one part only: A (tshark), B (tcptrace) or scale (RSS)
 # Environment: HANDSHAKE_VIZ=PATH times that binary instead of building
 # ./cmd/handshake-viz.
 #
@@ -26,16 +27,25 @@ conns=60000
 tconns=100000
 scale=37500
 runs=5
+only=
 while (($#)); do
 	case $1 in
 	-n) conns=${2:?-n needs a count}; shift 2 ;;
 	-N) tconns=${2:?-N needs a count}; shift 2 ;;
 	-s) scale=${2:?-s needs a count}; shift 2 ;;
 	-r) runs=${2:?-r needs a count}; shift 2 ;;
-	-h | --help) sed -n '2,21s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
+	-only) only=${2:?-only needs A, B or scale}; shift 2 ;;
+	-h | --help) sed -n '2,22s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
 	*) echo "compare.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
 	esac
 done
+
+case $only in
+'' | A | B | scale) ;;
+*) echo "compare.sh: -only takes A, B or scale, not '$only'" >&2; exit 2 ;;
+esac
+# part NAME: whether to run part NAME (A, B or scale).
+part() { [[ -z $only || $only == "$1" ]]; }
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 tmp=$(mktemp -d)
@@ -127,6 +137,7 @@ echo "tcptrace: $(tcptrace -v 2>&1 | head -1)"
 echo "runs:    $runs per tool, alternated (tool A, B, C, A, B, C, ...)"
 
 # 1. tshark, on the default synthetic capture.
+if part A; then
 a=$tmp/a.pcap
 "$tmp/synthcap" -o "$a" -connections "$conns" >/dev/null
 sync
@@ -146,8 +157,10 @@ row "tshark -q -z conv,tcp"
 ratio "tshark / analyze --json" "tshark -q -z conv,tcp" "analyze --json"
 ratio "table / --json" "analyze (table)" "analyze --json"
 rm -f "$a"
+fi
 
 # 2. tcptrace, on the small-exchange capture.
+if part B; then
 b=$tmp/b.pcap
 "$tmp/synthcap" -o "$b" -connections "$tconns" "${small[@]}" >/dev/null
 sync
@@ -166,8 +179,10 @@ row "analyze (table) "
 row "tcptrace -n"
 ratio "tcptrace / analyze --json" "tcptrace -n" "analyze --json "
 rm -f "$b"
+fi
 
 # 3. Peak RSS as the capture grows, and on a scan.
+part scale || exit 0
 echo
 echo "peak RSS of analyze --json, capture piped from synthcap ${small[*]}:"
 printf "%-8s %12s %14s %12s\n" size connections "wall s" "peak RSS MiB"

@@ -41,8 +41,9 @@ type Options struct {
 	// counted, decoded or tracked (--filter).
 	Filter func(p *capture.RawPacket) bool
 
-	// Finished, when set, is called by RunParallel from its tracking
-	// goroutine with the summaries of the streams finished in each batch
+	// Finished, when set, is called by RunParallel from a writing
+	// goroutine of its own (one call at a time, in order) with the
+	// summaries of the streams finished in each batch
 	// (Tracker.TakeFinished, in index order; set Tracker.Finish.Stream),
 	// and once more after the input's end with every stream left. The
 	// slice is reused after the call. An error stops the run and is

@@ -3,6 +3,7 @@ package feed
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 
 	"github.com/handshake-viz/handshake-viz/capture"
 	"github.com/handshake-viz/handshake-viz/session"
@@ -46,38 +47,30 @@ func RunParallel(ctx context.Context, src capture.Source, opts Options) (Result,
 	// it holds in a local: the reader writes r's other fields all the time,
 	// and sharing their cache line would stall both CPUs.
 	tr := r.tr
-	finished := opts.Finished
-	var sinkErr error
-	var taken []session.StreamSummary
-	take := func() {
-		if taken = tr.TakeFinished(taken[:0]); len(taken) > 0 && sinkErr == nil {
-			sinkErr = finished(taken)
-		}
-	}
+	w := startWriter(opts.Finished)
 	go func() {
 		defer close(done)
 		for b := range full {
-			if sinkErr == nil {
+			if !w.failed.Load() {
 				for i := range b.segs[:b.n] {
 					tr.Track(&b.segs[i])
 				}
-				if finished != nil {
-					take()
-				}
+				w.take(tr)
 			}
 			b.n = 0
 			empty <- b
 		}
-		if finished != nil && sinkErr == nil {
+		if w.finished != nil && !w.failed.Load() {
 			tr.FinishAll()
-			take()
+			w.take(tr)
 		}
+		w.close()
 	}()
 	err := r.readBatches(ctx, src, full, empty)
 	close(full)
 	<-done
 	if err == nil {
-		err = sinkErr
+		err = w.err
 	}
 	return r.result(), err
 }
@@ -120,4 +113,72 @@ func (r *runner) readBatches(ctx context.Context, src capture.Source, full, empt
 			b = <-empty
 		}
 	}
+}
+
+// summaryBuffers is the number of summary slices circulating between the
+// tracking goroutine and the writing one.
+const summaryBuffers = 4
+
+// writer is the third stage of RunParallel: a goroutine that makes the
+// summaries of finished streams and hands them to Options.Finished (which
+// formats them: JSON, a table row), so that the tracking goroutine, the
+// pipeline's bottleneck, only tracks. On two CPUs the writer shares the
+// reader's.
+type writer struct {
+	finished func([]session.StreamSummary) error
+	full     chan *session.FinishedStreams
+	empty    chan *session.FinishedStreams
+	done     chan struct{}
+	failed   atomic.Bool // err is set: stop tracking
+	err      error       // read once done is closed
+}
+
+// startWriter starts the writing goroutine of finished (nil: none).
+func startWriter(finished func([]session.StreamSummary) error) *writer {
+	w := &writer{finished: finished, done: make(chan struct{})}
+	if finished == nil {
+		close(w.done)
+		return w
+	}
+	w.full = make(chan *session.FinishedStreams, summaryBuffers)
+	w.empty = make(chan *session.FinishedStreams, summaryBuffers)
+	for range summaryBuffers {
+		w.empty <- new(session.FinishedStreams)
+	}
+	go func() {
+		defer close(w.done)
+		var ss []session.StreamSummary
+		for fs := range w.full {
+			if w.err == nil {
+				ss = fs.AppendSummaries(ss[:0])
+				if w.err = w.finished(ss); w.err != nil {
+					w.failed.Store(true)
+				}
+				clear(ss) // the summaries' strings
+			}
+			w.empty <- fs
+		}
+	}()
+	return w
+}
+
+// take passes the streams tr finished since the last call to the writer.
+func (w *writer) take(tr *session.Tracker) {
+	if w.finished == nil {
+		return
+	}
+	fs := <-w.empty
+	if tr.TakeFinishedStreams(fs); fs.Len() == 0 {
+		w.empty <- fs
+		return
+	}
+	w.full <- fs
+}
+
+// close waits for the writer to write everything it was given.
+func (w *writer) close() {
+	if w.full != nil {
+		close(w.full)
+	}
+	<-w.done
 }

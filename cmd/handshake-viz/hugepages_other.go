@@ -1,6 +1,0 @@
-//go:build !linux
-
-package main
-
-// preferHugePages does nothing outside Linux.
-func preferHugePages(int) {}
