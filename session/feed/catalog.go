@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"slices"
 	"sync"
 	"time"
@@ -40,6 +41,10 @@ type Catalog struct {
 	cancel context.CancelFunc
 	done   chan struct{} // closed when the reader goroutine has ended
 	filter FilterFactory // nil: every frame
+	// finish is when the tracker of a file finishes streams, the same in
+	// the reading that lists them and in every re-reading that opens
+	// one, so that both number the streams alike (fileFinish).
+	finish session.FinishOptions
 
 	mu      sync.Mutex
 	snap    CatalogSnapshot
@@ -51,6 +56,17 @@ type Catalog struct {
 	// summaries of the streams finished since the last tick.
 	rows  session.StreamListBuilder
 	taken []session.StreamSummary
+}
+
+// fileFinish is when the tracker of a file finishes a stream (reduces it
+// to its summary and frees its state): the list only needs each stream's
+// summary (a stream is re-read to be opened), so the tracker hands over
+// each finished stream and forgets it; and it holds at most as many
+// streams as analyze does by default, finishing the oldest first, so
+// that memory follows the connections open at once, not the capture. No
+// idle timeout: an idle connection keeps its one stream, as in Wireshark.
+func fileFinish() session.FinishOptions {
+	return session.FinishOptions{Stream: true, MaxConns: session.DefaultMaxConns}
 }
 
 // publishEvery is the shortest time between two publications while reading.
@@ -99,6 +115,7 @@ func startCatalogFiltered(ctx context.Context, path string, src capture.Source, 
 		filter: filter,
 		done:   make(chan struct{}),
 		notify: make(chan struct{}),
+		finish: fileFinish(),
 	}
 	c.ctx, c.cancel = context.WithCancel(ctx)
 	info := src.Info()
@@ -124,10 +141,7 @@ func (c *Catalog) read(src capture.Source) {
 		opts.Timeline, opts.Store = c.tl, c.store
 		opts.tickEvery = liveTickEvery
 	} else {
-		// A file is re-read to open a stream: the list only needs each
-		// stream's summary, so the tracker hands over each finished
-		// stream and forgets it (what is held is what is still open).
-		opts.Tracker.Finish.Stream = true
+		opts.Tracker.Finish = c.finish
 	}
 	r := newRunner(opts)
 	if c.live {
@@ -149,6 +163,13 @@ func (c *Catalog) read(src capture.Source) {
 	c.publish(res.Tracker, in, res.Packets, func(s *CatalogSnapshot) {
 		s.Done, s.Err, s.Warnings, s.Summaries = true, err, res.Warnings, summaries
 	})
+	if !c.live {
+		// What reading needed (the tracker, its connections, the
+		// buffers) is garbage now, and a list on screen may not
+		// allocate again for minutes: give it back to the system.
+		res, c.taken = Result{}, nil
+		debug.FreeOSMemory()
+	}
 }
 
 // publishDue publishes if publishEvery (or ten times the cost of the last
@@ -268,11 +289,15 @@ func (c *Catalog) OpenStream(kind session.EventKind, index int) (*session.Timeli
 	}
 	defer src.Close()
 	tl, store := session.NewTimeline(), capture.NewMemoryStore()
+	var drop []session.StreamSummary
 	opts := Options{
 		Timeline: tl,
 		Store:    store,
 		Keep:     func(ev *session.Event) bool { return ev.Kind == kind && ev.Stream == index },
 		Filter:   c.newFilter(),
+		Tracker:  session.TrackerOptions{Finish: c.finish},
+		// The summaries of finished streams are not needed here.
+		tick: func(tr *session.Tracker, _ uint64) { drop = tr.TakeFinished(drop[:0]); clear(drop) },
 	}
 	if snap.Done && snap.Err == nil {
 		opts.Limit = streamPackets(snap, kind, index)
