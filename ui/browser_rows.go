@@ -59,15 +59,14 @@ func (c column) rightAligned() bool {
 }
 
 // rowModel is the full list as built from one snapshot of the source: its
-// compact rows (shared with the source), the text of their endpoints, what
-// a live capture knows of each TCP stream now, and the column widths.
-// Cells are formatted only for the rows drawn. A model is immutable once
-// built: the goroutine that builds it hands it to the UI goroutine.
+// compact rows (shared with the source), what a live capture knows of each
+// TCP stream now, and the column widths. Cells are formatted only for the
+// rows drawn. A model is immutable once built: the goroutine that builds
+// it hands it to the UI goroutine.
 type rowModel struct {
-	list     session.StreamList
-	conns    []session.LiveConn // watch: by TCP stream index; nil for a file
-	tcp, udp endText            // the endpoints of the TCP streams and UDP flows
-	widths   [numColumns]int
+	list   session.StreamList
+	conns  []session.LiveConn // watch: by TCP stream index; nil for a file
+	widths [numColumns]int
 	// finalWidths are the widths of the list's first finalN TCP rows,
 	// which never change (StreamList.Final): the next model of the same
 	// source measures only the rows after them.
@@ -78,15 +77,7 @@ type rowModel struct {
 // len is the number of rows.
 func (m *rowModel) len() int { return m.list.Len() }
 
-// row returns row pos (TCP streams, then UDP flows) and its endpoints.
-func (m *rowModel) row(pos int) (*session.StreamRow, *endText, int) {
-	if n := m.list.Streams(); pos >= n {
-		return m.list.Flow(pos - n), &m.udp, pos - n
-	}
-	return m.list.Stream(pos), &m.tcp, pos
-}
-
-// key is the identity of row pos.
+// key is the identity of row pos (TCP streams, then UDP flows).
 func (m *rowModel) key(pos int) rowKey {
 	if n := m.list.Streams(); pos >= n {
 		return rowKey{session.KindDatagram, pos - n}
@@ -94,7 +85,7 @@ func (m *rowModel) key(pos int) rowKey {
 	return rowKey{session.KindSegment, pos}
 }
 
-// live returns what a live capture knows of row pos now, if anything.
+// live returns what a live capture knows of row r now, if anything.
 func (m *rowModel) live(r *session.StreamRow) (*session.LiveConn, bool) {
 	if r.Kind != session.KindSegment || int(r.Index) >= len(m.conns) {
 		return nil, false
@@ -102,44 +93,10 @@ func (m *rowModel) live(r *session.StreamRow) (*session.LiveConn, bool) {
 	return &m.conns[r.Index], true
 }
 
-// endText is the text of the endpoints of rows, made once per row:
-// "client server" of row i is buf[off[i]:off[i+1]], the client its first
-// cut[i] bytes. It only grows: the models of one source share its arrays,
-// each reading the rows it has (the endpoints of a stream never change).
-type endText struct {
-	buf []byte
-	off []uint32 // len n+1 (or 0 when empty)
-	cut []uint8
-	// The widest client and server.
-	clientW, serverW int
-}
-
-func (e *endText) n() int { return len(e.cut) }
-
-// add appends the text of the next row.
-func (e *endText) add(r *session.StreamRow) {
-	if len(e.off) == 0 {
-		e.off = append(e.off, 0)
-	}
-	start := len(e.buf)
-	e.buf = r.Client().AppendTo(e.buf)
-	cut := len(e.buf) - start
-	e.buf = append(e.buf, ' ')
-	e.buf = r.Server().AppendTo(e.buf)
-	e.off = append(e.off, uint32(len(e.buf)))
-	e.cut = append(e.cut, uint8(cut))
-	e.clientW = max(e.clientW, cut)
-	e.serverW = max(e.serverW, len(e.buf)-start-cut-1)
-}
-
-func (e *endText) both(i int) []byte   { return e.buf[e.off[i]:e.off[i+1]] }
-func (e *endText) client(i int) []byte { return e.buf[e.off[i] : e.off[i]+uint32(e.cut[i])] }
-func (e *endText) server(i int) []byte { return e.buf[e.off[i]+uint32(e.cut[i])+1 : e.off[i+1]] }
-
-// buildRows is the model of a list, with the text and widths of prev
-// reused for the rows it already had: prev is the previous model of the
-// same source, or the zero model. A 60,000-stream list whose rows are
-// final rebuilds in the time of the rows that changed.
+// buildRows is the model of a list, with the widths of prev reused for
+// the rows that were final in it: prev is the previous model of the same
+// source, or the zero model. A 60,000-stream list whose rows are final
+// rebuilds in the time of the rows that changed.
 func buildRows(prev rowModel, list session.StreamList, lang narrate.Lang) rowModel {
 	return buildLiveRows(prev, list, nil, lang)
 }
@@ -147,18 +104,11 @@ func buildRows(prev rowModel, list session.StreamList, lang narrate.Lang) rowMod
 // buildLiveRows is buildRows with what a live capture knows of each TCP
 // stream now (by index; nil for a file).
 func buildLiveRows(prev rowModel, list session.StreamList, conns []session.LiveConn, lang narrate.Lang) rowModel {
-	m := rowModel{list: list, conns: conns, tcp: prev.tcp, udp: prev.udp}
-	if prev.tcp.n() > list.Streams() || prev.udp.n() > list.Flows() || prev.finalN > list.Final() {
-		m.tcp, m.udp, prev = endText{}, endText{}, rowModel{} // not the same source: start again
-	}
-	for i := m.tcp.n(); i < list.Streams(); i++ {
-		m.tcp.add(list.Stream(i))
-	}
-	for i := m.udp.n(); i < list.Flows(); i++ {
-		m.udp.add(list.Flow(i))
+	m := rowModel{list: list, conns: conns, finalWidths: prev.finalWidths, finalN: prev.finalN}
+	if m.finalN > list.Final() { // not the same source: start again
+		m.finalWidths, m.finalN = [numColumns]int{}, 0
 	}
 	var buf [64]byte
-	m.finalWidths, m.finalN = prev.finalWidths, prev.finalN
 	for ; m.finalN < list.Final(); m.finalN++ {
 		m.measure(&m.finalWidths, m.finalN, buf[:0])
 	}
@@ -179,17 +129,14 @@ func buildLiveRows(prev rowModel, list session.StreamList, conns []session.LiveC
 	for c := range numColumns {
 		m.widths[c] = max(m.widths[c], cellsWidth(narrate.Text(lang, columnKeys[c])))
 	}
-	m.widths[colClient] = max(m.widths[colClient], m.tcp.clientW, m.udp.clientW)
-	m.widths[colServer] = max(m.widths[colServer], m.tcp.serverW, m.udp.serverW)
 	return m
 }
 
-// measure widens ws to the cells of row pos, but its endpoints (which
-// endText measures) and the live columns; buf is scratch space.
+// measure widens ws to the cells of row pos but the live columns; buf is
+// scratch space.
 func (m *rowModel) measure(ws *[numColumns]int, pos int, buf []byte) {
 	for c := range numColumns {
-		switch c {
-		case colClient, colServer, colState, colProcess:
+		if c == colState || c == colProcess {
 			continue
 		}
 		ws[c] = max(ws[c], utf8.RuneCount(m.appendCell(buf[:0], c, pos)))
@@ -204,7 +151,7 @@ func (m *rowModel) cell(c column, pos int) string {
 
 // appendCell appends the text of column c of row pos to dst.
 func (m *rowModel) appendCell(dst []byte, c column, pos int) []byte {
-	r, ends, i := m.row(pos)
+	r := m.list.At(pos)
 	udp := r.Kind == session.KindDatagram
 	switch c {
 	case colIndex:
@@ -215,9 +162,9 @@ func (m *rowModel) appendCell(dst []byte, c column, pos int) []byte {
 		}
 		return append(dst, "TCP"...)
 	case colClient:
-		return append(dst, ends.client(i)...)
+		return r.Client().AppendTo(dst)
 	case colServer:
-		return append(dst, ends.server(i)...)
+		return r.Server().AppendTo(dst)
 	case colState:
 		if lc, ok := m.live(r); ok {
 			return append(append(append(dst, lc.Client.String()...), '/'), lc.Server.String()...)

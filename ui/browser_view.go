@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/binary"
+	"net/netip"
 	"slices"
 	"strings"
 
@@ -11,9 +12,10 @@ import (
 )
 
 // The filter and the sort of the stream list work on the compact rows
-// (session.StreamRow) and the text of their endpoints: they format no
-// cell, but those of the live columns (watch) and, for a sort on a text
-// column, those of rows whose first eight bytes tie.
+// (session.StreamRow): the filter formats a row's endpoints only for a
+// word that can occur in them, and the live words (watch); a sort formats
+// no cell but, on a text column, those of rows whose first eight bytes tie.
+// The endpoint columns sort by address, then port, as numbers.
 
 // wordMatch is one word of the filter and the values of a row's enums
 // whose text holds it, worked out once per filter. A row matches the word
@@ -50,9 +52,9 @@ func newWordMatch(w string) wordMatch {
 	return m
 }
 
-// matches reports whether row r (its endpoints ends.both(i)) holds the
-// word; scratch is space for the live words.
-func (m *wordMatch) matches(model *rowModel, r *session.StreamRow, ends *endText, i int, scratch *[]byte) bool {
+// matches reports whether row r holds the word; scratch is space for the
+// text of its endpoints and live words.
+func (m *wordMatch) matches(model *rowModel, r *session.StreamRow, scratch *[]byte) bool {
 	if r.Kind == session.KindDatagram {
 		if m.udp {
 			return true
@@ -61,8 +63,13 @@ func (m *wordMatch) matches(model *rowModel, r *session.StreamRow, ends *endText
 		(r.ClosedBy != session.ClosedByNone && m.by>>r.ClosedBy&1 != 0) || (m.retrans && r.Retrans > 0) {
 		return true
 	}
-	if m.ends && bytes.Contains(ends.both(i), m.w) {
-		return true
+	if m.ends {
+		b := r.Client().AppendTo((*scratch)[:0])
+		b = r.Server().AppendTo(append(b, ' '))
+		*scratch = b
+		if bytes.Contains(b, m.w) {
+			return true
+		}
 	}
 	if lc, ok := model.live(r); ok {
 		b := append((*scratch)[:0], lc.Client.String()...)
@@ -95,9 +102,9 @@ func (m *rowModel) filter(dst []uint32, filter string) []uint32 {
 	var scratch []byte
 rows:
 	for pos := range n {
-		r, ends, i := m.row(pos)
+		r := m.list.At(pos)
 		for k := range ws {
-			if !ws[k].matches(m, r, ends, i, &scratch) {
+			if !ws[k].matches(m, r, &scratch) {
 				continue rows
 			}
 		}
@@ -146,7 +153,7 @@ func (m *rowModel) sort(view []uint32, by column, reverse bool, entries []sortEn
 // sortKey returns the key of column c for a row and, for a text column
 // (whose key is its first eight bytes), the full comparison of two rows.
 func (m *rowModel) sortKey(c column) (key func(pos int) uint64, text func(a, b int) int) {
-	row := func(pos int) *session.StreamRow { r, _, _ := m.row(pos); return r }
+	row := m.list.At
 	signed := func(v int64) uint64 { return uint64(v) ^ 1<<63 }
 	switch c {
 	case colPackets:
@@ -164,19 +171,34 @@ func (m *rowModel) sortKey(c column) (key func(pos int) uint64, text func(a, b i
 	case colProto:
 		return func(pos int) uint64 { return uint64(row(pos).Kind) }, nil
 	case colClient, colServer:
-		ends := func(pos int) []byte {
-			_, e, i := m.row(pos)
+		end := func(pos int) netip.AddrPort {
 			if c == colClient {
-				return e.client(i)
+				return row(pos).Client()
 			}
-			return e.server(i)
+			return row(pos).Server()
 		}
-		return func(pos int) uint64 { return prefixKey(ends(pos)) },
-			func(a, b int) int { return bytes.Compare(ends(a), ends(b)) }
+		return func(pos int) uint64 { return endpointKey(end(pos)) },
+			func(a, b int) int { return end(a).Compare(end(b)) }
 	}
 	var x, y [64]byte
 	return func(pos int) uint64 { return prefixKey(m.appendCell(x[:0], c, pos)) },
 		func(a, b int) int { return bytes.Compare(m.appendCell(x[:0], c, a), m.appendCell(y[:0], c, b)) }
+}
+
+// endpointKey orders endpoints as netip.AddrPort.Compare does (IPv4
+// before IPv6, then address, then port), exactly for IPv4, up to ties for
+// IPv6.
+func endpointKey(e netip.AddrPort) uint64 {
+	a := e.Addr()
+	switch {
+	case a.Is4():
+		b := a.As4()
+		return 1<<62 | uint64(binary.BigEndian.Uint32(b[:]))<<16 | uint64(e.Port())
+	case a.Is6():
+		b := a.As16()
+		return 2<<62 | binary.BigEndian.Uint64(b[:8])>>2
+	}
+	return 0
 }
 
 // prefixKey is the first eight bytes of b as a number that orders as b
