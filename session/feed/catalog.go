@@ -109,13 +109,19 @@ func startCatalog(ctx context.Context, path string, src capture.Source, live boo
 }
 
 func startCatalogFiltered(ctx context.Context, path string, src capture.Source, live bool, filter FilterFactory) *Catalog {
+	return startCatalogWith(ctx, path, src, live, filter, fileFinish())
+}
+
+// startCatalogWith is startCatalogFiltered with the FinishOptions of a
+// file's trackers (tests lower the limit).
+func startCatalogWith(ctx context.Context, path string, src capture.Source, live bool, filter FilterFactory, finish session.FinishOptions) *Catalog {
 	c := &Catalog{
 		path:   path,
 		live:   live,
 		filter: filter,
 		done:   make(chan struct{}),
 		notify: make(chan struct{}),
-		finish: fileFinish(),
+		finish: finish,
 	}
 	c.ctx, c.cancel = context.WithCancel(ctx)
 	info := src.Info()
