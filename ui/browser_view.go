@@ -126,6 +126,7 @@ func (m *rowModel) sort(view []uint32, by column, reverse bool, entries []sortEn
 	if by != colIndex { // list order is the index order
 		entries = entries[:0]
 		key, text := m.sortKey(by)
+		endpoint := by == colClient || by == colServer
 		for _, pos := range view {
 			entries = append(entries, sortEntry{key(int(pos)), pos})
 		}
@@ -133,7 +134,7 @@ func (m *rowModel) sort(view []uint32, by column, reverse bool, entries []sortEn
 			if a.key != b.key {
 				return cmp.Compare(a.key, b.key)
 			}
-			if text != nil {
+			if text != nil && (!endpoint || a.key>>62 == 2) { // an IPv4 endpoint's key is exact
 				if c := text(int(a.pos), int(b.pos)); c != 0 {
 					return c
 				}
