@@ -47,9 +47,9 @@ type BrowserSource interface {
 	Progress() (read, total int64, done bool)
 	// Packets is the number of frames read so far.
 	Packets() uint64
-	// Streams are the TCP streams by index; Flows the UDP flows by index.
-	Streams() []session.StreamSummary
-	Flows() []session.UDPFlow
+	// List is the TCP streams by index, then the UDP flows by index; its
+	// final rows (StreamList.Final) stay the same in every later List.
+	List() session.StreamList
 	// Warnings are the damage found in the input and why reading stopped
 	// early, if it did.
 	Warnings() []string
@@ -221,8 +221,8 @@ func (b *browser) watch(ctx context.Context) {
 		var st browserStatus
 		st.read, st.total, st.done = b.src.Progress()
 		st.packets, st.warnings = b.src.Packets(), b.src.Warnings()
-		streams, flows := b.src.Streams(), b.src.Flows()
-		st.streams, st.flows = len(streams), len(flows)
+		list := b.src.List()
+		st.streams, st.flows = list.Streams(), list.Flows()
 		var conns []session.LiveConn
 		if b.opts.Live != nil {
 			conns = b.opts.Live()
@@ -230,7 +230,7 @@ func (b *browser) watch(ctx context.Context) {
 		if b.opts.Drops != nil {
 			st.drops = b.opts.Drops()
 		}
-		model = buildLiveRows(model, streams, flows, conns, b.opts.Lang)
+		model = buildLiveRows(model, list, conns, b.opts.Lang)
 		m := model
 		if !queueDraw(b.app, ctx.Done(), func() { b.apply(m, st) }) {
 			return
@@ -251,7 +251,7 @@ func (b *browser) apply(m rowModel, st browserStatus) {
 	b.status = st
 	b.table.setModel(m)
 	if st.done && !b.opened && st.streams == 1 && st.flows == 0 && len(b.table.view) == 1 {
-		b.open(b.table.view[0])
+		b.open(b.table.viewKey(0))
 	}
 	b.note("apply")
 }

@@ -70,8 +70,7 @@ func newFakeCatalog(t testing.TB, name string) *fakeCatalog {
 func (f *fakeCatalog) Changed() <-chan struct{}                 { return f.changed }
 func (f *fakeCatalog) Progress() (read, total int64, done bool) { return 100, 100, true }
 func (f *fakeCatalog) Packets() uint64                          { return f.packets }
-func (f *fakeCatalog) Streams() []session.StreamSummary         { return f.streams }
-func (f *fakeCatalog) Flows() []session.UDPFlow                 { return f.flows }
+func (f *fakeCatalog) List() session.StreamList                 { return session.NewStreamList(f.streams, f.flows) }
 func (f *fakeCatalog) Warnings() []string                       { return nil }
 
 func (f *fakeCatalog) OpenStream(kind session.EventKind, index int) (*session.Timeline, capture.FrameStore, error) {

@@ -41,8 +41,8 @@ func (b *browser) drawTop(screen tcell.Screen, x, y, w, h int) (int, int, int, i
 	if st.drops > 0 {
 		parts = append(parts, narrate.Text(lang, "browser.kernel_drops", st.drops))
 	}
-	if t := b.table; len(t.view) != len(t.model.rows) {
-		parts = append(parts, narrate.Text(lang, "browser.shown", len(t.view), len(t.model.rows)))
+	if t := b.table; len(t.view) != t.model.len() {
+		parts = append(parts, narrate.Text(lang, "browser.shown", len(t.view), t.model.len()))
 	}
 	dir := "▲"
 	if b.table.reverse {

@@ -58,8 +58,8 @@ var browserKeys = [...]browserBinding{
 		brune('g', toFirst), brune('G', toLast),
 	}},
 	{id: "open", bar: 2, keys: []browserTrigger{bkey(tcell.KeyEnter, func(b *browser) {
-		if r := b.table.selected(); r != nil {
-			b.open(r)
+		if k, ok := b.table.selected(); ok {
+			b.open(k)
 		}
 	})}},
 	{id: "back", keys: []browserTrigger{bkey(tcell.KeyEscape, func(b *browser) { b.input.SetText("") })}},

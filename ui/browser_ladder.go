@@ -11,22 +11,21 @@ import (
 // open opens the ladder of a row's stream: the source re-reads it in a
 // goroutine (it may take a while on a big file), then the UI goroutine
 // switches to the ladder page. UI goroutine.
-func (b *browser) open(r *streamRow) {
+func (b *browser) open(f rowKey) {
 	if b.opening {
 		return
 	}
 	b.opening, b.opened = true, true
-	f := r.facts
-	b.message = narrate.Text(b.opts.Lang, "browser.opening", b.kindWord(f.Kind), f.Index)
+	b.message = narrate.Text(b.opts.Lang, "browser.opening", b.kindWord(f.kind), f.index)
 	b.wg.Add(1)
 	go func() {
 		defer b.wg.Done()
 		defer b.guard()
-		tl, store, err := b.src.OpenStream(f.Kind, f.Index)
+		tl, store, err := b.src.OpenStream(f.kind, f.index)
 		queueDraw(b.app, b.done, func() {
 			b.opening = false
 			if err != nil {
-				b.message = narrate.Text(b.opts.Lang, "browser.open_err", b.kindWord(f.Kind), f.Index, err)
+				b.message = narrate.Text(b.opts.Lang, "browser.open_err", b.kindWord(f.kind), f.index, err)
 				return
 			}
 			b.message = ""
@@ -44,7 +43,7 @@ func (b *browser) kindWord(k session.EventKind) string {
 
 // showLadder puts a ladder screen of the stream on the ladder page and
 // starts it. UI goroutine.
-func (b *browser) showLadder(tl *session.Timeline, store capture.FrameStore, f streamFacts) {
+func (b *browser) showLadder(tl *session.Timeline, store capture.FrameStore, f rowKey) {
 	b.stopLadder()
 	b.ladder = NewLadderScreen(b.app, tl, store, b.ladderOptions(f))
 	b.pages.AddAndSwitchToPage(pageLadder, b.ladder.Primitive(), true)
@@ -55,15 +54,15 @@ func (b *browser) showLadder(tl *session.Timeline, store capture.FrameStore, f s
 
 // ladderOptions are the options of the ladder of one stream: the
 // browser's language, speed, numbering and teacher's controls.
-func (b *browser) ladderOptions(f streamFacts) ScreenOptions {
+func (b *browser) ladderOptions(f rowKey) ScreenOptions {
 	return ScreenOptions{
-		Title: fmt.Sprintf("%s · %s %d · %s", b.opts.Title, b.kindWord(f.Kind), f.Index,
+		Title: fmt.Sprintf("%s · %s %d · %s", b.opts.Title, b.kindWord(f.kind), f.index,
 			narrate.Text(b.opts.Lang, "browser.back")),
 		Lang:     b.opts.Lang,
 		Speed:    b.opts.Speed,
 		Raw:      b.opts.Raw,
-		Stream:   f.Index,
-		Kind:     f.Kind,
+		Stream:   f.index,
+		Kind:     f.kind,
 		Warnings: b.src.Warnings,
 		Drops:    b.opts.Drops,
 

@@ -37,7 +37,7 @@ func liveBrowser(t *testing.T, name string, lang narrate.Lang) (*browser, *fakeC
 		Live:  func() []session.LiveConn { return conns },
 		Drops: func() uint64 { return 3 },
 	})
-	b.apply(buildLiveRows(rowModel{}, src.streams, src.flows, conns, lang), browserStatus{
+	b.apply(buildLiveRows(rowModel{}, src.List(), conns, lang), browserStatus{
 		packets: src.packets, streams: len(src.streams), flows: len(src.flows), drops: 3,
 	})
 	return b, src
@@ -66,9 +66,9 @@ func TestLiveBrowserFilterMatchesTheProcessName(t *testing.T) {
 	if len(b.table.view) != want {
 		t.Fatalf("filter ftp-client shows %d rows, want the %d with that process", len(b.table.view), want)
 	}
-	for _, r := range b.table.view {
-		if r.facts.Index%2 != 0 {
-			t.Errorf("stream %d without a process matched", r.facts.Index)
+	for i := range b.table.view {
+		if k := b.table.viewKey(i); k.index%2 != 0 {
+			t.Errorf("stream %d without a process matched", k.index)
 		}
 	}
 }

@@ -96,7 +96,7 @@ func TestEveryBrowserBindingHasItsTexts(t *testing.T) {
 func TestBrowserLaddersGetThePauseOptions(t *testing.T) {
 	src := newFakeCatalog(t, "zeek/wikipedia.pcap")
 	b := newBrowser(tview.NewApplication(), src, BrowserOptions{Lang: narrate.English, Speed: 2, PauseAt: PauseAtPhase, StartPaused: true})
-	o := b.ladderOptions(streamFacts{Kind: session.KindSegment, Index: 3})
+	o := b.ladderOptions(rowKey{session.KindSegment, 3})
 	if o.PauseAt != PauseAtPhase || !o.StartPaused || o.Speed != 2 || o.Stream != 3 {
 		t.Errorf("ladder options %+v lose the browser's", o)
 	}

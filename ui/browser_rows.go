@@ -1,12 +1,8 @@
 package ui
 
 import (
-	"cmp"
 	"fmt"
-	"net/netip"
-	"slices"
 	"strconv"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -62,160 +58,156 @@ func (c column) rightAligned() bool {
 	return false
 }
 
-// streamFacts is what the list shows of one TCP stream or UDP flow: a
-// comparable copy, so that unchanged rows are recognised and reused.
-type streamFacts struct {
-	Kind                 session.EventKind
-	Index                int
-	Client, Server       netip.AddrPort
-	Packets              uint64
-	BytesCS, BytesSC     uint64
-	Handshake, Close, By string
-	Retrans              uint64
-	RTT                  time.Duration // < 0 when not measured
-	Duration             time.Duration
-	State, Process       string // watch: the ends' states now, the local process ("" when unknown)
-}
-
-// streamRow is one row of the list. Rows are immutable once built: the
-// goroutine that builds them hands them to the UI goroutine.
-type streamRow struct {
-	facts  streamFacts
-	cells  [numColumns]string
-	search string // lower-case words the filter matches against
-}
-
-func newRow(f streamFacts) *streamRow {
-	r := &streamRow{facts: f}
-	proto := "TCP"
-	if f.Kind == session.KindDatagram {
-		proto = "UDP"
-	}
-	client, server := f.Client.String(), f.Server.String()
-	r.cells = [numColumns]string{
-		strconv.Itoa(f.Index), proto, client, server, orDash(f.State), orDash(f.Process),
-		strconv.FormatUint(f.Packets, 10), humanBytes(f.BytesCS), humanBytes(f.BytesSC),
-		f.Handshake, f.Close, f.By, strconv.FormatUint(f.Retrans, 10),
-		humanDuration(f.RTT), humanDuration(f.Duration),
-	}
-	if f.Kind == session.KindDatagram {
-		for _, c := range []column{colBytesCS, colBytesSC, colHandshake, colClose, colClosedBy, colRetrans, colRTT} {
-			r.cells[c] = "-"
-		}
-	}
-	words := []string{strings.ToLower(proto), client, server, f.Handshake, f.Close}
-	if f.Process != "" {
-		words = append(words, f.Process)
-	}
-	if f.State != "" {
-		words = append(words, strings.ReplaceAll(f.State, "/", " "))
-	}
-	if f.By != "" && f.By != "none" {
-		words = append(words, "by-"+f.By)
-	}
-	if f.Retrans > 0 {
-		words = append(words, "retrans")
-	}
-	r.search = " " + strings.ToLower(strings.Join(words, " ")) + " "
-	return r
-}
-
-// matches reports whether every word of the filter occurs in the row.
-func (r *streamRow) matches(words []string) bool {
-	for _, w := range words {
-		if !strings.Contains(r.search, w) {
-			return false
-		}
-	}
-	return true
-}
-
-// rowModel is the full list as built from one snapshot of the source.
+// rowModel is the full list as built from one snapshot of the source: its
+// compact rows (shared with the source), what a live capture knows of each
+// TCP stream now, and the column widths. Cells are formatted only for the
+// rows drawn. A model is immutable once built: the goroutine that builds
+// it hands it to the UI goroutine.
 type rowModel struct {
-	rows   []*streamRow
+	list   session.StreamList
+	conns  []session.LiveConn // watch: by TCP stream index; nil for a file
 	widths [numColumns]int
+	// finalWidths are the widths of the list's first finalN TCP rows,
+	// which never change (StreamList.Final): the next model of the same
+	// source measures only the rows after them.
+	finalWidths [numColumns]int
+	finalN      int
 }
 
-// buildRows turns stream summaries and UDP flows into rows, reusing the
-// rows of prev whose facts did not change. It allocates only for changed
-// rows, so a 60,000-stream list with few changes rebuilds quickly.
-func buildRows(prev rowModel, streams []session.StreamSummary, flows []session.UDPFlow, lang narrate.Lang) rowModel {
-	return buildLiveRows(prev, streams, flows, nil, lang)
+// len is the number of rows.
+func (m *rowModel) len() int { return m.list.Len() }
+
+// key is the identity of row pos (TCP streams, then UDP flows).
+func (m *rowModel) key(pos int) rowKey {
+	if n := m.list.Streams(); pos >= n {
+		return rowKey{session.KindDatagram, pos - n}
+	}
+	return rowKey{session.KindSegment, pos}
+}
+
+// live returns what a live capture knows of row r now, if anything.
+func (m *rowModel) live(r *session.StreamRow) (*session.LiveConn, bool) {
+	if r.Kind != session.KindSegment || int(r.Index) >= len(m.conns) {
+		return nil, false
+	}
+	return &m.conns[r.Index], true
+}
+
+// buildRows is the model of a list, with the widths of prev reused for
+// the rows that were final in it: prev is the previous model of the same
+// source, or the zero model. A 60,000-stream list whose rows are final
+// rebuilds in the time of the rows that changed.
+func buildRows(prev rowModel, list session.StreamList, lang narrate.Lang) rowModel {
+	return buildLiveRows(prev, list, nil, lang)
 }
 
 // buildLiveRows is buildRows with what a live capture knows of each TCP
 // stream now (by index; nil for a file).
-func buildLiveRows(prev rowModel, streams []session.StreamSummary, flows []session.UDPFlow, conns []session.LiveConn, lang narrate.Lang) rowModel {
-	m := rowModel{rows: make([]*streamRow, 0, len(streams)+len(flows))}
-	reuse := func(f streamFacts, i int) {
-		if i < len(prev.rows) && prev.rows[i].facts == f {
-			m.rows = append(m.rows, prev.rows[i])
-			return
-		}
-		m.rows = append(m.rows, newRow(f))
+func buildLiveRows(prev rowModel, list session.StreamList, conns []session.LiveConn, lang narrate.Lang) rowModel {
+	m := rowModel{list: list, conns: conns, finalWidths: prev.finalWidths, finalN: prev.finalN}
+	if m.finalN > list.Final() { // not the same source: start again
+		m.finalWidths, m.finalN = [numColumns]int{}, 0
 	}
-	for i := range streams {
-		f := streamFactsOf(&streams[i])
-		if idx := streams[i].Index; idx >= 0 && idx < len(conns) {
-			f = withLive(f, conns[idx])
-		}
-		reuse(f, i)
+	var buf [64]byte
+	for ; m.finalN < list.Final(); m.finalN++ {
+		m.measure(&m.finalWidths, m.finalN, buf[:0])
 	}
-	for i := range flows {
-		reuse(flowFactsOf(&flows[i], i), len(m.rows))
+	m.widths = m.finalWidths
+	for pos := m.finalN; pos < m.len(); pos++ {
+		m.measure(&m.widths, pos, buf[:0])
+	}
+	if m.len() > 0 {
+		m.widths[colState], m.widths[colProcess] = 1, 1 // "-"
+	}
+	if conns != nil { // the live columns change on every row
+		for pos := range list.Streams() {
+			for _, c := range [...]column{colState, colProcess} {
+				m.widths[c] = max(m.widths[c], utf8.RuneCount(m.appendCell(buf[:0], c, pos)))
+			}
+		}
 	}
 	for c := range numColumns {
-		m.widths[c] = cellsWidth(narrate.Text(lang, columnKeys[c]))
-	}
-	for _, r := range m.rows {
-		for c := range numColumns {
-			m.widths[c] = max(m.widths[c], utf8.RuneCountInString(r.cells[c]))
-		}
+		m.widths[c] = max(m.widths[c], cellsWidth(narrate.Text(lang, columnKeys[c])))
 	}
 	return m
 }
 
-// viewRows filters and sorts rows into a new slice.
-func viewRows(rows []*streamRow, filter string, by column, reverse bool) []*streamRow {
-	words := strings.Fields(strings.ToLower(filter))
-	out := make([]*streamRow, 0, len(rows))
-	for _, r := range rows {
-		if r.matches(words) {
-			out = append(out, r)
+// measure widens ws to the cells of row pos but the live columns; buf is
+// scratch space.
+func (m *rowModel) measure(ws *[numColumns]int, pos int, buf []byte) {
+	for c := range numColumns {
+		if c == colState || c == colProcess {
+			continue
 		}
+		ws[c] = max(ws[c], utf8.RuneCount(m.appendCell(buf[:0], c, pos)))
 	}
-	slices.SortStableFunc(out, func(a, b *streamRow) int {
-		c := compareRows(a, b, by)
-		if c == 0 {
-			c = cmp.Or(cmp.Compare(a.facts.Kind, b.facts.Kind), cmp.Compare(a.facts.Index, b.facts.Index))
-		}
-		if reverse {
-			return -c
-		}
-		return c
-	})
-	return out
 }
 
-func compareRows(a, b *streamRow, by column) int {
-	x, y := &a.facts, &b.facts
-	switch by {
+// cell is the text of column c of row pos.
+func (m *rowModel) cell(c column, pos int) string {
+	var buf [64]byte
+	return string(m.appendCell(buf[:0], c, pos))
+}
+
+// appendCell appends the text of column c of row pos to dst.
+func (m *rowModel) appendCell(dst []byte, c column, pos int) []byte {
+	r := m.list.At(pos)
+	udp := r.Kind == session.KindDatagram
+	switch c {
 	case colIndex:
-		return cmp.Or(cmp.Compare(x.Kind, y.Kind), cmp.Compare(x.Index, y.Index))
+		return strconv.AppendUint(dst, uint64(r.Index), 10)
+	case colProto:
+		if udp {
+			return append(dst, "UDP"...)
+		}
+		return append(dst, "TCP"...)
+	case colClient:
+		return r.Client().AppendTo(dst)
+	case colServer:
+		return r.Server().AppendTo(dst)
+	case colState:
+		if lc, ok := m.live(r); ok {
+			return append(append(append(dst, lc.Client.String()...), '/'), lc.Server.String()...)
+		}
+		return append(dst, '-')
+	case colProcess:
+		if lc, ok := m.live(r); ok && lc.PID != 0 {
+			return strconv.AppendInt(append(append(dst, lc.Process...), ' '), int64(lc.PID), 10)
+		}
+		return append(dst, '-')
 	case colPackets:
-		return cmp.Compare(x.Packets, y.Packets)
-	case colBytesCS:
-		return cmp.Compare(x.BytesCS, y.BytesCS)
-	case colBytesSC:
-		return cmp.Compare(x.BytesSC, y.BytesSC)
-	case colRetrans:
-		return cmp.Compare(x.Retrans, y.Retrans)
-	case colRTT:
-		return cmp.Compare(x.RTT, y.RTT)
-	case colDuration:
-		return cmp.Compare(x.Duration, y.Duration)
+		return strconv.AppendUint(dst, r.Packets, 10)
 	}
-	return strings.Compare(a.cells[by], b.cells[by])
+	if udp && c != colDuration {
+		return append(dst, '-')
+	}
+	switch c {
+	case colBytesCS:
+		return appendHumanBytes(dst, r.BytesCS)
+	case colBytesSC:
+		return appendHumanBytes(dst, r.BytesSC)
+	case colHandshake:
+		return append(dst, r.Handshake.String()...)
+	case colClose:
+		return append(dst, r.Close.String()...)
+	case colClosedBy:
+		return append(dst, r.ClosedBy.String()...)
+	case colRetrans:
+		return strconv.AppendUint(dst, uint64(r.Retrans), 10)
+	case colRTT:
+		return appendHumanDuration(dst, micros(int64(r.RTTUS)))
+	case colDuration:
+		return appendHumanDuration(dst, micros(r.DurationUS))
+	}
+	return dst
+}
+
+// micros converts a row's µs; unknown (negative) stays negative.
+func micros(us int64) time.Duration {
+	if us < 0 {
+		return -1
+	}
+	return time.Duration(us) * time.Microsecond
 }
 
 // orDash is s, or "-" when empty.
@@ -228,34 +220,46 @@ func orDash(s string) string {
 
 // humanBytes writes a byte count in at most 6 characters: 999, 12.3k, 4.5M.
 func humanBytes(n uint64) string {
+	var buf [16]byte
+	return string(appendHumanBytes(buf[:0], n))
+}
+
+// appendHumanBytes appends humanBytes(n) to dst.
+func appendHumanBytes(dst []byte, n uint64) []byte {
 	const unit = 1000
 	if n < 10*unit {
-		return strconv.FormatUint(n, 10)
+		return strconv.AppendUint(dst, n, 10)
 	}
 	v := float64(n)
-	for _, suffix := range []string{"k", "M", "G", "T"} {
+	for _, suffix := range [...]byte{'k', 'M', 'G', 'T'} {
 		v /= unit
 		if v < unit {
-			return strconv.FormatFloat(v, 'f', 1, 64) + suffix
+			return append(strconv.AppendFloat(dst, v, 'f', 1, 64), suffix)
 		}
 	}
-	return strconv.FormatFloat(v, 'f', 0, 64) + "P"
+	return append(strconv.AppendFloat(dst, v, 'f', 0, 64), 'P')
 }
 
 // humanDuration writes a duration in at most 7 characters: 850µs, 12.3ms,
 // 4.56s, 3m07s, 2h05m; "-" when negative (not measured).
 func humanDuration(d time.Duration) string {
+	var buf [16]byte
+	return string(appendHumanDuration(buf[:0], d))
+}
+
+// appendHumanDuration appends humanDuration(d) to dst.
+func appendHumanDuration(dst []byte, d time.Duration) []byte {
 	switch {
 	case d < 0:
-		return "-"
+		return append(dst, '-')
 	case d < time.Millisecond:
-		return strconv.FormatInt(d.Microseconds(), 10) + "µs"
+		return append(strconv.AppendInt(dst, d.Microseconds(), 10), "µs"...)
 	case d < time.Second:
-		return strconv.FormatFloat(float64(d)/float64(time.Millisecond), 'f', 1, 64) + "ms"
+		return append(strconv.AppendFloat(dst, float64(d)/float64(time.Millisecond), 'f', 1, 64), "ms"...)
 	case d < time.Minute:
-		return strconv.FormatFloat(d.Seconds(), 'f', 2, 64) + "s"
+		return append(strconv.AppendFloat(dst, d.Seconds(), 'f', 2, 64), 's')
 	case d < time.Hour:
-		return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
+		return fmt.Appendf(dst, "%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
 	}
-	return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
+	return fmt.Appendf(dst, "%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/gdamore/tcell/v2"
@@ -24,7 +25,8 @@ type streamTable struct {
 	*tview.Box
 	lang    narrate.Lang
 	model   rowModel
-	view    []*streamRow // model.rows filtered and sorted
+	view    []uint32    // positions in model of the rows shown, filtered and sorted
+	entries []sortEntry // scratch space of the sort
 	filter  string
 	sortBy  column
 	reverse bool
@@ -32,7 +34,7 @@ type streamTable struct {
 	selKey  rowKey // identity of the selected row
 	hasSel  bool
 	offset  int // index in view of the first visible row
-	onOpen  func(r *streamRow)
+	onOpen  func(k rowKey)
 	emptyAt narrate.Key // message shown when view is empty
 	live    bool        // watch: the State and Process columns are shown
 }
@@ -85,36 +87,39 @@ func (t *streamTable) reverseSort() {
 }
 
 func (t *streamTable) refilter() {
-	t.view = viewRows(t.model.rows, t.filter, t.sortBy, t.reverse)
+	t.view = t.model.filter(t.view, t.filter)
+	t.entries = t.model.sort(t.view, t.sortBy, t.reverse, t.entries)
 	t.sel = 0
 	if t.hasSel {
-		for i, r := range t.view {
-			if r.key() == t.selKey {
-				t.sel = i
-				break
-			}
+		want := t.selKey.index
+		if t.selKey.kind == session.KindDatagram {
+			want += t.model.list.Streams()
+		}
+		if i := slices.Index(t.view, uint32(want)); i >= 0 && t.model.key(want) == t.selKey {
+			t.sel = i
 		}
 	}
 	t.selectRow(t.sel)
 }
 
-func (r *streamRow) key() rowKey { return rowKey{r.facts.Kind, r.facts.Index} }
-
 // selectRow moves the selection to view index i (clamped).
 func (t *streamTable) selectRow(i int) {
 	t.sel = max(0, min(i, len(t.view)-1))
 	if len(t.view) > 0 {
-		t.selKey, t.hasSel = t.view[t.sel].key(), true
+		t.selKey, t.hasSel = t.model.key(int(t.view[t.sel])), true
 	}
 }
 
-// selected returns the selected row, nil when the view is empty.
-func (t *streamTable) selected() *streamRow {
+// selected returns the selected row, false when the view is empty.
+func (t *streamTable) selected() (rowKey, bool) {
 	if t.sel < len(t.view) {
-		return t.view[t.sel]
+		return t.model.key(int(t.view[t.sel])), true
 	}
-	return nil
+	return rowKey{}, false
 }
+
+// viewKey is the identity of the i-th row shown.
+func (t *streamTable) viewKey(i int) rowKey { return t.model.key(int(t.view[i])) }
 
 // bodyHeight is the number of rows that fit below the header.
 func (t *streamTable) bodyHeight() int {
@@ -213,7 +218,7 @@ func (t *streamTable) Draw(screen tcell.Screen) {
 	}, tcell.StyleDefault.Bold(true))
 	if len(t.view) == 0 {
 		key := narrate.Key("browser.empty")
-		if len(t.model.rows) > 0 {
+		if t.model.len() > 0 {
 			key = "browser.nomatch"
 		}
 		if h > 1 {
@@ -222,7 +227,7 @@ func (t *streamTable) Draw(screen tcell.Screen) {
 		return
 	}
 	for i := 0; i < h-1 && t.offset+i < len(t.view); i++ {
-		r := t.view[t.offset+i]
+		pos := int(t.view[t.offset+i])
 		style := tcell.StyleDefault
 		if t.offset+i == t.sel {
 			style = style.Reverse(true)
@@ -230,7 +235,7 @@ func (t *streamTable) Draw(screen tcell.Screen) {
 				style = style.Dim(true)
 			}
 		}
-		t.drawLine(screen, x, y+1+i, w, ws, func(c column) string { return r.cells[c] }, style)
+		t.drawLine(screen, x, y+1+i, w, ws, func(c column) string { return t.model.cell(c, pos) }, style)
 	}
 }
 
@@ -244,9 +249,10 @@ func (t *streamTable) drawLine(screen tcell.Screen, x, y, w int, ws [numColumns]
 		if ws[c] == 0 {
 			continue
 		}
-		s := fitCells(cell(c), ws[c])
+		text := cell(c)
+		s := fitCells(text, ws[c])
 		if c == colClient || c == colServer {
-			s = fitEndpoint(cell(c), ws[c])
+			s = fitEndpoint(text, ws[c])
 		}
 		pad := 0
 		if c.rightAligned() {
@@ -280,8 +286,8 @@ func (t *streamTable) MouseHandler() func(action tview.MouseAction, event *tcell
 		case tview.MouseLeftDoubleClick:
 			if my > y {
 				t.selectRow(t.offset + my - y - 1)
-				if r := t.selected(); r != nil && t.onOpen != nil {
-					t.onOpen(r)
+				if k, ok := t.selected(); ok && t.onOpen != nil {
+					t.onOpen(k)
 				}
 			}
 			return true, nil

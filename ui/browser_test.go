@@ -27,7 +27,7 @@ func listedBrowser(t testing.TB, name string, lang narrate.Lang) (*browser, *fak
 	src := newFakeCatalog(t, name)
 	b := newBrowser(tview.NewApplication(), src, BrowserOptions{Lang: lang, Speed: 1, Title: "handshake-viz · " + filepath.Base(name)})
 	read, total, done := src.Progress()
-	b.apply(buildRows(rowModel{}, src.streams, src.flows, lang), browserStatus{
+	b.apply(buildRows(rowModel{}, src.List(), lang), browserStatus{
 		read: read, total: total, done: done, packets: src.packets,
 		streams: len(src.streams), flows: len(src.flows),
 	})
@@ -131,13 +131,13 @@ func TestBrowserListsEveryStreamThenEveryUDPFlow(t *testing.T) {
 	if len(rows) != len(src.streams)+len(src.flows) {
 		t.Fatalf("%d rows for %d streams and %d flows", len(rows), len(src.streams), len(src.flows))
 	}
-	for i, r := range rows {
+	for i := range rows {
 		wantKind, wantIndex := session.KindSegment, i
 		if i >= len(src.streams) {
 			wantKind, wantIndex = session.KindDatagram, i-len(src.streams)
 		}
-		if r.facts.Kind != wantKind || r.facts.Index != wantIndex {
-			t.Errorf("row %d is %s %d, want %s %d", i, r.facts.Kind, r.facts.Index, wantKind, wantIndex)
+		if k := b.table.viewKey(i); k.kind != wantKind || k.index != wantIndex {
+			t.Errorf("row %d is %s %d, want %s %d", i, k.kind, k.index, wantKind, wantIndex)
 		}
 	}
 }
@@ -161,9 +161,9 @@ func TestBrowserFilterNarrowsTheRows(t *testing.T) {
 	if len(b.table.view) != want {
 		t.Errorf("filter kept %d rows, want the %d simultaneous closes", len(b.table.view), want)
 	}
-	for _, r := range b.table.view {
-		if r.facts.Close != session.CloseSimultaneous.String() {
-			t.Errorf("row of stream %d (close %s) matches the filter", r.facts.Index, r.facts.Close)
+	for i := range b.table.view {
+		if k := b.table.viewKey(i); src.streams[k.index].Close != session.CloseSimultaneous {
+			t.Errorf("row of stream %d (close %s) matches the filter", k.index, src.streams[k.index].Close)
 		}
 	}
 	press(b, key(tcell.KeyEnter))
@@ -174,7 +174,7 @@ func TestBrowserFilterNarrowsTheRows(t *testing.T) {
 	press(b, key(tcell.KeyEscape))
 	press(b, char('/'))
 	typeText(b, port)
-	if len(b.table.view) != 1 || b.table.view[0].facts.Index != 3 {
+	if len(b.table.view) != 1 || b.table.viewKey(0).index != 3 {
 		t.Errorf("filter %q kept %d rows, want stream 3 only", port, len(b.table.view))
 	}
 	press(b, key(tcell.KeyEscape))
@@ -198,8 +198,8 @@ func TestBrowserSortKeysOrderTheRows(t *testing.T) {
 	}
 	packets := func() []uint64 {
 		var out []uint64
-		for _, r := range b.table.view {
-			out = append(out, r.facts.Packets)
+		for _, pos := range b.table.view {
+			out = append(out, b.table.model.list.At(int(pos)).Packets)
 		}
 		return out
 	}
@@ -212,10 +212,10 @@ func TestBrowserSortKeysOrderTheRows(t *testing.T) {
 	if !slices.IsSorted(p) {
 		t.Errorf("S did not reverse the order: %v", packets())
 	}
-	sel := b.table.selected().key()
+	sel, _ := b.table.selected()
 	press(b, char('s'))
-	if b.table.selected().key() != sel {
-		t.Errorf("the selection moved from %v to %v when the sort changed", sel, b.table.selected().key())
+	if now, _ := b.table.selected(); now != sel {
+		t.Errorf("the selection moved from %v to %v when the sort changed", sel, now)
 	}
 }
 
@@ -234,7 +234,7 @@ func repeatStreams(streams []session.StreamSummary, n int) []session.StreamSumma
 // corpus capture repeated under new indexes.
 func bigBrowser(tb testing.TB) (*browser, tcell.SimulationScreen) {
 	b, src := listedBrowser(tb, "zeek/ftp_bruteforce.pcap", narrate.English)
-	b.table.setModel(buildRows(rowModel{}, repeatStreams(src.streams, 60000), nil, narrate.English))
+	b.table.setModel(buildRows(rowModel{}, session.NewStreamList(repeatStreams(src.streams, 60000), nil), narrate.English))
 	sim := tcell.NewSimulationScreen("UTF-8")
 	if err := sim.Init(); err != nil {
 		tb.Fatal(err)
@@ -251,7 +251,7 @@ func TestBrowserListOf60000StreamsScrollsAndFilters(t *testing.T) {
 		press(b, key(tcell.KeyPgDn))
 		b.pages.Draw(sim)
 	}
-	if b.table.selected().key().index == 0 {
+	if k, _ := b.table.selected(); k.index == 0 {
 		t.Error("PgDn did not move the selection")
 	}
 	b.table.setFilter("simultaneous")
@@ -292,10 +292,10 @@ func BenchmarkBrowserListSort(b *testing.B) {
 
 func BenchmarkBrowserBuildRowsOf60000Streams(b *testing.B) {
 	_, src := listedBrowser(b, "zeek/ftp_bruteforce.pcap", narrate.English)
-	big := repeatStreams(src.streams, 60000)
+	big := session.NewStreamList(repeatStreams(src.streams, 60000), nil)
 	b.ResetTimer()
 	for range b.N {
-		buildRows(rowModel{}, big, nil, narrate.English)
+		buildRows(rowModel{}, big, narrate.English)
 	}
 }
 
@@ -374,8 +374,8 @@ func TestBrowserEnterOpensTheLadderAndEscReturns(t *testing.T) {
 		if page, _ := b.pages.GetFrontPage(); page != pageList || b.ladder != nil || !b.table.HasFocus() {
 			t.Errorf("after Esc: front page %q, ladder %v, table focus %v", page, b.ladder, b.table.HasFocus())
 		}
-		if b.table.selected().facts.Index != 2 {
-			t.Errorf("selection moved to %d", b.table.selected().facts.Index)
+		if k, _ := b.table.selected(); k.index != 2 {
+			t.Errorf("selection moved to %d", k.index)
 		}
 		press(b, char('q'))
 	})

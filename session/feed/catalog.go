@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"slices"
 	"sync"
 	"time"
@@ -12,18 +13,21 @@ import (
 	"github.com/handshake-viz/handshake-viz/session"
 )
 
-// CatalogSnapshot is what a Catalog knows at one moment. Its slices are
-// shared with other callers: do not modify them.
+// CatalogSnapshot is what a Catalog knows at one moment. Its slices and
+// rows are shared with other callers: do not modify them.
 type CatalogSnapshot struct {
-	Streams  []session.StreamSummary // TCP streams by index
-	Flows    []session.UDPFlow       // UDP flows by index
-	Packets  uint64                  // frames read so far
-	Read     int64                   // bytes of the input read so far
-	Total    int64                   // input size in bytes, -1 when unknown (stdin)
-	Done     bool                    // the whole input was read (or reading stopped)
-	Err      error                   // why reading stopped early, if it did (damage is a warning, not an Err)
-	Warnings []string                // damage found in the input
-	Info     capture.SourceInfo
+	List session.StreamList // TCP streams, then UDP flows, by index (compact rows)
+	// Summaries are every TCP stream's full summary, for live input
+	// (stdin, watch) once Done; nil for a file, whose list keeps its
+	// compact rows only.
+	Summaries []session.StreamSummary
+	Packets   uint64   // frames read so far
+	Read      int64    // bytes of the input read so far
+	Total     int64    // input size in bytes, -1 when unknown (stdin)
+	Done      bool     // the whole input was read (or reading stopped)
+	Err       error    // why reading stopped early, if it did (damage is a warning, not an Err)
+	Warnings  []string // damage found in the input
+	Info      capture.SourceInfo
 }
 
 // Catalog reads a capture in a background goroutine and publishes its
@@ -37,12 +41,32 @@ type Catalog struct {
 	cancel context.CancelFunc
 	done   chan struct{} // closed when the reader goroutine has ended
 	filter FilterFactory // nil: every frame
+	// finish is when the tracker of a file finishes streams, the same in
+	// the reading that lists them and in every re-reading that opens
+	// one, so that both number the streams alike (fileFinish).
+	finish session.FinishOptions
 
 	mu      sync.Mutex
 	snap    CatalogSnapshot
 	notify  chan struct{} // closed and replaced at every publication
 	lastPub time.Time     // when the reader last published
 	pubCost time.Duration // how long the last publication took
+
+	// The reader goroutine's: the list's rows, and a buffer for the
+	// summaries of the streams finished since the last tick.
+	rows  session.StreamListBuilder
+	taken []session.StreamSummary
+}
+
+// fileFinish is when the tracker of a file finishes a stream (reduces it
+// to its summary and frees its state): the list only needs each stream's
+// summary (a stream is re-read to be opened), so the tracker hands over
+// each finished stream and forgets it; and it holds at most as many
+// streams as analyze does by default, finishing the oldest first, so
+// that memory follows the connections open at once, not the capture. No
+// idle timeout: an idle connection keeps its one stream, as in Wireshark.
+func fileFinish() session.FinishOptions {
+	return session.FinishOptions{Stream: true, MaxConns: session.DefaultMaxConns}
 }
 
 // publishEvery is the shortest time between two publications while reading.
@@ -85,12 +109,19 @@ func startCatalog(ctx context.Context, path string, src capture.Source, live boo
 }
 
 func startCatalogFiltered(ctx context.Context, path string, src capture.Source, live bool, filter FilterFactory) *Catalog {
+	return startCatalogWith(ctx, path, src, live, filter, fileFinish())
+}
+
+// startCatalogWith is startCatalogFiltered with the FinishOptions of a
+// file's trackers (tests lower the limit).
+func startCatalogWith(ctx context.Context, path string, src capture.Source, live bool, filter FilterFactory, finish session.FinishOptions) *Catalog {
 	c := &Catalog{
 		path:   path,
 		live:   live,
 		filter: filter,
 		done:   make(chan struct{}),
 		notify: make(chan struct{}),
+		finish: finish,
 	}
 	c.ctx, c.cancel = context.WithCancel(ctx)
 	info := src.Info()
@@ -108,10 +139,15 @@ func (c *Catalog) read(src capture.Source) {
 	defer close(c.done)
 	defer src.Close()
 	in := capture.Source(src)
-	opts := Options{tick: func(tr *session.Tracker, packets uint64) { c.publishDue(tr, in, packets) }, Filter: c.newFilter()}
+	opts := Options{tick: func(tr *session.Tracker, packets uint64) {
+		c.takeFinished(tr)
+		c.publishDue(tr, in, packets)
+	}, Filter: c.newFilter()}
 	if c.live {
 		opts.Timeline, opts.Store = c.tl, c.store
 		opts.tickEvery = liveTickEvery
+	} else {
+		opts.Tracker.Finish = c.finish
 	}
 	r := newRunner(opts)
 	if c.live {
@@ -122,9 +158,24 @@ func (c *Catalog) read(src capture.Source) {
 		in = p
 	}
 	res, err := r.run(c.ctx, in)
+	if !c.live {
+		res.Tracker.FinishAll()
+		c.takeFinished(res.Tracker)
+	}
+	var summaries []session.StreamSummary
+	if c.live {
+		summaries = res.Tracker.Summaries()
+	}
 	c.publish(res.Tracker, in, res.Packets, func(s *CatalogSnapshot) {
-		s.Done, s.Err, s.Warnings = true, err, res.Warnings
+		s.Done, s.Err, s.Warnings, s.Summaries = true, err, res.Warnings, summaries
 	})
+	if !c.live {
+		// What reading needed (the tracker, its connections, the
+		// buffers) is garbage now, and a list on screen may not
+		// allocate again for minutes: give it back to the system.
+		res, c.taken = Result{}, nil
+		debug.FreeOSMemory()
+	}
 }
 
 // publishDue publishes if publishEvery (or ten times the cost of the last
@@ -139,14 +190,47 @@ func (c *Catalog) publishDue(tr *session.Tracker, src capture.Source, packets ui
 	return 0
 }
 
+// takeFinished moves the streams the tracker finished (file only) into
+// the list's final rows. Reader goroutine.
+func (c *Catalog) takeFinished(tr *session.Tracker) {
+	if c.live {
+		return
+	}
+	c.taken = tr.TakeFinished(c.taken[:0])
+	for i := range c.taken {
+		c.rows.AppendFinal(session.StreamRowOf(&c.taken[i]))
+	}
+	clear(c.taken) // their History strings
+}
+
+// list is the stream list now: the final rows, and new rows for the
+// streams still held by the tracker and for the UDP flows. Reader
+// goroutine.
+func (c *Catalog) list(tr *session.Tracker) session.StreamList {
+	from := c.rows.Final()
+	open := make([]session.StreamRow, tr.Streams()-from)
+	for i := range open {
+		s := tr.Summary(from + i)
+		open[i] = session.StreamRowOf(&s)
+	}
+	c.rows.SetOpen(open)
+	flows := tr.UDPFlows()
+	rows := make([]session.StreamRow, len(flows))
+	for i := range flows {
+		rows[i] = session.FlowRowOf(&flows[i], i)
+	}
+	c.rows.SetFlows(rows)
+	return c.rows.List()
+}
+
 // publish makes a new snapshot from the tracker and wakes the waiters.
 func (c *Catalog) publish(tr *session.Tracker, src capture.Source, packets uint64, edit func(*CatalogSnapshot)) {
 	start := time.Now()
-	streams, flows := tr.Summaries(), tr.UDPFlows()
+	list := c.list(tr)
 	read, info := src.BytesRead(), src.Info()
 	c.mu.Lock()
 	s := c.snap
-	s.Streams, s.Flows, s.Packets, s.Read, s.Info = streams, flows, packets, read, info
+	s.List, s.Packets, s.Read, s.Info = list, packets, read, info
 	if edit != nil {
 		edit(&s)
 	}
@@ -211,11 +295,15 @@ func (c *Catalog) OpenStream(kind session.EventKind, index int) (*session.Timeli
 	}
 	defer src.Close()
 	tl, store := session.NewTimeline(), capture.NewMemoryStore()
+	var drop []session.StreamSummary
 	opts := Options{
 		Timeline: tl,
 		Store:    store,
 		Keep:     func(ev *session.Event) bool { return ev.Kind == kind && ev.Stream == index },
 		Filter:   c.newFilter(),
+		Tracker:  session.TrackerOptions{Finish: c.finish},
+		// The summaries of finished streams are not needed here.
+		tick: func(tr *session.Tracker, _ uint64) { drop = tr.TakeFinished(drop[:0]); clear(drop) },
 	}
 	if snap.Done && snap.Err == nil {
 		opts.Limit = streamPackets(snap, kind, index)
@@ -228,9 +316,9 @@ func (c *Catalog) OpenStream(kind session.EventKind, index int) (*session.Timeli
 
 // checkIndex reports an index the catalog has not seen (yet).
 func checkIndex(snap CatalogSnapshot, kind session.EventKind, index int) error {
-	n, what := len(snap.Streams), "TCP streams"
+	n, what := snap.List.Streams(), "TCP streams"
 	if kind == session.KindDatagram {
-		n, what = len(snap.Flows), "UDP flows"
+		n, what = snap.List.Flows(), "UDP flows"
 	}
 	if index < 0 || index >= n {
 		return fmt.Errorf("no %s %d in %s: it has %d %s so far", kind, index, snap.Info.Name, n, what)
@@ -242,9 +330,9 @@ func checkIndex(snap CatalogSnapshot, kind session.EventKind, index int) error {
 // was read to the end.
 func streamPackets(snap CatalogSnapshot, kind session.EventKind, index int) uint64 {
 	if kind == session.KindDatagram {
-		return uint64(snap.Flows[index].Packets)
+		return snap.List.Flow(index).Packets
 	}
-	return uint64(snap.Streams[index].Packets)
+	return snap.List.Stream(index).Packets
 }
 
 // Progress is bytes read, the input size (-1 when unknown) and whether
@@ -257,11 +345,13 @@ func (c *Catalog) Progress() (read, total int64, done bool) {
 // Packets is the number of frames read so far.
 func (c *Catalog) Packets() uint64 { return c.Snapshot().Packets }
 
-// Streams returns the TCP streams seen so far (shared: do not modify).
-func (c *Catalog) Streams() []session.StreamSummary { return c.Snapshot().Streams }
+// List returns the TCP streams and UDP flows seen so far (shared: do not
+// modify its rows).
+func (c *Catalog) List() session.StreamList { return c.Snapshot().List }
 
-// Flows returns the UDP flows seen so far (shared: do not modify).
-func (c *Catalog) Flows() []session.UDPFlow { return c.Snapshot().Flows }
+// Streams returns every TCP stream's full summary once a live input
+// (stdin, watch) has been read: see CatalogSnapshot.Summaries.
+func (c *Catalog) Streams() []session.StreamSummary { return c.Snapshot().Summaries }
 
 // Warnings returns the damage found so far and, once reading has stopped
 // early, why.

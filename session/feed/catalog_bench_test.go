@@ -40,13 +40,13 @@ func BenchmarkCatalogOnTheSyntheticCapture(b *testing.B) {
 		for {
 			changed := c.Changed()
 			snap := c.Snapshot()
-			if !seen && len(snap.Streams) > 0 {
+			if !seen && snap.List.Streams() > 0 {
 				seen = true
 				first += time.Since(start)
 			}
 			if snap.Done {
-				if snap.Err != nil || len(snap.Streams) != synth.DefaultConnections {
-					b.Fatalf("done with %d streams, err %v", len(snap.Streams), snap.Err)
+				if snap.Err != nil || snap.List.Streams() != synth.DefaultConnections {
+					b.Fatalf("done with %d streams, err %v", snap.List.Streams(), snap.Err)
 				}
 				done += time.Since(start)
 				break

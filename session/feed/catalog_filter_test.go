@@ -44,17 +44,17 @@ func TestFilteredCatalogListsAndOpensOnlyWhatTheFilterAccepts(t *testing.T) {
 	}
 	defer c.Close()
 	s := waitFor(t, c, done)
-	if len(full.Streams) == 0 || len(full.Flows) == 0 {
-		t.Fatalf("the capture has %d streams and %d flows: want both", len(full.Streams), len(full.Flows))
+	if full.List.Streams() == 0 || full.List.Flows() == 0 {
+		t.Fatalf("the capture has %d streams and %d flows: want both", full.List.Streams(), full.List.Flows())
 	}
-	if len(s.Streams) != 0 || len(s.Flows) != len(full.Flows) {
-		t.Errorf("filtered by udp: %d streams, %d flows; want 0 and %d", len(s.Streams), len(s.Flows), len(full.Flows))
+	if s.List.Streams() != 0 || s.List.Flows() != full.List.Flows() {
+		t.Errorf("filtered by udp: %d streams, %d flows; want 0 and %d", s.List.Streams(), s.List.Flows(), full.List.Flows())
 	}
 	tl, _, err := c.OpenStream(session.KindDatagram, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := tl.Len(); uint64(n) != s.Flows[0].Packets {
-		t.Errorf("flow 0 opened with %d events, the list says %d packets", n, s.Flows[0].Packets)
+	if n := tl.Len(); uint64(n) != s.List.Flow(0).Packets {
+		t.Errorf("flow 0 opened with %d events, the list says %d packets", n, s.List.Flow(0).Packets)
 	}
 }

@@ -51,8 +51,8 @@ func TestCatalogListsEveryStreamOfAFile(t *testing.T) {
 	if s.Err != nil || len(s.Warnings) != 0 {
 		t.Errorf("Err %v, warnings %q on an intact file", s.Err, s.Warnings)
 	}
-	if want := tsharkStreams(t, name); len(s.Streams) != want {
-		t.Errorf("%d streams, tshark finds %d", len(s.Streams), want)
+	if want := tsharkStreams(t, name); s.List.Streams() != want {
+		t.Errorf("%d streams, tshark finds %d", s.List.Streams(), want)
 	}
 	if want := manifestPackets(t, name); s.Packets != want {
 		t.Errorf("%d packets, MANIFEST.tsv says %d", s.Packets, want)
@@ -77,7 +77,7 @@ func TestCatalogOpenStreamReturnsThatStreamOnly(t *testing.T) {
 	}
 	defer c.Close()
 	s := waitFor(t, c, done)
-	for _, index := range []int{0, len(s.Streams) / 2, len(s.Streams) - 1} {
+	for _, index := range []int{0, s.List.Streams() / 2, s.List.Streams() - 1} {
 		tl, store, err := c.OpenStream(session.KindSegment, index)
 		if err != nil {
 			t.Fatal(err)
@@ -85,7 +85,7 @@ func TestCatalogOpenStreamReturnsThatStreamOnly(t *testing.T) {
 		if !tl.Done() {
 			t.Errorf("stream %d: timeline not finished", index)
 		}
-		if want := s.Streams[index].Packets; uint64(tl.Len()) != want {
+		if want := s.List.Stream(index).Packets; uint64(tl.Len()) != want {
 			t.Errorf("stream %d: %d events, its summary counts %d packets", index, tl.Len(), want)
 		}
 		for i := range tl.Len() {
@@ -98,7 +98,7 @@ func TestCatalogOpenStreamReturnsThatStreamOnly(t *testing.T) {
 			}
 		}
 	}
-	if _, _, err := c.OpenStream(session.KindSegment, len(s.Streams)); err == nil {
+	if _, _, err := c.OpenStream(session.KindSegment, s.List.Streams()); err == nil {
 		t.Error("OpenStream of a stream past the end did not fail")
 	}
 }
@@ -111,15 +111,15 @@ func TestCatalogOpenStreamOfAUDPFlow(t *testing.T) {
 	}
 	defer c.Close()
 	s := waitFor(t, c, done)
-	if len(s.Flows) == 0 {
+	if s.List.Flows() == 0 {
 		t.Fatalf("no UDP flow found in %s", name)
 	}
 	tl, _, err := c.OpenStream(session.KindDatagram, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if uint64(tl.Len()) != s.Flows[0].Packets {
-		t.Errorf("%d events, the flow has %d packets", tl.Len(), s.Flows[0].Packets)
+	if uint64(tl.Len()) != s.List.Flow(0).Packets {
+		t.Errorf("%d events, the flow has %d packets", tl.Len(), s.List.Flow(0).Packets)
 	}
 	for i := range tl.Len() {
 		if ev := tl.At(i); ev.Kind != session.KindDatagram || ev.Stream != 0 {
@@ -169,7 +169,7 @@ func TestCatalogOnStdinShowsPacketsBeforeTheInputEnds(t *testing.T) {
 	if err := <-wrote; err != nil {
 		t.Fatal(err)
 	}
-	first := waitFor(t, c, func(s CatalogSnapshot) bool { return s.Packets > 0 && len(s.Streams) > 0 })
+	first := waitFor(t, c, func(s CatalogSnapshot) bool { return s.Packets > 0 && s.List.Streams() > 0 })
 	if first.Done {
 		t.Fatal("Done before the input ended")
 	}
@@ -182,8 +182,8 @@ func TestCatalogOnStdinShowsPacketsBeforeTheInputEnds(t *testing.T) {
 	}
 	go func() { _, err := pw.Write(data[half:]); pw.CloseWithError(err) }()
 	s := waitFor(t, c, done)
-	if s.Packets != manifestPackets(t, name) || len(s.Streams) != tsharkStreams(t, name) {
-		t.Errorf("at the end: %d packets, %d streams", s.Packets, len(s.Streams))
+	if s.Packets != manifestPackets(t, name) || s.List.Streams() != tsharkStreams(t, name) {
+		t.Errorf("at the end: %d packets, %d streams", s.Packets, s.List.Streams())
 	}
 	if s.Packets <= first.Packets {
 		t.Errorf("no packet after the first half: %d then %d", first.Packets, s.Packets)

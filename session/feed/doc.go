@@ -18,6 +18,11 @@
 //   - A Catalog's methods are safe for concurrent use. Snapshots are
 //     immutable copies: the slices they hold are shared between callers and
 //     must not be modified.
+//   - A file's list is a session.StreamList of compact rows: the tracker
+//     hands over each finished stream (FinishOptions.Stream) and holds at
+//     most session.DefaultMaxConns streams, the same in the re-reading
+//     that opens a stream, so that both number streams alike; the rows of
+//     finished streams are final and shared by every later snapshot.
 //
 // feed imports capture and session; nothing below cmd and ui imports feed.
 package feed
