@@ -138,7 +138,7 @@ func startLive(ctx context.Context, ios streams, o *demoOptions) (*demoRun, erro
 		st.Close()
 		return nil, fmt.Errorf("drop root privileges after opening the capture: %w", err)
 	}
-	save, closeSave, err := openWrite(o.write)
+	save, closeSave, err := openWrite(o.write, o.force)
 	if err != nil {
 		st.Close()
 		return nil, err
@@ -215,28 +215,13 @@ func startRecorded(ctx context.Context, o *demoOptions) (*demoRun, error) {
 }
 
 // openWrite opens the --write file as pcapng (after privileges were
-// dropped, so it belongs to the user).
-func openWrite(path string) (save func(*capture.RawPacket) error, closeFn func() error, err error) {
+// dropped, so it belongs to the user), written whole or not at all (see
+// atomic_file.go).
+func openWrite(path string, force bool) (save func(*capture.RawPacket) error, closeFn func() error, err error) {
 	if path == "" {
 		return nil, func() error { return nil }, nil
 	}
-	f, err := os.Create(path)
-	if err != nil {
-		return nil, nil, fmt.Errorf("--write: %w (check the directory exists and is writable by you)", err)
-	}
-	w, err := capture.NewPcapngWriter(f, layers.LinkTypeEthernet)
-	if err != nil {
-		f.Close()
-		return nil, nil, fmt.Errorf("--write %s: %w", path, err)
-	}
-	closeFn = func() error {
-		if err := w.Flush(); err != nil {
-			f.Close()
-			return fmt.Errorf("--write %s: %w", path, err)
-		}
-		return f.Close()
-	}
-	return w.Write, closeFn, nil
+	return openPcapngAtomic(path, force, layers.LinkTypeEthernet)
 }
 
 // present shows the run: the full-screen ladder, text lines or NDJSON.

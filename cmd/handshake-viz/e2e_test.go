@@ -16,6 +16,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/handshake-viz/handshake-viz/session/exchange"
 )
 
 // binPath is the handshake-viz binary built once by TestMain for the
@@ -23,6 +25,7 @@ import (
 var binPath string
 
 func TestMain(m *testing.M) {
+	exchange.RunChildIfAsked() // demo --scenario client-dies run in this binary
 	if role := os.Getenv(childRoleEnv); role != "" {
 		os.Exit(childMain(role)) // this binary re-executed as a test helper process
 	}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -189,22 +188,14 @@ func exportTimeline(ios streams, tl *session.Timeline, sums []session.StreamSumm
 }
 
 // writeNew writes data to path, refusing to replace an existing file unless
-// force is set.
+// force is set; the file appears whole or not at all (atomic_file.go).
 func writeNew(path string, data []byte, force bool) error {
-	flags := os.O_WRONLY | os.O_CREATE | os.O_EXCL
-	if force {
-		flags = os.O_WRONLY | os.O_CREATE | os.O_TRUNC
-	}
-	f, err := os.OpenFile(path, flags, 0o644)
-	if errors.Is(err, fs.ErrExist) {
+	err := writeAtomic(path, data, force)
+	if errors.Is(err, errFileExists) {
 		return fmt.Errorf("-o %s: the file exists; use --force to overwrite it or choose another name", path)
 	}
 	if err != nil {
-		return fmt.Errorf("-o %s: %w (check the directory exists and is writable)", path, err)
+		return fmt.Errorf("-o %s: %w (check the directory exists and is writable, and the disk is not full)", path, err)
 	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return fmt.Errorf("-o %s: %w (is the disk full?)", path, err)
-	}
-	return f.Close()
+	return nil
 }

@@ -8,9 +8,12 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/handshake-viz/handshake-viz/session/exchange"
 )
 
 func main() {
+	exchange.RunChildIfAsked() // the client-dies scenario's doomed client: plays and exits
 	if len(os.Args) > 1 && isScreenCommand(os.Args[1]) {
 		if code, ok := guard(os.Args[1:]); ok {
 			os.Exit(code)

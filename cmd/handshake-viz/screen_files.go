@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -137,7 +135,7 @@ func (f screenFiles) create(stem, ext string, data []byte) (string, error) {
 }
 
 // createFree writes data to a new file dir/stem+ext, or stem-1+ext, … the
-// first that does not exist (O_EXCL: nothing is ever replaced).
+// first that does not exist (nothing is ever replaced), whole or not at all.
 func createFree(dir, stem, ext string, data []byte) (string, error) {
 	for i := 0; i < 1000; i++ {
 		name := stem + ext
@@ -145,19 +143,14 @@ func createFree(dir, stem, ext string, data []byte) (string, error) {
 			name = fmt.Sprintf("%s-%d%s", stem, i, ext)
 		}
 		path := filepath.Join(dir, name)
-		file, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-		if errors.Is(err, fs.ErrExist) {
+		err := writeAtomic(path, data, false)
+		if errors.Is(err, errFileExists) {
 			continue
 		}
 		if err != nil {
 			return "", err
 		}
-		if _, err := file.Write(data); err != nil {
-			file.Close()
-			os.Remove(path)
-			return "", err
-		}
-		return path, file.Close()
+		return path, nil
 	}
 	return "", fmt.Errorf("%s: %s%s and its 999 numbered names are all taken", dir, stem, ext)
 }

@@ -231,7 +231,7 @@ func watchJSON(ctx context.Context, ios streams, o *watchOptions, src *watch.Lim
 type watchSave struct {
 	mu     sync.Mutex
 	path   string
-	f      *os.File
+	f      *atomicFile
 	w      *capture.Writer
 	closed bool
 	err    error
@@ -244,21 +244,9 @@ func openWatchWrite(path string, force bool, link layers.LinkType) (*watchSave, 
 	if path == "" {
 		return s, nil
 	}
-	flags := os.O_WRONLY | os.O_CREATE | os.O_EXCL
-	if force {
-		flags = os.O_WRONLY | os.O_CREATE | os.O_TRUNC
-	}
-	f, err := os.OpenFile(path, flags, 0o644)
+	f, w, err := createPcapngAtomic(path, force, link)
 	if err != nil {
-		if errors.Is(err, os.ErrExist) {
-			return nil, fmt.Errorf("--write %s: the file exists; choose another name, or add --force to replace it", path)
-		}
-		return nil, fmt.Errorf("--write: %w (check the directory exists and is writable by you)", err)
-	}
-	w, err := capture.NewPcapngWriter(f, link)
-	if err != nil {
-		f.Close()
-		return nil, fmt.Errorf("--write %s: %w", path, err)
+		return nil, err
 	}
 	s.f, s.w = f, w
 	return s, nil
@@ -289,11 +277,11 @@ func (s *watchSave) close() error {
 	}
 	s.closed = true
 	if err := s.w.Flush(); err != nil {
-		s.f.Close()
+		s.f.Abort()
 		s.err = fmt.Errorf("--write %s: %w", s.path, err)
 		return s.err
 	}
-	if err := s.f.Close(); err != nil {
+	if err := s.f.Commit(); err != nil {
 		s.err = fmt.Errorf("--write %s: %w", s.path, err)
 	}
 	return s.err

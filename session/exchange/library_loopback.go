@@ -8,6 +8,7 @@ func loopbackScenarios() []*Scenario {
 		{Name: ScenarioLoop, Play: playLoop, Signature: sigLoop},
 		{Name: "refused", NoListen: true, Clients: 1, Play: playRefused, Signature: sigRefused},
 		{Name: "abort", Clients: 1, Play: playAbort, Signature: sigAbort},
+		{Name: "client-dies", Play: playClientDies, Signature: sigClientDies},
 		{Name: "half-close", Clients: 1, Play: playHalfClose, Signature: sigHalfClose},
 		{Name: "server-first", Clients: 1, Play: playServerFirst, Signature: sigServerFirst},
 		{Name: "fin3", Clients: 1, Play: playFIN3, Signature: sigFIN3},

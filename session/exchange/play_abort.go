@@ -17,12 +17,7 @@ import (
 func playAbort(ctx context.Context, r *Run) error {
 	read := make(chan struct{}, 1)
 	msg := r.Messages()[0]
-	return both(ctx, func(ctx context.Context) error {
-		sc, err := r.Accept(ctx)
-		if err != nil {
-			return fmt.Errorf("server: %w", err)
-		}
-		defer sc.closeQuietly()
+	return oneConn(ctx, r, func(ctx context.Context, sc *Conn) error {
 		buf := make([]byte, len(msg))
 		if err := sc.RecvFull(buf); err != nil {
 			return fmt.Errorf("server: %w", err)
@@ -37,12 +32,7 @@ func playAbort(ctx context.Context, r *Run) error {
 			return fmt.Errorf("server: recv after the client's abort returned %d bytes, %v; want ECONNRESET", n, err)
 		}
 		return sc.Close()
-	}, func(ctx context.Context) error {
-		cc, err := r.Dial(ctx)
-		if err != nil {
-			return fmt.Errorf("client: %w", err)
-		}
-		defer cc.closeQuietly()
+	}, func(ctx context.Context, cc *Conn) error {
 		if err := cc.SendString(msg); err != nil {
 			return fmt.Errorf("client: %w", err)
 		}

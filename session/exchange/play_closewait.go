@@ -18,12 +18,7 @@ import (
 func playCloseWait(ctx context.Context, r *Run) error {
 	msg := r.Messages()[0]
 	accepted := make(chan struct{}, 1)
-	return both(ctx, func(ctx context.Context) error {
-		sc, err := r.Accept(ctx)
-		if err != nil {
-			return fmt.Errorf("server: %w", err)
-		}
-		defer sc.closeQuietly()
+	return oneConn(ctx, r, func(ctx context.Context, sc *Conn) error {
 		accepted <- struct{}{}
 		buf := make([]byte, len(msg))
 		if err := sc.RecvFull(buf); err != nil {
@@ -51,12 +46,7 @@ func playCloseWait(ctx context.Context, r *Run) error {
 			return fmt.Errorf("set SO_LINGER: %w", err)
 		}
 		return sc.Close()
-	}, func(ctx context.Context) error {
-		cc, err := r.Dial(ctx)
-		if err != nil {
-			return fmt.Errorf("client: %w", err)
-		}
-		defer cc.closeQuietly()
+	}, func(ctx context.Context, cc *Conn) error {
 		if _, err := recv(ctx, accepted); err != nil {
 			return err
 		}

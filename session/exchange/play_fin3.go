@@ -17,12 +17,7 @@ import (
 func playFIN3(ctx context.Context, r *Run) error {
 	msg := r.Messages()[0]
 	ready := make(chan struct{}, 1)
-	return both(ctx, func(ctx context.Context) error {
-		sc, err := r.Accept(ctx)
-		if err != nil {
-			return fmt.Errorf("server: %w", err)
-		}
-		defer sc.closeQuietly()
+	return oneConn(ctx, r, func(ctx context.Context, sc *Conn) error {
 		buf := make([]byte, len(msg))
 		if err := sc.RecvFull(buf); err != nil {
 			return fmt.Errorf("server: %w", err)
@@ -39,12 +34,7 @@ func playFIN3(ctx context.Context, r *Run) error {
 			return fmt.Errorf("set SO_LINGER: %w", err)
 		}
 		return sc.recvEOFThenClose()
-	}, func(ctx context.Context) error {
-		cc, err := r.Dial(ctx)
-		if err != nil {
-			return fmt.Errorf("client: %w", err)
-		}
-		defer cc.closeQuietly()
+	}, func(ctx context.Context, cc *Conn) error {
 		if err := cc.SendString(msg); err != nil {
 			return fmt.Errorf("client: %w", err)
 		}

@@ -23,12 +23,7 @@ func playFraming(ctx context.Context, r *Run) error {
 	want := strings.Join(msgs, "")
 	accepted := make(chan struct{}, 1)
 	readAll := make(chan struct{}, 1)
-	return both(ctx, func(ctx context.Context) error {
-		sc, err := r.Accept(ctx)
-		if err != nil {
-			return fmt.Errorf("server: %w", err)
-		}
-		defer sc.closeQuietly()
+	return oneConn(ctx, r, func(ctx context.Context, sc *Conn) error {
 		accepted <- struct{}{}
 		if err := r.WaitTrace(ctx, fmt.Sprintf("the client's %d data segments", len(msgs)), func(tr Trace) bool {
 			return tr.Count(func(ev *session.Event) bool { return ev.From == c && ev.Seg.PayloadLen > 0 }) >= len(msgs)
@@ -61,12 +56,7 @@ func playFraming(ctx context.Context, r *Run) error {
 			return fmt.Errorf("set SO_LINGER: %w", err)
 		}
 		return sc.Close()
-	}, func(ctx context.Context) error {
-		cc, err := r.Dial(ctx)
-		if err != nil {
-			return fmt.Errorf("client: %w", err)
-		}
-		defer cc.closeQuietly()
+	}, func(ctx context.Context, cc *Conn) error {
 		if _, err := recv(ctx, accepted); err != nil {
 			return err
 		}

@@ -17,12 +17,7 @@ import (
 func playHalfClose(ctx context.Context, r *Run) error {
 	msgs := r.Messages()
 	msgs = msgs[:len(msgs)-1] // no "##": the FIN ends the client's turn
-	return both(ctx, func(ctx context.Context) error {
-		sc, err := r.Accept(ctx)
-		if err != nil {
-			return fmt.Errorf("server: %w", err)
-		}
-		defer sc.closeQuietly()
+	return oneConn(ctx, r, func(ctx context.Context, sc *Conn) error {
 		total := 0
 		for _, m := range msgs {
 			total += len(m)
@@ -48,12 +43,7 @@ func playHalfClose(ctx context.Context, r *Run) error {
 			return fmt.Errorf("set SO_LINGER: %w", err)
 		}
 		return sc.Close()
-	}, func(ctx context.Context) error {
-		cc, err := r.Dial(ctx)
-		if err != nil {
-			return fmt.Errorf("client: %w", err)
-		}
-		defer cc.closeQuietly()
+	}, func(ctx context.Context, cc *Conn) error {
 		for _, m := range msgs {
 			if err := cc.SendString(m); err != nil {
 				return fmt.Errorf("client: %w", err)

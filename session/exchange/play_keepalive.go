@@ -29,12 +29,7 @@ func playKeepAlive(ctx context.Context, r *Run) error {
 	msg := r.Messages()[0]
 	accepted := make(chan struct{}, 1)
 	probed := make(chan struct{}, 1)
-	return both(ctx, func(ctx context.Context) error {
-		sc, err := r.Accept(ctx)
-		if err != nil {
-			return fmt.Errorf("server: %w", err)
-		}
-		defer sc.closeQuietly()
+	return oneConn(ctx, r, func(ctx context.Context, sc *Conn) error {
 		accepted <- struct{}{}
 		buf := make([]byte, len(msg))
 		if err := sc.RecvFull(buf); err != nil {
@@ -59,12 +54,7 @@ func playKeepAlive(ctx context.Context, r *Run) error {
 			return fmt.Errorf("set SO_LINGER: %w", err)
 		}
 		return sc.Close()
-	}, func(ctx context.Context) error {
-		cc, err := r.Dial(ctx)
-		if err != nil {
-			return fmt.Errorf("client: %w", err)
-		}
-		defer cc.closeQuietly()
+	}, func(ctx context.Context, cc *Conn) error {
 		if err := cc.TCP().SetKeepAliveConfig(net.KeepAliveConfig{Enable: true, Idle: keepAliveIdle, Interval: keepAliveInterval, Count: keepAliveCount}); err != nil {
 			return fmt.Errorf("client: keep-alive: %w", err)
 		}

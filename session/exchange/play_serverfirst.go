@@ -15,12 +15,7 @@ import (
 // first is the one that waits, whichever it is.
 func playServerFirst(ctx context.Context, r *Run) error {
 	msg := r.Messages()[0]
-	return both(ctx, func(ctx context.Context) error {
-		sc, err := r.Accept(ctx)
-		if err != nil {
-			return fmt.Errorf("server: %w", err)
-		}
-		defer sc.closeQuietly()
+	return oneConn(ctx, r, func(ctx context.Context, sc *Conn) error {
 		buf := make([]byte, len(msg))
 		if err := sc.RecvFull(buf); err != nil {
 			return fmt.Errorf("server: %w", err)
@@ -38,12 +33,7 @@ func playServerFirst(ctx context.Context, r *Run) error {
 			return fmt.Errorf("server: %w", err)
 		}
 		return sc.Close()
-	}, func(ctx context.Context) error {
-		cc, err := r.Dial(ctx)
-		if err != nil {
-			return fmt.Errorf("client: %w", err)
-		}
-		defer cc.closeQuietly()
+	}, func(ctx context.Context, cc *Conn) error {
 		if err := cc.SendString(msg); err != nil {
 			return fmt.Errorf("client: %w", err)
 		}

@@ -123,12 +123,7 @@ func streamData() []byte {
 func playStream(ctx context.Context, r *Run) error {
 	t := newTurns(1)[0]
 	data := streamData()
-	return both(ctx, func(ctx context.Context) error {
-		c, err := r.Accept(ctx)
-		if err != nil {
-			return fmt.Errorf("server: %w", err)
-		}
-		defer c.closeQuietly()
+	return oneConn(ctx, r, func(ctx context.Context, c *Conn) error {
 		t.accepted <- KernelState{}
 		got := make([]byte, 0, len(data))
 		buf := make([]byte, readBufferSize)
@@ -151,12 +146,7 @@ func playStream(ctx context.Context, r *Run) error {
 		}
 		t.endRead <- struct{}{}
 		return serveClose(r, c, t)
-	}, func(ctx context.Context) error {
-		c, err := r.Dial(ctx)
-		if err != nil {
-			return fmt.Errorf("client: %w", err)
-		}
-		defer c.closeQuietly()
+	}, func(ctx context.Context, c *Conn) error {
 		if _, err := recv(ctx, t.accepted); err != nil {
 			return err
 		}

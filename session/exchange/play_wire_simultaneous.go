@@ -92,24 +92,14 @@ func (r *Run) dialFromServer(ctx context.Context, to netip.AddrPort) (*Conn, err
 // FIN-WAIT-1 and is CLOSING, and the ACKs take both to TIME-WAIT.
 func playSimultaneousClose(ctx context.Context, r *Run) error {
 	t := newTurns(1)[0]
-	return both(ctx, func(ctx context.Context) error {
-		c, err := r.Accept(ctx)
-		if err != nil {
-			return fmt.Errorf("server: %w", err)
-		}
-		defer c.closeQuietly()
+	return oneConn(ctx, r, func(ctx context.Context, c *Conn) error {
 		t.accepted <- KernelState{}
 		if err := echo(r, c, make([]byte, readBufferSize)); err != nil {
 			return fmt.Errorf("server: %w", err)
 		}
 		t.endRead <- struct{}{}
 		return closeTogether(c, "server")
-	}, func(ctx context.Context) error {
-		c, err := r.Dial(ctx)
-		if err != nil {
-			return fmt.Errorf("client: %w", err)
-		}
-		defer c.closeQuietly()
+	}, func(ctx context.Context, c *Conn) error {
 		if _, err := recv(ctx, t.accepted); err != nil {
 			return err
 		}

@@ -30,12 +30,7 @@ func playZeroWindow(ctx context.Context, r *Run) error {
 		return err
 	}
 	accepted := make(chan struct{}, 1)
-	return both(ctx, func(ctx context.Context) error {
-		sc, err := r.Accept(ctx)
-		if err != nil {
-			return fmt.Errorf("server: %w", err)
-		}
-		defer sc.closeQuietly()
+	return oneConn(ctx, r, func(ctx context.Context, sc *Conn) error {
 		accepted <- struct{}{}
 		if err := r.WaitTrace(ctx, fmt.Sprintf("%d persist probes into the zero window", zeroWindowProbes), func(tr Trace) bool {
 			return len(persistProbes(tr)) >= zeroWindowProbes
@@ -56,12 +51,7 @@ func playZeroWindow(ctx context.Context, r *Run) error {
 			return fmt.Errorf("set SO_LINGER: %w", err)
 		}
 		return sc.Close()
-	}, func(ctx context.Context) error {
-		cc, err := r.Dial(ctx)
-		if err != nil {
-			return fmt.Errorf("client: %w", err)
-		}
-		defer cc.closeQuietly()
+	}, func(ctx context.Context, cc *Conn) error {
 		if _, err := recv(ctx, accepted); err != nil {
 			return err
 		}

@@ -350,3 +350,26 @@ func isTimeout(err error) bool {
 	var ne net.Error
 	return errors.As(err, &ne) && ne.Timeout()
 }
+
+// oneConn plays a scenario of one connection: the server accepts it and
+// runs serve, the client dials it and runs client, at the same time; each
+// socket is closed quietly when its side returns (a side that closed it
+// already is not closed again), and a failed accept or dial is named by
+// its side.
+func oneConn(ctx context.Context, r *Run, serve, client func(ctx context.Context, c *Conn) error) error {
+	return both(ctx, func(ctx context.Context) error {
+		sc, err := r.Accept(ctx)
+		if err != nil {
+			return fmt.Errorf("server: %w", err)
+		}
+		defer sc.closeQuietly()
+		return serve(ctx, sc)
+	}, func(ctx context.Context) error {
+		cc, err := r.Dial(ctx)
+		if err != nil {
+			return fmt.Errorf("client: %w", err)
+		}
+		defer cc.closeQuietly()
+		return client(ctx, cc)
+	})
+}

@@ -284,7 +284,7 @@ func droppedSYN(cks []arrowCheck, k int) bool {
 }
 
 // loopbackNames are the scenarios of this file, in the library's order.
-var loopbackNames = []string{"refused", "abort", "half-close", "server-first", "fin3", "time-wait", "close-wait", "backlog", "framing", "nagle", "zero-window", "keepalive", "bulk", "ipv6", "udp", "tcp-vs-udp"}
+var loopbackNames = []string{"refused", "abort", "client-dies", "half-close", "server-first", "fin3", "time-wait", "close-wait", "backlog", "framing", "nagle", "zero-window", "keepalive", "bulk", "ipv6", "udp", "tcp-vs-udp"}
 
 func TestLoopbackScenariosAreListedInOrderWithTheirLinesInBothLanguages(t *testing.T) {
 	var names []string
@@ -404,4 +404,26 @@ func TestScenarioTCPvsUDPSameMessagesSamePortSeventeenSegmentsAgainstFiveDatagra
 	// The TCP half is the loop, checked at every arrow through the wire by
 	// TestLoopExchangeThroughSteppedWireInferredStatesEqualKernelAtEveryArrow;
 	// UDP has no states.
+}
+
+func TestScenarioClientDiesIsAnRSTFromItsKernelAndTheServerServesTheNextClient(t *testing.T) {
+	run := checkScenario(t, "client-dies", exchange.Options{Clients: 3, Messages: []string{"hi"}})
+	logLadder(t, run.tr)
+	streams := map[int]bool{}
+	for _, ev := range run.tr.Segments() {
+		streams[ev.Stream] = true
+	}
+	if len(streams) != 3 {
+		t.Errorf("%d connections, want 3: the dead client and the two after it", len(streams))
+	}
+	var reset string
+	for i := range run.tr.Events {
+		ev := &run.tr.Events[i]
+		if ev.Kind == session.KindCall && ev.Call.Result == "ECONNRESET" {
+			reset = narrate.ExplainCall(narrate.English, ev)
+		}
+	}
+	if !strings.Contains(reset, "the peer is gone") {
+		t.Errorf("the server's failed recv is narrated %q, want it to say the peer is gone", reset)
+	}
 }

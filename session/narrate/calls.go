@@ -34,6 +34,8 @@ func ExplainCall(lang Lang, ev *session.Event) string {
 	}
 	ok := c.Result == "" || c.Result == "ok"
 	switch {
+	case c.Call == session.CallRecv && c.Result == "ECONNRESET":
+		return Text(lang, "call.return.reset", side)
 	case !ok:
 		return Text(lang, "call.return.err", side, name, c.Result)
 	case c.Call == session.CallConnect || c.Call == session.CallAccept:
