@@ -110,3 +110,12 @@ func StartLive(ctx context.Context, src capture.Source) *Catalog {
 // when reading ends; it is bounded (LiveBudget). It is nil for a file,
 // whose events are not kept.
 func (c *Catalog) Timeline() *session.Timeline { return c.tl }
+
+// FrameBytes is what the frames kept by a live catalog take (0 for a
+// file, whose frames are not kept).
+func (c *Catalog) FrameBytes() int64 {
+	if c.store == nil {
+		return 0
+	}
+	return c.store.Bytes()
+}
