@@ -71,7 +71,11 @@ type DroppedError struct {
 }
 
 func (e *DroppedError) Error() string {
-	return fmt.Sprintf("%s %d was dropped from memory (a live capture keeps its last %d events): save the capture to a file (tcpdump -w FILE, watch --write FILE) and open the file to see every stream", e.Kind, e.Index, e.Events)
+	what := "TCP stream"
+	if e.Kind == session.KindDatagram {
+		what = "UDP flow"
+	}
+	return fmt.Sprintf("%s %d was dropped from memory (a live capture keeps its last %d events): to see every stream, save the capture to a file (tcpdump -w FILE, watch --write FILE) and open the file", what, e.Index, e.Events)
 }
 
 // openLive is OpenStream on a source that cannot be re-read: the whole
