@@ -322,3 +322,34 @@ func (b *bitset) set(i int, v bool) {
 		(*b)[i/64] &^= 1 << (i % 64)
 	}
 }
+
+// Reader reads a timeline in order, from its first event, for a reader
+// that is not a Follow (one that also waits on other things): a bounded
+// timeline drops no event it has not read yet. Close it when done.
+type Reader struct {
+	t        *Timeline
+	id, next int
+}
+
+// NewReader returns a Reader at the first event.
+func (t *Timeline) NewReader() *Reader { return &Reader{t: t, id: t.follow()} }
+
+// Read returns copies of the events held that were appended since the
+// last Read (none when nothing was).
+func (r *Reader) Read() []Event {
+	var out []Event
+	for {
+		n := r.next
+		out, r.next = r.t.take(r.id, r.next, out)
+		if r.next == n {
+			return out
+		}
+	}
+}
+
+// Next is the index of the next event Read will return (Len once all
+// were read).
+func (r *Reader) Next() int { return r.next }
+
+// Close lets the timeline drop what the reader has not read.
+func (r *Reader) Close() { r.t.unfollow(r.id) }

@@ -155,3 +155,29 @@ func TestUnboundedTimelineNeverDrops(t *testing.T) {
 		t.Errorf("Slice(5, 8) = %d events, first %+v", len(got), got[0])
 	}
 }
+
+func TestBoundedTimelineLosesNoEventAReaderHasNotRead(t *testing.T) {
+	tl := NewBoundedTimeline(TimelineBudget{Events: 1024})
+	rd := tl.NewReader()
+	defer rd.Close()
+	var got []Event
+	for s := 0; s < 500; s++ {
+		tl.Append(nil, closedStream(s, 10, uint64(10*s+1))...)
+		if s == 100 {
+			got = append(got, rd.Read()...) // then the reader stalls
+		}
+	}
+	if tl.Dropped(KindSegment, 101) {
+		t.Error("stream 101, not read yet, was dropped")
+	}
+	got = append(got, rd.Read()...)
+	if len(got) != 5000 || rd.Next() != 5000 {
+		t.Fatalf("read %d events (next %d), want all 5000", len(got), rd.Next())
+	}
+	for s := 500; s < 600; s++ {
+		tl.Append(nil, closedStream(s, 10, uint64(10*s+1))...)
+	}
+	if tl.Held() > tl.Budget() {
+		t.Errorf("%d events held once read, budget %d", tl.Held(), tl.Budget())
+	}
+}
