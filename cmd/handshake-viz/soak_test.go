@@ -146,7 +146,7 @@ func soakOpen(b *testing.B, conns int) {
 			}
 			p50, dmax, pmax := pct(draws, 50), pct(draws, 100), pct(probes, 100)
 			worstDraw, worstProbe = max(worstDraw, dmax), max(worstProbe, pmax)
-			fmt.Printf("%9d %9d %8.1f %8.1f %9d %9.1f %10d %10s %10s %10s\n", snap.Packets, len(snap.Streams),
+			fmt.Printf("%9d %9d %8.1f %8.1f %9d %9.1f %10d %10s %10s %10s\n", snap.Packets, snap.List.Streams(),
 				float64(rss)/1024, float64(hwm)/1024, tl.Held(), float64(cat.FrameBytes())/(1<<20), dropped,
 				p50.Round(time.Microsecond), dmax.Round(time.Microsecond), pmax.Round(time.Microsecond))
 			if snap.Done {
@@ -156,7 +156,7 @@ func soakOpen(b *testing.B, conns int) {
 				break
 			}
 			next++
-			if n := len(snap.Streams); n > 0 {
+			if n := snap.List.Streams(); n > 0 {
 				open(n - 1)
 			}
 		}

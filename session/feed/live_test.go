@@ -32,8 +32,8 @@ func TestStdinCatalogKeepsItsBudgetTheWholeListAndSaysWhichStreamsWereDropped(t 
 		t.Fatal(err)
 	}
 	snap := c.Snapshot()
-	if snap.Err != nil || len(snap.Streams) != conns {
-		t.Fatalf("%d streams listed (err %v), want all %d", len(snap.Streams), snap.Err, conns)
+	if snap.Err != nil || snap.List.Streams() != conns {
+		t.Fatalf("%d streams listed (err %v), want all %d", snap.List.Streams(), snap.Err, conns)
 	}
 	tl := c.Timeline()
 	if tl.Held() > session.DefaultLiveEvents || tl.Len() != int(snap.Packets) {
@@ -71,8 +71,8 @@ func TestStdinCatalogKeepsItsBudgetTheWholeListAndSaysWhichStreamsWereDropped(t 
 			}
 		}
 	}
-	if uint64(n) != snap.Streams[last].Packets {
-		t.Errorf("stream %d has %d events held, %d packets listed: a held stream is whole", last, n, snap.Streams[last].Packets)
+	if uint64(n) != snap.List.Stream(last).Packets {
+		t.Errorf("stream %d has %d events held, %d packets listed: a held stream is whole", last, n, snap.List.Stream(last).Packets)
 	}
 }
 
