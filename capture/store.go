@@ -3,6 +3,7 @@ package capture
 import (
 	"sort"
 	"sync"
+	"unsafe"
 )
 
 // FrameStore gives back the bytes of a frame by its frame number, for the
@@ -18,12 +19,19 @@ type FrameStore interface {
 const memoryChunkSize = 1 << 20
 
 // MemoryStore keeps copies of frames in memory (live demo, stdin, one opened
-// stream). Add and Frame may be called from different goroutines.
+// stream). Add, Forget and Frame may be called from different goroutines.
+// A live source's store forgets the frames its bounded timeline dropped
+// (Forget), so that it follows the timeline's budget.
 type MemoryStore struct {
 	mu     sync.RWMutex
 	frames []RawPacket // in the order added; frame numbers ascending
 	chunk  []byte      // free tail of the current arena chunk
+	bytes  int64       // Bytes
 }
+
+// frameOverhead is what a stored frame costs besides its bytes (its
+// RawPacket), counted in Bytes.
+const frameOverhead = int64(unsafe.Sizeof(RawPacket{}))
 
 // NewMemoryStore returns an empty store.
 func NewMemoryStore() *MemoryStore { return &MemoryStore{} }
@@ -40,6 +48,46 @@ func (m *MemoryStore) Add(p *RawPacket) {
 	q.Info.AncillaryData = nil
 	q.Data = m.copyData(p.Data)
 	m.frames = append(m.frames, q)
+	m.bytes += int64(len(q.Data)) + frameOverhead
+}
+
+// Bytes is the memory the frames held take: their bytes and their
+// records (not the free tail of the arena).
+func (m *MemoryStore) Bytes() int64 {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.bytes
+}
+
+// Forget drops the frames numbered in frames (ascending; numbers not held
+// are ignored) and packs the others into a new arena, so that the memory
+// of the dropped ones is freed. It costs a copy of what stays: call it
+// with many frames at once.
+func (m *MemoryStore) Forget(frames []uint64) {
+	if len(frames) == 0 {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	old := m.frames
+	keep := make([]RawPacket, 0, max(0, len(old)-len(frames)))
+	m.chunk, m.bytes = nil, 0
+	k := 0
+	for i := range old {
+		f := old[i].Frame
+		for k < len(frames) && frames[k] < f {
+			k++
+		}
+		if k < len(frames) && frames[k] == f {
+			continue
+		}
+		q := old[i]
+		q.Data = m.copyData(q.Data)
+		m.bytes += int64(len(q.Data)) + frameOverhead
+		keep = append(keep, q)
+	}
+	clear(old)
+	m.frames = keep
 }
 
 // copyData copies b into the arena.

@@ -41,8 +41,11 @@
 //     to a closed port on purpose knows better and says so with
 //     TrackerOptions.NoListener: the SYN then leaves the port CLOSED.
 //
-// Timeline is the append-only list of events the UI and the text outputs
-// render; one goroutine appends, any number read.
+// Timeline is the list of events the UI and the text outputs render; one
+// goroutine appends, any number read. NewTimeline's is append-only;
+// NewBoundedTimeline's (live sources) holds a budget of events and drops
+// whole streams past it, oldest finished first (TimelineBudget), keeping
+// the run's indexes.
 //
 // Contracts:
 //   - A Tracker is used from one goroutine. The slice Observe returns is

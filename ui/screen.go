@@ -262,19 +262,16 @@ func (s *LadderScreen) syncTimeline() {
 	if n <= s.consumed {
 		return
 	}
-	evs := s.tl.Slice(s.consumed, n)
-	streams, flows := s.tl.Streams(), s.tl.Flows()
+	// A live timeline may have dropped events (its budget): lay out the
+	// held ones at their own indexes; names are looked up per stream, not
+	// copied for the whole list at every frame.
+	evs, at := s.tl.SliceIndexed(s.consumed, n)
 	for i := range evs {
 		ev := &evs[i]
-		list := streams
-		if ev.StreamKind() == session.KindDatagram {
-			list = flows
+		if !s.layout.Accepts(ev) {
+			continue
 		}
-		info := session.StreamInfo{Index: ev.Stream}
-		if ev.Stream < len(list) {
-			info = list[ev.Stream]
-		}
-		s.layout.Add(s.consumed+i, ev, info)
+		s.layout.Add(at[i], ev, s.tl.StreamInfo(ev.StreamKind(), ev.Stream))
 	}
 	s.consumed = n
 	s.player.SetLen(s.layout.Arrows())

@@ -100,6 +100,13 @@ func startLive(ctx context.Context, ios streams, o *demoOptions) (*demoRun, erro
 		}
 	}
 	calls := feed.NewCalls()
+	// The text and JSON outputs print each event once: their record is
+	// bounded (a long --clients run keeps flat memory). The screen and
+	// the exports keep the whole run, to go back to any arrow.
+	var live *feed.Live
+	if (o.json || o.noTUI) && o.export.format == "" {
+		live = feed.NewLive(feed.LiveBudget{})
+	}
 	run := &demoRun{
 		tl:       session.NewTimeline(),
 		store:    capture.NewMemoryStore(),
@@ -108,6 +115,9 @@ func startLive(ctx context.Context, ios streams, o *demoOptions) (*demoRun, erro
 		scenario: o.sc.Name,
 		source:   source,
 		proto:    o.sc.Proto,
+	}
+	if live != nil {
+		run.tl, run.store = live.Timeline, live.Store
 	}
 	opts := exchange.Options{
 		Scenario: o.sc,
@@ -151,7 +161,13 @@ func startLive(ctx context.Context, ios streams, o *demoOptions) (*demoRun, erro
 	run.notice = narrate.Text(o.language, narrate.Key(o.sc.NoticeKey()))
 	run.drops = st.Drops
 	go func() {
-		res, err := feed.Run(ctx, st.Source, feed.Options{Timeline: run.tl, Store: run.store, Save: save, Calls: calls, Tracker: st.TrackerOptions()})
+		fo := feed.Options{Timeline: run.tl, Store: run.store, Save: save, Calls: calls, Tracker: st.TrackerOptions()}
+		if live != nil {
+			live.Apply(&fo)
+		} else {
+			fo.Tracker.Finish = feed.LiveFinish()
+		}
+		res, err := feed.Run(ctx, st.Source, fo)
 		if cerr := closeSave(); err == nil && cerr != nil {
 			err = cerr
 		}

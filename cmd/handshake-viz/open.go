@@ -30,7 +30,11 @@ Enter opens a stream as a ladder with the states of both ends, the header
 bytes by layer and a plain-words explanation of each step; Esc goes back.
 A capture with a single TCP stream opens straight on its ladder.
 
-"-" reads a capture streamed on stdin; the ladders grow as packets arrive.`,
+"-" reads a capture streamed on stdin; the ladders grow as packets arrive.
+Memory stays bounded however long the stream: the list keeps every stream,
+but only the last 65,536 events (32 MiB of frames) are kept for the ladders;
+an older, finished stream says it was dropped from memory (save the capture
+to a file to see them all).`,
 		Example: `  handshake-viz open trace.pcapng
   tcpdump -i eth0 -U -w - 'tcp port 443' | handshake-viz open -
   ssh host tcpdump -i eth0 -U -w - 'tcp port 22' | handshake-viz open -`,

@@ -127,8 +127,7 @@ func startCatalogWith(ctx context.Context, path string, src capture.Source, live
 	info := src.Info()
 	c.snap = CatalogSnapshot{Total: info.Size, Info: info}
 	if c.live {
-		c.tl = session.NewTimeline()
-		c.store = capture.NewMemoryStore()
+		c.tl, c.store = newLiveRecord()
 	}
 	go c.read(src)
 	return c
@@ -144,7 +143,7 @@ func (c *Catalog) read(src capture.Source) {
 		c.publishDue(tr, in, packets)
 	}, Filter: c.newFilter()}
 	if c.live {
-		opts.Timeline, opts.Store = c.tl, c.store
+		liveOptions(&opts, c.tl, c.store)
 		opts.tickEvery = liveTickEvery
 	} else {
 		opts.Tracker.Finish = c.finish
@@ -287,7 +286,7 @@ func (c *Catalog) OpenStream(kind session.EventKind, index int) (*session.Timeli
 		return nil, nil, err
 	}
 	if c.live {
-		return c.tl, c.store, nil
+		return c.openLive(kind, index)
 	}
 	src, err := capture.OpenFile(c.path)
 	if err != nil {

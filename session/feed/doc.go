@@ -7,8 +7,11 @@
 // Catalog is what `open` uses: it reads a file in a background goroutine
 // with a Tracker only (memory bounded by open connections, not packets),
 // publishes progress and the stream list as it goes, and re-reads the file
-// to open one stream; on stdin, which cannot be re-read, it keeps every
-// event and frame while reading instead.
+// to open one stream; on stdin and live captures, which cannot be re-read,
+// it keeps the events and frames while reading instead, within a
+// LiveBudget (the oldest finished streams are dropped past it; opening one
+// returns a DroppedError), and its Tracker finishes idle connections as
+// analyze's does (LiveFinish).
 //
 // Contracts:
 //   - Run uses the Source from the calling goroutine and returns when the

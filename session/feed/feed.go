@@ -32,6 +32,11 @@ type Options struct {
 	// Tracker tells the run's Tracker what the wire cannot show (e.g. a
 	// port known to have no listener).
 	Tracker session.TrackerOptions
+	// StoreBudget, when above 0 with a bounded Timeline, bounds the bytes
+	// of Store: past it the timeline sheds streams (their frames go with
+	// them, TimelineBudget.Dropped) until a quarter is free. Frames that
+	// decode to no event are then not stored. NewLive sets it up.
+	StoreBudget int64
 	// Limit stops the run once this many events were kept; 0 is no limit.
 	// OpenStream uses it to stop re-reading a file after the last packet
 	// of a stream whose size is known.
@@ -178,6 +183,30 @@ type runner struct {
 	headerWarnings, malformed uint64
 	undecoded                 map[layers.LinkType]uint64 // frames of link types Decode does not read
 	merge                     *callMerge                 // Options.Calls: the merge of socket calls
+	// shedAt is the store's size at which the next shed is asked for
+	// (StoreBudget): the budget, or more when the last shed could not
+	// free enough (everything held was protected).
+	shedAt int64
+}
+
+// boundStore sheds streams from the timeline (and so frames from the
+// store) when the store outgrew Options.StoreBudget.
+func (r *runner) boundStore() {
+	st, tl := r.opts.Store, r.opts.Timeline
+	if r.shedAt == 0 {
+		r.shedAt = r.opts.StoreBudget
+	}
+	if tl == nil || !tl.Bounded() || st.Bytes() <= r.shedAt {
+		return
+	}
+	held := tl.Held()
+	tl.Shed(held - held/4)
+	// Ask again once it grew by a quarter of the budget, not at every
+	// frame, when what is held could not go (pinned, not yet followed).
+	r.shedAt = max(r.opts.StoreBudget, st.Bytes()+r.opts.StoreBudget/4)
+	if st.Bytes() <= r.opts.StoreBudget*3/4 {
+		r.shedAt = r.opts.StoreBudget
+	}
 }
 
 // idleCalls publishes the calls that are due while no packet comes and
@@ -241,7 +270,7 @@ func (r *runner) frame(p *capture.RawPacket) error {
 	}
 	if !res.OK {
 		r.skipped(p.LinkType)
-		if r.opts.Store != nil && r.opts.Keep == nil {
+		if r.opts.Store != nil && r.opts.Keep == nil && r.opts.StoreBudget <= 0 {
 			r.opts.Store.Add(p)
 		}
 		return nil
@@ -265,6 +294,9 @@ func (r *runner) frame(p *capture.RawPacket) error {
 	r.nKept += uint64(len(evs))
 	if r.opts.Store != nil {
 		r.opts.Store.Add(p)
+		if r.opts.StoreBudget > 0 {
+			r.boundStore()
+		}
 	}
 	if r.opts.Timeline != nil {
 		if m := r.merge; m != nil {

@@ -123,7 +123,6 @@ func (w *Watch) follow(ctx context.Context) {
 // follower is the state of the goroutine that follows the timeline.
 type follower struct {
 	w       *Watch
-	next    int                // events handed over so far
 	conns   []session.LiveConn // the goroutine's own copy
 	ends    []procs.Conn       // each stream's ends
 	refresh *time.Ticker
@@ -131,16 +130,17 @@ type follower struct {
 
 func (f *follower) run(ctx context.Context) error {
 	ctxDone := ctx.Done()
+	// A Reader: the live timeline's budget drops nothing not handed over
+	// yet (a slow --json consumer holds memory, it loses no line).
+	rd := f.w.tl.NewReader()
+	defer rd.Close()
 	for {
 		tlChanged := f.w.tl.Changed()
 		catChanged := f.w.Catalog.Changed()
-		n := f.w.tl.Len()
-		evs := f.w.tl.Slice(f.next, n)
-		if err := f.handle(evs); err != nil {
+		if err := f.handle(rd.Read()); err != nil {
 			return err
 		}
-		f.next = n
-		if f.w.tl.Done() && f.next >= f.w.tl.Len() {
+		if f.w.tl.Done() && rd.Next() >= f.w.tl.Len() {
 			return nil
 		}
 		select {
