@@ -27,7 +27,11 @@ func ExplainCall(lang Lang, ev *session.Event) string {
 	}
 	if c.Phase == session.CallEnter {
 		switch c.Call {
-		case session.CallConnect, session.CallAccept, session.CallClose, session.CallShutdown:
+		case session.CallConnect, session.CallAccept:
+			// Only the client connects and only the server accepts: the
+			// sentence names its end itself.
+			return Text(lang, Key("call."+name+".enter"))
+		case session.CallClose, session.CallShutdown:
 			return Text(lang, Key("call."+name+".enter"), side)
 		}
 		return Text(lang, "call.enter", side, name)

@@ -43,3 +43,30 @@ func TestExplainCallOnAUDPSocketSendsNoFIN(t *testing.T) {
 		t.Errorf("UDP recv() of an empty datagram: %q", got)
 	}
 }
+
+// Every socket call's narration, on either end, entering or returning with
+// any kind of result, on a TCP or a UDP socket, in both languages, is a
+// whole sentence: no verb of the format left unfilled or extra argument
+// ("%!(EXTRA string=client)" once ended connect()'s note).
+func TestExplainCallFillsEveryFormatExactly(t *testing.T) {
+	for call := session.CallSocket; call <= session.CallClose; call++ {
+		for _, side := range []session.Dir{session.FromClient, session.FromServer} {
+			for _, phase := range []session.CallPhase{session.CallEnter, session.CallReturn} {
+				for _, res := range []struct {
+					result string
+					bytes  int
+				}{{"ok", 0}, {"ok", 5}, {"", 0}, {"ECONNRESET", 0}, {"ECONNREFUSED", 0}, {"EPIPE", 0}} {
+					for _, proto := range []capture.Proto{capture.ProtoTCP, capture.ProtoUDP} {
+						ev := session.Event{Kind: session.KindCall, Call: session.Call{Side: side, Call: call, Phase: phase, Result: res.result, Bytes: res.bytes}}
+						ev.Seg.Proto = proto
+						for _, lang := range []Lang{English, Chinese} {
+							if got := ExplainCall(lang, &ev); got == "" || strings.Contains(got, "%!") || strings.Contains(got, "%[") {
+								t.Errorf("%v %v %v %v result %q bytes %d, %v: %q", proto, side, call, phase, res.result, res.bytes, lang, got)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
