@@ -225,6 +225,9 @@ func runOnSim(t *testing.T, ctx context.Context, opts ScreenOptions) (tcell.Simu
 	ready := make(chan struct{})
 	var once sync.Once
 	app.SetAfterDrawFunc(func(screen tcell.Screen) {
+		// tview calls this before its own Show: show first, or the
+		// simulation's contents are the previous frame's.
+		screen.Show()
 		for y := 0; y < screenH; y++ {
 			if strings.Contains(screenLine(sim, y), "SYN Seq=0") {
 				once.Do(func() { close(ready) })
