@@ -129,9 +129,9 @@ type writer struct {
 	finishedFlows func([]session.UDPFlow) error // nil: UDP flows are not taken
 	full          chan *finishedBatch
 	empty         chan *finishedBatch
-	done     chan struct{}
-	failed   atomic.Bool // err is set: stop tracking
-	err      error       // read once done is closed
+	done          chan struct{}
+	failed        atomic.Bool // err is set: stop tracking
+	err           error       // read once done is closed
 }
 
 // finishedBatch is what the tracking goroutine hands the writer at once:
