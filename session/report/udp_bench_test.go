@@ -46,7 +46,7 @@ func resetPeakRSS() { _ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) 
 func BenchmarkStreamedJSONOfManyUDPFlows(b *testing.B) {
 	// The collector's settings of analyze (cmd/handshake-viz/analyze.go).
 	defer debug.SetGCPercent(debug.SetGCPercent(400))
-	defer debug.SetMemoryLimit(debug.SetMemoryLimit(32 << 20))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(40 << 20))
 	for _, k := range []int{1, 4, 16} {
 		n := 125_000 * k
 		b.Run(fmt.Sprintf("%dx", k), func(b *testing.B) {
