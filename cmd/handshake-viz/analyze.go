@@ -115,7 +115,7 @@ file is not a capture or cannot be opened.`,
 	f.DurationVar(&o.idle, "idle", 5*time.Minute, "finish a connection after this long without a packet, in capture time (0: never)")
 	f.DurationVar(&o.synIdle, "syn-idle", time.Minute, "the same for a connection that has only sent SYNs (0: as --idle)")
 	f.DurationVar(&o.udpIdle, "udp-idle", time.Minute, "finish a UDP flow after this long without a datagram, in capture time (0: never)")
-	f.IntVar(&o.maxConns, "max-conns", report.DefaultOptions().Finish.MaxConns, "hold at most this many streams at once, finishing the oldest first (0: no limit)")
+	f.IntVar(&o.maxConns, "max-conns", report.DefaultOptions().Finish.MaxConns, "hold at most this many streams (and as many UDP flows) at once, finishing the oldest first (0: no limit)")
 	f.IntVar(&o.jobs, "jobs", 0, "files analyzed at once (0: one per CPU)")
 	f.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile to this file (for `go tool pprof`)")
 	_ = f.MarkHidden("cpuprofile")
