@@ -41,9 +41,14 @@ type FinishOptions struct {
 	// close, or finished but waiting for an earlier stream): past it the
 	// oldest stream is finished first. 0 is no limit.
 	MaxConns int
+	// UDPStream finishes UDP flows too (udp.go): after UDPIdle without
+	// a datagram, and past MaxConns flows held (counted apart from the
+	// TCP streams), the oldest first; they are handed over in index order
+	// (TakeFinishedFlows) and forgotten. Without it every UDP flow is
+	// kept whole (UDPFlows), whatever the other options say.
+	UDPStream bool
 	// UDPIdle finishes a UDP flow that carried no datagram for this long
-	// in capture time; 0 never does. MaxConns bounds the UDP flows held
-	// too, apart from the TCP streams (udp.go).
+	// in capture time (with UDPStream); 0 never does.
 	UDPIdle time.Duration
 }
 

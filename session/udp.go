@@ -10,12 +10,12 @@ import (
 // index space, in order of first datagram; A is the first sender. UDP has
 // no connection state: datagram events carry no TCP states.
 //
-// With FinishOptions, a flow is finished like a TCP stream: after
+// With FinishOptions.UDPStream, a flow is finished like a TCP stream: after
 // UDPIdle without a datagram (capture time) or, past MaxConns flows
 // held, the oldest first. A later datagram on its 4-tuple starts a new
 // flow. Finished flows come out in index order (TakeFinishedFlows), a
-// flow as soon as it and every flow before it are finished, and with
-// FinishOptions.Stream they are then forgotten.
+// flow as soon as it and every flow before it are finished, and are then
+// forgotten.
 
 // DefaultUDPIdle is Zeek's udp_inactivity_timeout: a UDP flow that carries
 // no datagram for this long (capture time) is finished.
@@ -74,11 +74,11 @@ func (f *UDPFlow) History() string {
 }
 
 // UDPFlows returns the UDP flows in index order: every flow, or with
-// FinishOptions.Stream those not yet taken by TakeFinishedFlows.
+// FinishOptions.UDPStream those not yet taken by TakeFinishedFlows.
 func (t *Tracker) UDPFlows() []UDPFlow {
 	u := &t.udp
 	from := 0
-	if t.fin.opts.Stream {
+	if t.fin.opts.UDPStream {
 		from = u.emitted - u.first
 	}
 	return append([]UDPFlow(nil), u.flows[from:]...)
@@ -87,10 +87,8 @@ func (t *Tracker) UDPFlows() []UDPFlow {
 // UDPFlowCount is the number of UDP flows seen so far.
 func (t *Tracker) UDPFlowCount() int { return t.udp.first + len(t.udp.flows) }
 
-// udpTracking reports whether UDP flows are finished before the end.
-func (f *finisher) udpTracking() bool {
-	return f.opts.Stream || f.opts.UDPIdle > 0 || f.opts.MaxConns > 0
-}
+// udpTracking reports whether UDP flows are finished (UDPStream).
+func (f *finisher) udpTracking() bool { return f.opts.UDPStream }
 
 func (t *Tracker) observeUDP(seg *capture.Segment, ev *Event) {
 	u := &t.udp
@@ -98,7 +96,7 @@ func (t *Tracker) observeUDP(seg *capture.Segment, ev *Event) {
 	key := keyOf(src, dst)
 	idx, ok := u.index[key]
 	if ok {
-		if lim := int64(t.fin.opts.UDPIdle); lim > 0 && seg.TimeNS-u.flows[idx-u.first].LastNS >= lim {
+		if lim := int64(t.fin.opts.UDPIdle); lim > 0 && t.fin.opts.UDPStream && seg.TimeNS-u.flows[idx-u.first].LastNS >= lim {
 			t.fin.counts.UDPIdle++
 			t.finishUDP(idx)
 			ok = false
@@ -194,11 +192,11 @@ func (t *Tracker) finishUDP(idx int) {
 	}
 }
 
-// emitUDP passes on the finished flows at the head; with
-// FinishOptions.Stream they go to done and are dropped.
+// emitUDP passes on the finished flows at the head: they go to done and
+// are dropped.
 func (t *Tracker) emitUDP() {
 	u := &t.udp
-	stream := t.fin.opts.Stream
+	stream := t.fin.opts.UDPStream
 	for u.emitted < u.first+len(u.flows) && u.over[u.emitted-u.first] {
 		if stream {
 			u.done = append(u.done, u.flows[u.emitted-u.first])
@@ -217,7 +215,7 @@ func (t *Tracker) emitUDP() {
 func (t *Tracker) expireUDP() {
 	u := &t.udp
 	lim := int64(t.fin.opts.UDPIdle)
-	if lim <= 0 {
+	if lim <= 0 || !t.fin.opts.UDPStream {
 		return
 	}
 	q := &u.idle
@@ -244,6 +242,9 @@ func (t *Tracker) expireUDP() {
 // finishAllUDP finishes every flow still held, at the end of the input.
 func (t *Tracker) finishAllUDP() {
 	u := &t.udp
+	if !t.fin.opts.UDPStream {
+		return
+	}
 	for i := u.emitted - u.first; i < len(u.over); i++ {
 		u.over[i] = true
 	}
@@ -253,7 +254,7 @@ func (t *Tracker) finishAllUDP() {
 }
 
 // TakeFinishedFlows appends to dst the UDP flows finished since the last
-// call, in index order, and forgets them (FinishOptions.Stream; otherwise
+// call, in index order, and forgets them (FinishOptions.UDPStream; otherwise
 // it appends nothing: UDPFlows has every flow).
 func (t *Tracker) TakeFinishedFlows(dst []UDPFlow) []UDPFlow {
 	u := &t.udp

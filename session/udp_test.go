@@ -52,7 +52,7 @@ func TestUDPFlowIdleLongerThanUDPIdleIsFinishedAndItsNextDatagramStartsANewFlow(
 		{1000, false, 70 * s, 30}, // flow 0's tuple again, after flow 0 was finished: flow 3
 		{2000, true, 80 * s, 10},  // flow 1's answer, 50 s after its query: same flow
 	}
-	opts := FinishOptions{Stream: true, UDPIdle: time.Minute}
+	opts := FinishOptions{Stream: true, UDPStream: true, UDPIdle: time.Minute}
 	tr, got, out := runUDP(t, opts, ds)
 	if want := []int{0, 0, 0, 1, 1, 1}; !equalInts(out, want) {
 		t.Errorf("flows out after each datagram %v, want %v", out, want)
@@ -86,7 +86,7 @@ func TestUDPFlowSeenAgainPastUDPIdleBeforeTheClockExpiredItStartsANewFlow(t *tes
 	s := int64(time.Second)
 	// The second datagram alone moves the clock past the first's idle time.
 	ds := []dgram{{1000, false, 0, 1}, {1000, false, 90 * s, 1}}
-	tr, got, _ := runUDP(t, FinishOptions{Stream: true, UDPIdle: time.Minute}, ds)
+	tr, got, _ := runUDP(t, FinishOptions{Stream: true, UDPStream: true, UDPIdle: time.Minute}, ds)
 	if len(got) != 2 || got[0].Packets != 1 || got[1].Packets != 1 || tr.FinishCounts().UDPIdle != 1 {
 		t.Errorf("flows %+v counts %+v", got, tr.FinishCounts())
 	}
@@ -100,7 +100,7 @@ func TestMaxConnsFinishesTheOldestUDPFlowFirstAndCountsIt(t *testing.T) {
 		{3000, false, 3 * ms, 1}, // a third flow: flow 0, the oldest, is finished
 		{1000, true, 4 * ms, 1},  // a late answer on flow 0's tuple: flow 3
 	}
-	tr, got, out := runUDP(t, FinishOptions{Stream: true, MaxConns: 2}, ds)
+	tr, got, out := runUDP(t, FinishOptions{Stream: true, UDPStream: true, MaxConns: 2}, ds)
 	if want := []int{0, 0, 0, 1, 2}; !equalInts(out, want) {
 		t.Errorf("flows out after each datagram %v, want %v", out, want)
 	}
@@ -124,8 +124,17 @@ func TestUDPFlowsWithoutFinishOptionsAreAllKept(t *testing.T) {
 	}
 }
 
+func TestStreamWithoutUDPStreamKeepsEveryUDPFlowWhole(t *testing.T) {
+	// open's catalog: TCP streams handed over, UDP flows listed whole.
+	ds := []dgram{{1000, false, 0, 1}, {2000, false, 1 * ms, 1}, {3000, false, 2 * ms, 1}, {1000, true, 600 * ms, 1}}
+	tr, got, _ := runUDP(t, FinishOptions{Stream: true, MaxConns: 2}, ds)
+	if fs := tr.UDPFlows(); len(got) != 0 || len(fs) != 3 || fs[0].Packets != 2 {
+		t.Errorf("taken %+v, kept %+v: want none taken, 3 flows kept", got, fs)
+	}
+}
+
 func TestFinishedUDPFlowsAreFreedOnceTaken(t *testing.T) {
-	tr := NewTrackerWith(TrackerOptions{Finish: FinishOptions{Stream: true, MaxConns: 10}})
+	tr := NewTrackerWith(TrackerOptions{Finish: FinishOptions{Stream: true, UDPStream: true, MaxConns: 10}})
 	var got []UDPFlow
 	for i := range 100_000 {
 		seg := dgram{uint16(i), false, int64(i) * ms, 1}.segment(uint64(i + 1))

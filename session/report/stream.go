@@ -12,7 +12,7 @@ import (
 // Options of one streamed analysis (Run).
 type Options struct {
 	// Finish sets the idle timeouts and the limit on held streams;
-	// Run sets Finish.Stream itself.
+	// Run sets Finish.Stream and Finish.UDPStream itself.
 	Finish session.FinishOptions
 	// Filter, when set, keeps only the frames it accepts (analyze
 	// --filter); frames it drops are not counted.
@@ -72,7 +72,7 @@ func Run(ctx context.Context, src capture.Source, opts Options, w Writer) (Total
 	}
 	t := Totals{Limits: opts.Finish}
 	fo := opts.Finish
-	fo.Stream = true
+	fo.Stream, fo.UDPStream = true, true
 	res, err := feed.RunParallel(ctx, src, feed.Options{
 		Tracker: session.TrackerOptions{Finish: fo},
 		Filter:  opts.Filter,
