@@ -41,6 +41,15 @@ type FinishOptions struct {
 	// close, or finished but waiting for an earlier stream): past it the
 	// oldest stream is finished first. 0 is no limit.
 	MaxConns int
+	// UDPStream finishes UDP flows too (udp.go): after UDPIdle without
+	// a datagram, and past MaxConns flows held (counted apart from the
+	// TCP streams), the oldest first; they are handed over in index order
+	// (TakeFinishedFlows) and forgotten. Without it every UDP flow is
+	// kept whole (UDPFlows), whatever the other options say.
+	UDPStream bool
+	// UDPIdle finishes a UDP flow that carried no datagram for this long
+	// in capture time (with UDPStream); 0 never does.
+	UDPIdle time.Duration
 }
 
 // FinishCounts say what FinishOptions did: streams finished before their
@@ -51,6 +60,11 @@ type FinishCounts struct {
 	MaxConns  uint64 `json:"max_conns"`  // open connections finished by MaxConns
 	LingerCut uint64 `json:"linger_cut"` // closed connections whose linger MaxConns cut short
 	MaxHeld   int    `json:"max_held"`   // the most streams held at once
+	// UDP flows (udp.go), written in the JSON "finished" object only
+	// when not 0 (the v1 bytes of a capture where nothing fired stay).
+	UDPIdle     uint64 `json:"udp_idle,omitempty"`      // idle longer than FinishOptions.UDPIdle
+	UDPMaxConns uint64 `json:"udp_max_conns,omitempty"` // finished by MaxConns
+	UDPMaxHeld  int    `json:"-"`                       // the most flows held at once
 }
 
 // EarlyOpen is how many connections that were still open were finished
@@ -272,8 +286,10 @@ func (t *Tracker) TakeFinishedStreams(fs *FinishedStreams) {
 }
 
 // FinishAll finishes every stream still held, at the end of the input:
-// TakeFinished then returns the rest of the streams.
+// TakeFinished then returns the rest of the streams (and
+// TakeFinishedFlows the rest of the UDP flows).
 func (t *Tracker) FinishAll() {
+	t.finishAllUDP()
 	f := &t.fin
 	for f.heldHead < len(f.held) {
 		if c := f.held[f.heldHead]; c != nil {

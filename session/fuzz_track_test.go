@@ -121,16 +121,16 @@ func FuzzTrack(f *testing.F) {
 						t.Fatalf("segment %d: packet %d of a stream holding %d", n, e.N, tr.Summary(e.Stream).Packets)
 					}
 				case KindDatagram:
-					if e.Stream < 0 || e.Stream >= len(tr.flows) {
-						t.Fatalf("segment %d: flow %d of %d", n, e.Stream, len(tr.flows))
+					if e.Stream < 0 || e.Stream >= tr.UDPFlowCount() {
+						t.Fatalf("segment %d: flow %d of %d", n, e.Stream, tr.UDPFlowCount())
 					}
 				default:
 					t.Fatalf("segment %d: event kind %v from a segment", n, e.Kind)
 				}
 			}
 			_, tcp, udp := tr.Counts()
-			if uint64(tr.Streams()) > tcp || uint64(len(tr.flows)) > udp {
-				t.Fatalf("segment %d: %d streams and %d flows from %d TCP and %d UDP packets", n, tr.Streams(), len(tr.flows), tcp, udp)
+			if uint64(tr.Streams()) > tcp || uint64(tr.UDPFlowCount()) > udp {
+				t.Fatalf("segment %d: %d streams and %d flows from %d TCP and %d UDP packets", n, tr.Streams(), tr.UDPFlowCount(), tcp, udp)
 			}
 			if held := uint64(tr.LiveConnections() + len(tr.free)); held > tcp {
 				t.Fatalf("segment %d: %d connections held or free after %d TCP packets", n, held, tcp)

@@ -189,10 +189,17 @@ type StreamSummary struct {
 }
 
 // UDPFlow is one UDP flow (unordered 4-tuple): A is the first sender.
+// The fields without a JSON name are not in the v1 document's udp_flows
+// objects (their bytes are fixed); --format zeek writes them.
 type UDPFlow struct {
-	A       netip.AddrPort `json:"a"`
-	B       netip.AddrPort `json:"b"`
-	Packets uint64         `json:"packets"`
+	A        netip.AddrPort `json:"a"`
+	B        netip.AddrPort `json:"b"`
+	Packets  uint64         `json:"packets"`
+	Index    int            `json:"-"` // in the UDP flows' own index space
+	APackets uint64         `json:"-"` // datagrams from A (the rest are B's)
+	Bytes    PayloadBytes   `json:"-"` // UDP payload bytes from A (Client) and B (Server)
+	FirstNS  int64          `json:"-"` // capture time of the first and the last datagram, Unix ns
+	LastNS   int64          `json:"-"`
 }
 
 // recChunk is the number of streamRecs in one chunk of a recStore.

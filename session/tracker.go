@@ -152,8 +152,7 @@ type Tracker struct {
 	tcp4    connTable         // IPv4 connections
 	cache   *[1 << connCacheBits]connCacheSlot
 	recs    recStore // by stream index, for the whole run
-	udp     map[flowKey]int
-	flows   []UDPFlow
+	udp     udpTable // udp.go
 	free    []*conn
 	closed  closedQueue // FIFO of connections that are over
 	out     [1]Event
@@ -190,7 +189,7 @@ func NewTrackerWith(opts TrackerOptions) *Tracker {
 	t := &Tracker{
 		tcp:   make(map[flowKey]*conn),
 		cache: new([1 << connCacheBits]connCacheSlot),
-		udp:   make(map[flowKey]int),
+		udp:   udpTable{index: make(map[flowKey]int)},
 	}
 	t.fin.init(opts.Finish)
 	for _, ap := range opts.NoListener {
@@ -232,6 +231,7 @@ func (t *Tracker) observe(seg *capture.Segment, ev *Event) int {
 	}
 	t.expire()
 	t.expireIdle()
+	t.expireUDP()
 	return 1
 }
 
@@ -276,8 +276,9 @@ func (t *Tracker) LiveConnections() int { return len(t.tcp) + t.tcp4.len() }
 func (t *Tracker) StreamInfo(kind EventKind, index int) StreamInfo {
 	si := StreamInfo{Index: index}
 	switch {
-	case kind == KindDatagram && index >= 0 && index < len(t.flows):
-		si.Proto, si.Client, si.Server = capture.ProtoUDP, t.flows[index].A, t.flows[index].B
+	case kind == KindDatagram && t.udp.held(index) != nil:
+		fl := t.udp.held(index)
+		si.Proto, si.Client, si.Server = capture.ProtoUDP, fl.A, fl.B
 	case kind == KindSegment && t.recs.held(index):
 		r := t.recs.at(index)
 		si.Proto, si.Client, si.Server = capture.ProtoTCP, r.client, r.server

@@ -31,6 +31,7 @@ type analyzeOptions struct {
 	filter     string
 	idle       time.Duration
 	synIdle    time.Duration
+	udpIdle    time.Duration
 	maxConns   int
 	jobs       int
 	cpuProfile string // hidden: write a pprof CPU profile (performance work)
@@ -55,6 +56,8 @@ connections open at once, not the capture's length. A connection is finished
 by its close (plus a 2-minute linger for late retransmissions), by --idle
 (Zeek's tcp_inactivity_timeout, in capture time), --syn-idle for an
 unanswered SYN, or --max-conns (the oldest first); the report counts those.
+A UDP flow is finished by --udp-idle (Zeek's udp_inactivity_timeout) or
+--max-conns (UDP flows are counted apart from TCP streams).
 
 --json prints the versioned report (README, "The analyze --json format"),
 one object per file; --ndjson one stream per line, then a summary line;
@@ -73,8 +76,8 @@ file is not a capture or cannot be opened.`,
 			if err != nil {
 				return err
 			}
-			if o.idle < 0 || o.synIdle < 0 || o.maxConns < 0 {
-				return errors.New("--idle, --syn-idle and --max-conns cannot be negative (0 turns each off)")
+			if o.idle < 0 || o.synIdle < 0 || o.udpIdle < 0 || o.maxConns < 0 {
+				return errors.New("--idle, --syn-idle, --udp-idle and --max-conns cannot be negative (0 turns each off)")
 			}
 			var ff *frameFilter
 			if o.filter != "" {
@@ -111,7 +114,8 @@ file is not a capture or cannot be opened.`,
 	f.StringVar(&o.filter, "filter", "", "analyze only the frames this pcap-filter expression accepts (e.g. 'tcp port 443')")
 	f.DurationVar(&o.idle, "idle", 5*time.Minute, "finish a connection after this long without a packet, in capture time (0: never)")
 	f.DurationVar(&o.synIdle, "syn-idle", time.Minute, "the same for a connection that has only sent SYNs (0: as --idle)")
-	f.IntVar(&o.maxConns, "max-conns", report.DefaultOptions().Finish.MaxConns, "hold at most this many streams at once, finishing the oldest first (0: no limit)")
+	f.DurationVar(&o.udpIdle, "udp-idle", time.Minute, "finish a UDP flow after this long without a datagram, in capture time (0: never)")
+	f.IntVar(&o.maxConns, "max-conns", report.DefaultOptions().Finish.MaxConns, "hold at most this many streams (and as many UDP flows) at once, finishing the oldest first (0: no limit)")
 	f.IntVar(&o.jobs, "jobs", 0, "files analyzed at once (0: one per CPU)")
 	f.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile to this file (for `go tool pprof`)")
 	_ = f.MarkHidden("cpuprofile")
@@ -149,6 +153,7 @@ func (o *analyzeOptions) outputFormat() (string, error) {
 func (o *analyzeOptions) reportOptions(ff *frameFilter) report.Options {
 	ro := report.DefaultOptions()
 	ro.Finish.Idle, ro.Finish.SYNIdle, ro.Finish.MaxConns = o.idle, o.synIdle, o.maxConns
+	ro.Finish.UDPIdle = o.udpIdle
 	if ro.Finish.SYNIdle == 0 {
 		ro.Finish.SYNIdle = o.idle
 	}

@@ -3,7 +3,8 @@
 # and `tcptrace -n` on synthetic captures (cmd/synthcap), alternating the
 # tools run by run, and print medians of wall and CPU time with the peak
 # RSS; then handshake-viz's peak RSS as the capture grows (1x, 4x, 16x,
-# piped from synthcap so nothing large touches the disk) and on a SYN scan.
+# piped from synthcap so nothing large touches the disk), on a SYN scan and
+# on 1,000,000 DNS-like UDP flows.
 #
 # Usage: cmd/synthcap/compare.sh [-n CONNS] [-N CONNS] [-s CONNS] [-r RUNS]
 #   -n CONNS  connections of the tshark capture (default 60000; 19 packets each)
@@ -195,3 +196,6 @@ done
 "$tmp/synthcap" -o - -scan 540000 2>/dev/null |
 	/usr/bin/time -f '%e %M' -o "$tmp/time.txt" "$hv" analyze --json - >/dev/null
 awk '{ printf "%-8s %12s %14.2f %12.1f\n", "scan", "540000 SYNs", $1, $2 / 1024 }' "$tmp/time.txt"
+"$tmp/synthcap" -o - -udp 1000000 2>/dev/null |
+	/usr/bin/time -f '%e %M' -o "$tmp/time.txt" "$hv" analyze --json - >/dev/null
+awk '{ printf "%-8s %12s %14.2f %12.1f\n", "udp", "1000000 UDP", $1, $2 / 1024 }' "$tmp/time.txt"

@@ -5,6 +5,7 @@
 //
 //	go run ./cmd/synthcap -o /tmp/bench.pcap [-connections N -concurrent K -seed S]
 //	go run ./cmd/synthcap -o /tmp/scan.pcap -scan 540000   # unanswered SYNs
+//	go run ./cmd/synthcap -o /tmp/udp.pcap -udp 1000000    # DNS-like UDP flows
 //
 // With -o - (the default) the capture goes to stdout and the summary line
 // to stderr.
@@ -30,6 +31,7 @@ type options struct {
 	out  string
 	cfg  synth.Config
 	scan int // > 0: a SYN scan of this many probes instead
+	udp  int // > 0: this many DNS-like UDP flows instead
 }
 
 // parseFlags turns args into options; it prints usage to stderr on error.
@@ -45,6 +47,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.cfg.ResponseLen, "response-len", synth.DefaultResponseLen, "response payload bytes")
 	fs.Int64Var(&o.cfg.Seed, "seed", 1, "random seed (same seed, same bytes)")
 	fs.BoolVar(&o.cfg.IPv6, "ipv6", false, "IPv6 instead of IPv4")
+	fs.IntVar(&o.udp, "udp", 0, "write this many DNS-like UDP flows (query, answer) instead (the -connections flags are ignored)")
 	fs.IntVar(&o.scan, "scan", 0, "write a SYN scan of this many unanswered probes instead (the -connections flags are ignored)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -90,10 +93,14 @@ func generate(o options, stdout, stderr io.Writer) error {
 	begin := time.Now()
 	var packets int
 	var err error
-	if o.scan > 0 {
+	switch {
+	case o.udp > 0:
+		packets, err = synth.WriteUDP(cw, o.udp)
+		o.cfg.Connections = o.udp
+	case o.scan > 0:
 		packets, err = writeScan(cw, o.scan)
 		o.cfg.Connections = o.scan
-	} else {
+	default:
 		packets, err = synth.Write(cw, o.cfg)
 	}
 	if f != nil {

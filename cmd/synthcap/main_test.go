@@ -50,3 +50,22 @@ func TestRunWritesFileAndReportsPacketCount(t *testing.T) {
 		t.Fatalf("summary %q, Write returned %d packets; want 190", stdout.String(), n)
 	}
 }
+
+func TestRunWithUDPWritesSynthsUDPFlows(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "u.pcap")
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"-o", path, "-udp", "30"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	var want bytes.Buffer
+	if _, err := synth.WriteUDP(&want, 30); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want.Bytes()) || !strings.HasPrefix(stdout.String(), "wrote 60 packets, ") {
+		t.Fatalf("file of %d bytes (synth.WriteUDP: %d), summary %q", len(got), want.Len(), stdout.String())
+	}
+}

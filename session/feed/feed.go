@@ -54,6 +54,10 @@ type Options struct {
 	// slice is reused after the call. An error stops the run and is
 	// returned.
 	Finished func([]session.StreamSummary) error
+	// FinishedFlows is Finished for the UDP flows
+	// (Tracker.TakeFinishedFlows), called after Finished; it needs
+	// Finished set.
+	FinishedFlows func([]session.UDPFlow) error
 
 	// Calls, when set, merges the socket calls recorded there into the
 	// Timeline by time (the live demo of an exchange). The source is then

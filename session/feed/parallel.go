@@ -47,7 +47,7 @@ func RunParallel(ctx context.Context, src capture.Source, opts Options) (Result,
 	// it holds in a local: the reader writes r's other fields all the time,
 	// and sharing their cache line would stall both CPUs.
 	tr := r.tr
-	w := startWriter(opts.Finished)
+	w := startWriter(opts.Finished, opts.FinishedFlows)
 	go func() {
 		defer close(done)
 		for b := range full {
@@ -125,38 +125,51 @@ const summaryBuffers = 4
 // pipeline's bottleneck, only tracks. On two CPUs the writer shares the
 // reader's.
 type writer struct {
-	finished func([]session.StreamSummary) error
-	full     chan *session.FinishedStreams
-	empty    chan *session.FinishedStreams
-	done     chan struct{}
-	failed   atomic.Bool // err is set: stop tracking
-	err      error       // read once done is closed
+	finished      func([]session.StreamSummary) error
+	finishedFlows func([]session.UDPFlow) error // nil: UDP flows are not taken
+	full          chan *finishedBatch
+	empty         chan *finishedBatch
+	done          chan struct{}
+	failed        atomic.Bool // err is set: stop tracking
+	err           error       // read once done is closed
 }
 
-// startWriter starts the writing goroutine of finished (nil: none).
-func startWriter(finished func([]session.StreamSummary) error) *writer {
-	w := &writer{finished: finished, done: make(chan struct{})}
+// finishedBatch is what the tracking goroutine hands the writer at once:
+// the streams and the UDP flows finished in one batch of segments.
+type finishedBatch struct {
+	streams session.FinishedStreams
+	flows   []session.UDPFlow
+}
+
+// startWriter starts the writing goroutine of finished and finishedFlows
+// (finished nil: none).
+func startWriter(finished func([]session.StreamSummary) error, finishedFlows func([]session.UDPFlow) error) *writer {
+	w := &writer{finished: finished, finishedFlows: finishedFlows, done: make(chan struct{})}
 	if finished == nil {
 		close(w.done)
 		return w
 	}
-	w.full = make(chan *session.FinishedStreams, summaryBuffers)
-	w.empty = make(chan *session.FinishedStreams, summaryBuffers)
+	w.full = make(chan *finishedBatch, summaryBuffers)
+	w.empty = make(chan *finishedBatch, summaryBuffers)
 	for range summaryBuffers {
-		w.empty <- new(session.FinishedStreams)
+		w.empty <- new(finishedBatch)
 	}
 	go func() {
 		defer close(w.done)
 		var ss []session.StreamSummary
-		for fs := range w.full {
-			if w.err == nil {
-				ss = fs.AppendSummaries(ss[:0])
-				if w.err = w.finished(ss); w.err != nil {
-					w.failed.Store(true)
-				}
+		for fb := range w.full {
+			if w.err == nil && fb.streams.Len() > 0 {
+				ss = fb.streams.AppendSummaries(ss[:0])
+				w.err = w.finished(ss)
 				clear(ss) // the summaries' strings
 			}
-			w.empty <- fs
+			if w.err == nil && len(fb.flows) > 0 {
+				w.err = w.finishedFlows(fb.flows)
+			}
+			if w.err != nil {
+				w.failed.Store(true)
+			}
+			w.empty <- fb
 		}
 	}()
 	return w
@@ -167,12 +180,16 @@ func (w *writer) take(tr *session.Tracker) {
 	if w.finished == nil {
 		return
 	}
-	fs := <-w.empty
-	if tr.TakeFinishedStreams(fs); fs.Len() == 0 {
-		w.empty <- fs
+	fb := <-w.empty
+	tr.TakeFinishedStreams(&fb.streams)
+	if w.finishedFlows != nil {
+		fb.flows = tr.TakeFinishedFlows(fb.flows[:0])
+	}
+	if fb.streams.Len() == 0 && len(fb.flows) == 0 {
+		w.empty <- fb
 		return
 	}
-	w.full <- fs
+	w.full <- fb
 }
 
 // close waits for the writer to write everything it was given.

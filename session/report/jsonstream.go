@@ -38,7 +38,8 @@ func (s *streamBuf) flush() error {
 // and format first, then the streams, then what is known at the end.
 type jsonDoc struct {
 	streamBuf
-	n int // streams written
+	n   int   // streams written
+	udp spool // the UDP flows, written after the warnings (udp.go)
 }
 
 // NewJSONWriter returns the Writer of `analyze --json`: one v1 document
@@ -73,14 +74,20 @@ func (j *jsonDoc) Streams(ss []session.StreamSummary) error {
 }
 
 func (j *jsonDoc) End(t *Totals) error {
+	spoolWarning(&j.udp, t)
 	j.b = append(j.b, ']')
 	j.b = appendTotals(j.b, t)
+	if err := j.endFlows(); err != nil {
+		return err
+	}
+	j.b = append(j.b, `,"finished":`...)
+	j.b = appendFinished(j.b, &t.Finished)
 	j.b = append(j.b, "}\n"...)
 	return j.flush()
 }
 
-// appendTotals appends the document's fields after the streams, each
-// preceded by a comma.
+// appendTotals appends the document's fields after the streams up to the
+// warnings, each preceded by a comma; "udp_flows" and "finished" follow.
 func appendTotals(b []byte, t *Totals) []byte {
 	b = append(b, `,"link_types":`...)
 	b = appendStrings(b, t.LinkTypes)
@@ -91,16 +98,7 @@ func appendTotals(b []byte, t *Totals) []byte {
 	b = append(b, `,"udp_packets":`...)
 	b = strconv.AppendUint(b, t.UDPPackets, 10)
 	b = append(b, `,"warnings":`...)
-	b = appendStrings(b, t.Warnings)
-	b = append(b, `,"udp_flows":[`...)
-	for i := range t.UDPFlows {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendFlow(b, &t.UDPFlows[i])
-	}
-	b = append(b, `],"finished":`...)
-	return appendFinished(b, &t.Finished)
+	return appendStrings(b, t.Warnings)
 }
 
 func appendFinished(b []byte, c *session.FinishCounts) []byte {
@@ -114,16 +112,19 @@ func appendFinished(b []byte, c *session.FinishCounts) []byte {
 	b = strconv.AppendUint(b, c.LingerCut, 10)
 	b = append(b, `,"max_held":`...)
 	b = strconv.AppendInt(b, int64(c.MaxHeld), 10)
+	b = appendUDPFinished(b, c)
 	return append(b, '}')
 }
 
-// ndjson writes one stream object per line, then one summary line.
+// ndjson writes one stream or UDP flow object per line, then one summary
+// line.
 type ndjson struct{ streamBuf }
 
 // NewNDJSONWriter returns the Writer of `analyze --ndjson`: each stream
 // object of the v1 document on its own line as soon as it is finished,
-// then a summary line: the document without "streams", with
-// "tcp_streams" (their number) instead.
+// each UDP flow too (with "udp_flow", its index), then a summary line: the
+// document without "streams" and "udp_flows", with "tcp_streams" and
+// "udp_flow_count" (their numbers) instead.
 func NewNDJSONWriter(w io.Writer) Writer { return &ndjson{newStreamBuf(w)} }
 
 func (n *ndjson) Begin(file, format string) error { return nil }
@@ -148,7 +149,11 @@ func (n *ndjson) End(t *Totals) error {
 	n.b = appendString(n.b, t.Format)
 	n.b = append(n.b, `,"tcp_streams":`...)
 	n.b = strconv.AppendUint(n.b, t.Streams, 10)
+	n.b = append(n.b, `,"udp_flow_count":`...)
+	n.b = strconv.AppendUint(n.b, t.Flows, 10)
 	n.b = appendTotals(n.b, t)
+	n.b = append(n.b, `,"finished":`...)
+	n.b = appendFinished(n.b, &t.Finished)
 	n.b = append(n.b, "}\n"...)
 	return n.flush()
 }

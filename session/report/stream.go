@@ -12,7 +12,7 @@ import (
 // Options of one streamed analysis (Run).
 type Options struct {
 	// Finish sets the idle timeouts and the limit on held streams;
-	// Run sets Finish.Stream itself.
+	// Run sets Finish.Stream and Finish.UDPStream itself.
 	Finish session.FinishOptions
 	// Filter, when set, keeps only the frames it accepts (analyze
 	// --filter); frames it drops are not counted.
@@ -20,12 +20,14 @@ type Options struct {
 }
 
 // DefaultOptions are analyze's defaults: Zeek's inactivity timeout, a
-// shorter one for SYN-only attempts, at most DefaultMaxConns streams held.
+// shorter one for SYN-only attempts, Zeek's UDP inactivity timeout, at
+// most DefaultMaxConns streams (and as many UDP flows) held.
 func DefaultOptions() Options {
 	return Options{Finish: session.FinishOptions{
 		Idle:     session.DefaultIdle,
 		SYNIdle:  session.DefaultSYNIdle,
 		MaxConns: session.DefaultMaxConns,
+		UDPIdle:  session.DefaultUDPIdle,
 	}}
 }
 
@@ -41,17 +43,20 @@ type Totals struct {
 	Streams         uint64 // TCP streams written
 	Retransmissions uint64 // over all TCP streams
 	Warnings        []string
-	UDPFlows        []session.UDPFlow
+	Flows           uint64 // UDP flows written
 	Finished        session.FinishCounts
 	Limits          session.FinishOptions
 }
 
 // Writer writes one capture's report as it is found: Begin once, Streams
-// any number of times (summaries in index order; the slice is reused after
-// the call), End once. A Writer holds no more than a buffer.
+// and Flows any number of times (TCP summaries, UDP flows, each in index
+// order; the slice is reused after the call), End once. A Writer holds no
+// more than a buffer (and, for UDP flows it writes at the end, a spool:
+// udpspool.go).
 type Writer interface {
 	Begin(file, format string) error
 	Streams(ss []session.StreamSummary) error
+	Flows(fs []session.UDPFlow) error
 	End(t *Totals) error
 }
 
@@ -67,7 +72,7 @@ func Run(ctx context.Context, src capture.Source, opts Options, w Writer) (Total
 	}
 	t := Totals{Limits: opts.Finish}
 	fo := opts.Finish
-	fo.Stream = true
+	fo.Stream, fo.UDPStream = true, true
 	res, err := feed.RunParallel(ctx, src, feed.Options{
 		Tracker: session.TrackerOptions{Finish: fo},
 		Filter:  opts.Filter,
@@ -77,6 +82,10 @@ func Run(ctx context.Context, src capture.Source, opts Options, w Writer) (Total
 			}
 			t.Streams += uint64(len(ss))
 			return w.Streams(ss)
+		},
+		FinishedFlows: func(fs []session.UDPFlow) error {
+			t.Flows += uint64(len(fs))
+			return w.Flows(fs)
 		},
 	})
 	if err != nil {
@@ -88,10 +97,6 @@ func Run(ctx context.Context, src capture.Source, opts Options, w Writer) (Total
 	t.Packets, t.TCPPackets, t.UDPPackets = res.Packets, tcp, udp
 	t.Finished = res.Tracker.FinishCounts()
 	t.Warnings = append(nonNil(res.Warnings), finishWarnings(opts.Finish, t.Finished)...)
-	t.UDPFlows = res.Tracker.UDPFlows()
-	if t.UDPFlows == nil {
-		t.UDPFlows = []session.UDPFlow{}
-	}
 	return t, w.End(&t)
 }
 
@@ -108,7 +113,7 @@ func finishWarnings(o session.FinishOptions, c session.FinishCounts) []string {
 	if c.MaxConns > 0 {
 		ws = append(ws, fmt.Sprintf("%s still open finished early, the oldest first, to hold at most %d (--max-conns); %s", conns(c.MaxConns), o.MaxConns, later))
 	}
-	return ws
+	return append(ws, udpFinishWarnings(o, c)...)
 }
 
 func conns(n uint64) string {

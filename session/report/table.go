@@ -31,6 +31,7 @@ type table struct {
 	streamBuf
 	warn io.Writer // nil: warnings are left out
 	file string
+	udp  spool // the UDP section's rows, written by End (udp.go)
 }
 
 // NewTableWriter returns the Writer of the human table: a header, one row
@@ -102,23 +103,18 @@ func (t *table) Streams(ss []session.StreamSummary) error {
 }
 
 func (t *table) End(r *Totals) error {
+	spoolWarning(&t.udp, r)
 	if t.warn != nil {
 		for _, w := range r.Warnings {
 			fmt.Fprintf(t.warn, "handshake-viz: %s: warning: %s\n", r.File, w)
 		}
 	}
-	if len(r.UDPFlows) > 0 {
-		t.b = fmt.Appendf(t.b, "\n%-8s  %-21s  %-21s  %s\n", "UDP FLOW", "A", "B", "PACKETS")
-		for i, f := range r.UDPFlows {
-			t.b = fmt.Appendf(t.b, "%-8d  %-21s  %-21s  %d\n", i, f.A, f.B, f.Packets)
-			if err := t.flushIfFull(); err != nil {
-				return err
-			}
-		}
+	if err := t.endFlows(); err != nil {
+		return err
 	}
 	t.b = fmt.Appendf(t.b, "%s: %s, %s (%d TCP, %d UDP), %s, %s, %s, %s\n",
 		r.File, r.Format, count(r.Packets, "packet"), r.TCPPackets, r.UDPPackets,
-		count(r.Streams, "TCP stream"), count(uint64(len(r.UDPFlows)), "UDP flow"),
+		count(r.Streams, "TCP stream"), count(r.Flows, "UDP flow"),
 		count(r.Retransmissions, "retransmission"), count(uint64(len(r.Warnings)), "warning"))
 	return t.flush()
 }
@@ -133,6 +129,9 @@ func WriteTable(w io.Writer, r Report) error {
 	if err := t.Streams(r.Streams); err != nil {
 		return err
 	}
+	if err := t.Flows(r.UDPFlows); err != nil {
+		return err
+	}
 	return t.End(r.totals())
 }
 
@@ -140,7 +139,7 @@ func WriteTable(w io.Writer, r Report) error {
 func (r *Report) totals() *Totals {
 	t := &Totals{File: r.File, Format: r.Format, LinkTypes: r.LinkTypes, Packets: r.Packets,
 		TCPPackets: r.TCPPackets, UDPPackets: r.UDPPackets, Streams: uint64(len(r.Streams)),
-		Warnings: r.Warnings, UDPFlows: r.UDPFlows}
+		Warnings: r.Warnings, Flows: uint64(len(r.UDPFlows))}
 	for _, s := range r.Streams {
 		t.Retransmissions += s.Retransmissions
 	}
