@@ -229,21 +229,7 @@ func (z *zeekLog) Flows(fs []session.UDPFlow) error {
 
 // appendZeekFlow appends one conn.log line of a UDP flow.
 func appendZeekFlow(b []byte, f *session.UDPFlow) []byte {
-	ns := f.FirstNS
-	b = strconv.AppendInt(b, ns/1e9, 10)
-	b = append(b, '.')
-	b = appendFrac6(b, (ns%1e9)/1e3)
-	b = append(b, "\tCU"...)
-	b = strconv.AppendInt(b, int64(f.Index), 10)
-	b = append(b, '\t')
-	b = zeekAddr(b, f.A)
-	b = append(b, '\t')
-	b = strconv.AppendUint(b, uint64(f.A.Port()), 10)
-	b = append(b, '\t')
-	b = zeekAddr(b, f.B)
-	b = append(b, '\t')
-	b = strconv.AppendUint(b, uint64(f.B.Port()), 10)
-	b = append(b, "\tudp\t-\t"...)
+	b = appendZeekID(b, f.FirstNS, "CU", f.Index, f.A, f.B, "udp")
 	if us := (f.LastNS - f.FirstNS) / 1e3; us > 0 {
 		// As for TCP: Zeek sets duration and the byte counts only for
 		// a duration > 0.

@@ -52,23 +52,32 @@ func (z *zeekLog) Streams(ss []session.StreamSummary) error {
 	return nil
 }
 
-// appendZeekConn appends one conn.log line.
-func appendZeekConn(b []byte, s *session.StreamSummary) []byte {
-	ns := s.Start.UnixNano()
+// appendZeekID appends the columns a conn.log line starts with: ts, uid
+// (uidPrefix and the index), the 4-tuple, proto and an unset service,
+// with the tab after it.
+func appendZeekID(b []byte, ns int64, uidPrefix string, index int, orig, resp netip.AddrPort, proto string) []byte {
 	b = strconv.AppendInt(b, ns/1e9, 10)
 	b = append(b, '.')
 	b = appendFrac6(b, (ns%1e9)/1e3)
-	b = append(b, "\tC"...)
-	b = strconv.AppendInt(b, int64(s.Index), 10)
 	b = append(b, '\t')
-	b = zeekAddr(b, s.Client)
+	b = append(b, uidPrefix...)
+	b = strconv.AppendInt(b, int64(index), 10)
 	b = append(b, '\t')
-	b = strconv.AppendUint(b, uint64(s.Client.Port()), 10)
+	b = zeekAddr(b, orig)
 	b = append(b, '\t')
-	b = zeekAddr(b, s.Server)
+	b = strconv.AppendUint(b, uint64(orig.Port()), 10)
 	b = append(b, '\t')
-	b = strconv.AppendUint(b, uint64(s.Server.Port()), 10)
-	b = append(b, "\ttcp\t-\t"...)
+	b = zeekAddr(b, resp)
+	b = append(b, '\t')
+	b = strconv.AppendUint(b, uint64(resp.Port()), 10)
+	b = append(b, '\t')
+	b = append(b, proto...)
+	return append(b, "\t-\t"...)
+}
+
+// appendZeekConn appends one conn.log line.
+func appendZeekConn(b []byte, s *session.StreamSummary) []byte {
+	b = appendZeekID(b, s.Start.UnixNano(), "C", s.Index, s.Client, s.Server, "tcp")
 	if s.Duration > 0 {
 		// Zeek sets duration and the byte counts only for a duration > 0.
 		b = strconv.AppendInt(b, int64(s.Duration)/1e6, 10)
