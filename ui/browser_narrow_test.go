@@ -9,6 +9,8 @@ import (
 
 	"github.com/handshake-viz/handshake-viz/session"
 	"github.com/handshake-viz/handshake-viz/session/narrate"
+
+	"github.com/handshake-viz/handshake-viz/ui/ladder/laddertest"
 )
 
 // At 80 columns the stream list shrinks its columns and drops the least
@@ -51,7 +53,7 @@ func TestBrowserBelowTheMinimumAsksToEnlarge(t *testing.T) {
 		t.Fatal("a 50×12 terminal is not too small for the list")
 	}
 	sim.Show()
-	if got := simText(sim); !strings.Contains(got, "60×16") || !strings.Contains(got, "50×12") {
+	if got := laddertest.SimText(sim); !strings.Contains(got, "60×16") || !strings.Contains(got, "50×12") {
 		t.Errorf("50×12: no request to enlarge:\n%s", got)
 	}
 	sim.SetSize(80, 24)

@@ -16,6 +16,8 @@ import (
 
 	"github.com/handshake-viz/handshake-viz/session"
 	"github.com/handshake-viz/handshake-viz/session/narrate"
+
+	"github.com/handshake-viz/handshake-viz/ui/ladder/laddertest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files of testdata/")
@@ -64,27 +66,7 @@ func screenText(t *testing.T, p tview.Primitive, w, h int) string {
 	p.SetRect(0, 0, w, h)
 	p.Draw(sim)
 	sim.Show()
-	return simText(sim)
-}
-
-func simText(sim tcell.SimulationScreen) string {
-	cells, w, h := sim.GetContents()
-	var sb strings.Builder
-	for y := range h {
-		var line strings.Builder
-		for x := 0; x < w; x++ {
-			c := cells[y*w+x]
-			if len(c.Runes) == 0 {
-				line.WriteByte(' ')
-				continue
-			}
-			line.WriteString(string(c.Runes))
-			x += cellsWidth(string(c.Runes)) - 1
-		}
-		sb.WriteString(strings.TrimRight(line.String(), " "))
-		sb.WriteByte('\n')
-	}
-	return sb.String()
+	return laddertest.SimText(sim)
 }
 
 // golden compares got with testdata/name, or rewrites it with -update.

@@ -96,7 +96,7 @@ func TestCompareScreenShowsBothLaddersSideBySideOverTheMeasuredTable(t *testing.
 		s.SetRect(0, 0, 120, 40)
 		s.Draw(sim)
 		sim.Show()
-		out := simText(sim)
+		out := laddertest.SimText(sim)
 		golden(t, tc.file, out)
 		lines := strings.Split(out, "\n")
 		// The TCP ladder is on the left half, the UDP one on the right,
@@ -157,7 +157,7 @@ func TestRunCompareGrowsWithTheTimelineAndQuitsOnQAndOnContext(t *testing.T) {
 			// tview calls after this function: show this frame first, or
 			// the last frame drawn is never read.
 			screen.Show()
-			if strings.Contains(simText(sim), "UDP Len=27") {
+			if strings.Contains(laddertest.SimText(sim), "UDP Len=27") {
 				once.Do(func() { close(ready) })
 			}
 		})

@@ -57,7 +57,7 @@ func TestLadderViewDrawsSocketCallsDroppedArrowsAndKernelDisagreement(t *testing
 	v.shown, v.progress = l.Arrows(), 1
 	v.Draw(sim)
 	sim.Show()
-	out := simText(sim)
+	out := laddertest.SimText(sim)
 	golden(t, "ladder_rows.golden", out)
 
 	// Each call is drawn on its own side, between the right packets.

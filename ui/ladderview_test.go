@@ -119,7 +119,7 @@ func TestLadderViewKeepsLaterArrowsDimmed(t *testing.T) {
 	v.shown, v.progress = 3, 1
 	v.Draw(sim)
 	sim.Show()
-	all := simText(sim)
+	all := laddertest.SimText(sim)
 	if !strings.Contains(all, "PSH, ACK Seq=1 Ack=1 Len=5") || !strings.Contains(all, "ACK Seq=7 Ack=29") {
 		t.Fatalf("with 3 packets played the later arrows must still be drawn:\n%s", all)
 	}

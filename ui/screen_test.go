@@ -50,7 +50,7 @@ func render(s *LadderScreen, sim tcell.SimulationScreen) string {
 	sim.Clear()
 	s.Primitive().Draw(sim)
 	sim.Show()
-	return simText(sim)
+	return laddertest.SimText(sim)
 }
 
 var demoOpts = ScreenOptions{Title: "handshake-viz demo", Speed: 1, Stream: -1, Lang: narrate.English}
