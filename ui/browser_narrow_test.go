@@ -9,7 +9,6 @@ import (
 
 	"github.com/handshake-viz/handshake-viz/session"
 	"github.com/handshake-viz/handshake-viz/session/narrate"
-
 	"github.com/handshake-viz/handshake-viz/ui/ladder/laddertest"
 )
 
