@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"path/filepath"
 	"testing"
 
 	"github.com/handshake-viz/handshake-viz/capture"
@@ -9,13 +10,13 @@ import (
 	"github.com/handshake-viz/handshake-viz/ui/ladder/laddertest"
 )
 
-// recordedFixture is the real exchange the demo ships (testdata/exchange.pcapng
-// is a copy of cmd/handshake-viz/recorded.pcapng, a `demo --write` capture:
+// recordedFixture is the real exchange the demo ships
+// (cmd/handshake-viz/recorded.pcapng, a `demo --write` capture:
 // handshake, hello, world, ##, four-way close) run through the real decoder
 // and tracker, so golden screens show what users see.
 func recordedFixture(t testing.TB) (*session.Timeline, *capture.MemoryStore) {
 	t.Helper()
-	return fileFixture(t, "testdata/exchange.pcapng", 17)
+	return fileFixture(t, filepath.Join("..", "cmd", "handshake-viz", "recorded.pcapng"), 17)
 }
 
 // fileFixture runs a capture file through the real pipeline and checks it

@@ -43,11 +43,11 @@ func TestExplainSaysWhichExchangeStandsInForAMissingScenario(t *testing.T) {
 
 func TestExplainFilePlaysYourCapture(t *testing.T) {
 	var out, errb bytes.Buffer
-	if code := run([]string{"explain", "close", "--file", "../../session/explain/testdata/loop.pcapng", "--lang", "en"}, nil, &out, &errb); code != 0 {
+	if code := run([]string{"explain", "close", "--file", "recorded.pcapng", "--lang", "en"}, nil, &out, &errb); code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
 	text := strings.Join(strings.Fields(out.String()), " ")
-	for _, want := range []string{"played from your capture loop.pcapng", "FIN-WAIT-1"} {
+	for _, want := range []string{"played from your capture recorded.pcapng", "FIN-WAIT-1"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("output lacks %q", want)
 		}

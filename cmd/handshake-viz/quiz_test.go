@@ -74,7 +74,7 @@ func TestQuizNoTUIScoresAnswersReadFromStdinAndTheSeedRepeatsTheQuiz(t *testing.
 }
 
 func TestQuizFileAsksTheWiresharkLabQuestions(t *testing.T) {
-	out := quizRun(t, strings.Repeat("a\n", 6), "../../session/explain/testdata/loop.pcapng", "--seed", "5")
+	out := quizRun(t, strings.Repeat("a\n", 6), "recorded.pcapng", "--seed", "5")
 	for _, want := range []string{
 		"what is the relative sequence number of the SYN-ACK, packet 2?",
 		"which packet completes the three-way handshake?",
@@ -85,7 +85,7 @@ func TestQuizFileAsksTheWiresharkLabQuestions(t *testing.T) {
 		}
 	}
 	right := rightLetters(t, out)
-	got := quizRun(t, strings.Join(right, "\n")+"\n", "../../session/explain/testdata/loop.pcapng", "--seed", "5")
+	got := quizRun(t, strings.Join(right, "\n")+"\n", "recorded.pcapng", "--seed", "5")
 	if m := scoreLine.FindStringSubmatch(got); m == nil || m[1] != m[2] || m[2] != fmt.Sprint(len(right)) {
 		t.Errorf("all right answers scored %v:\n%s", m, got)
 	}

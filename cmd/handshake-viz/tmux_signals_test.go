@@ -140,7 +140,7 @@ func TestTmuxEverySignalAndACrashGiveTheTerminalBack(t *testing.T) {
 // screen did not name TERM).
 func TestTmuxDumbTerminalSaysWhatToUseAndEnds(t *testing.T) {
 	capture := corpus(t, "tcpdump/of10_pf5240.pcap")
-	loop, err := filepath.Abs(filepath.Join("..", "..", "session", "explain", "testdata", "loop.pcapng"))
+	loop, err := filepath.Abs("recorded.pcapng")
 	if err != nil {
 		t.Fatal(err)
 	}

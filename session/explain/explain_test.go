@@ -5,6 +5,7 @@ import (
 	"context"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -17,12 +18,12 @@ import (
 	"github.com/handshake-viz/handshake-viz/session/narrate"
 )
 
-// loopEvents are the events of testdata/loop.pcapng, a real `demo --write`
-// capture (the same recording the demo ships): handshake, hello, world,
+// loopEvents are the events of cmd/handshake-viz/recorded.pcapng, a real
+// `demo --write` capture (the recording the demo ships): handshake, hello, world,
 // ##, four-way close.
 func loopEvents(t testing.TB) []session.Event {
 	t.Helper()
-	src, err := capture.OpenFile("testdata/loop.pcapng")
+	src, err := capture.OpenFile(filepath.Join("..", "..", "cmd", "handshake-viz", "recorded.pcapng"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +33,7 @@ func loopEvents(t testing.TB) []session.Event {
 		t.Fatal(err)
 	}
 	if tl.Len() != 17 {
-		t.Fatalf("loop.pcapng: %d events, want 17", tl.Len())
+		t.Fatalf("recorded.pcapng: %d events, want 17", tl.Len())
 	}
 	return tl.Slice(0, tl.Len())
 }

@@ -13,7 +13,7 @@ func TestTCPColumnIsMeasuredOnTheRealExchange(t *testing.T) {
 	ex := loopExchange(t)
 	evs := ex.Timeline.Slice(0, ex.Timeline.Len())
 	m := measure(evs, ex.Store, session.KindSegment)
-	// loop.pcapng: SYN, SYN-ACK, ACK, then hello, world, ## with their
+	// recorded.pcapng: SYN, SYN-ACK, ACK, then hello, world, ## with their
 	// echoes and ACKs, then the four-way close; 32-byte TCP headers
 	// (timestamps), 40 on the SYN and SYN-ACK (MSS, SACK, WS too).
 	if m.packets != 17 || m.before != 3 || m.headerMin != 32 || m.headerMax != 40 || m.dataSum != 22 || m.empty != 12 {

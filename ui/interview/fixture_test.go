@@ -2,6 +2,7 @@ package interview
 
 import (
 	"flag"
+	"path/filepath"
 	"testing"
 
 	"github.com/handshake-viz/handshake-viz/session/explain"
@@ -11,14 +12,14 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files")
 
-// loopExchange is testdata/loop.pcapng, a real `demo --write` capture (the
-// recording the demo ships: handshake, hello, world, ##, four-way close),
+// loopExchange is cmd/handshake-viz/recorded.pcapng, a real `demo --write`
+// capture (the recording the demo ships: handshake, hello, world, ##, four-way close),
 // through the real decoder and tracker.
 func loopExchange(t testing.TB) explain.Exchange {
 	t.Helper()
-	tl, store, _ := laddertest.Play(t, "testdata/loop.pcapng", feed.Options{})
+	tl, store, _ := laddertest.Play(t, filepath.Join("..", "..", "cmd", "handshake-viz", "recorded.pcapng"), feed.Options{})
 	if !tl.Done() || tl.Len() != 17 {
-		t.Fatalf("loop.pcapng: %d events, done %v", tl.Len(), tl.Done())
+		t.Fatalf("recorded.pcapng: %d events, done %v", tl.Len(), tl.Done())
 	}
 	return explain.Exchange{Scenario: "loop", Timeline: tl, Store: store}
 }

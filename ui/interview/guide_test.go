@@ -15,7 +15,7 @@ import (
 	"github.com/handshake-viz/handshake-viz/ui/ladder/laddertest"
 )
 
-// loopSource plays testdata/loop.pcapng for every scenario: loop itself,
+// loopSource plays the shipped recording (loopExchange) for every scenario: loop itself,
 // and a stated stand-in for the others.
 type loopSource struct {
 	t      testing.TB

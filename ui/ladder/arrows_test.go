@@ -153,7 +153,7 @@ func (w wantStates) check(t *testing.T, name string, pic []arrowPicture) {
 }
 
 func TestEveryArrowOfTheDemoRecordingShowsBothEndsByTheStateRule(t *testing.T) {
-	evs, tl := fileEvents(t, filepath.Join("..", "testdata", "exchange.pcapng"))
+	evs, tl := fileEvents(t, filepath.Join("..", "..", "cmd", "handshake-viz", "recorded.pcapng"))
 	pic := pictureOf(evs, tl, 0)
 	wantStates{
 		"SYN-SENT SYN-RECEIVED",    // 1 SYN: sent → SYN-SENT; arrives → SYN-RECEIVED
@@ -173,8 +173,8 @@ func TestEveryArrowOfTheDemoRecordingShowsBothEndsByTheStateRule(t *testing.T) {
 		"FIN-WAIT-2 CLOSE-WAIT",    // 15 its ACK arrives → FIN-WAIT-2
 		"TIME-WAIT LAST-ACK",       // 16 server FIN: LAST-ACK on sending, TIME-WAIT on arrival
 		"TIME-WAIT CLOSED",         // 17 the final ACK arrives → CLOSED
-	}.check(t, "exchange.pcapng", pic)
-	checkPicture(t, "exchange.pcapng", pic)
+	}.check(t, "recorded.pcapng", pic)
+	checkPicture(t, "recorded.pcapng", pic)
 	laddertest.Golden(t, *update, "arrows_exchange.golden", pictureText(pic))
 }
 
