@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/handshake-viz/handshake-viz/capture"
@@ -25,13 +26,30 @@ func (b *browser) open(f rowKey) {
 		queueDraw(b.app, b.done, func() {
 			b.opening = false
 			if err != nil {
-				b.message = narrate.Text(b.opts.Lang, "browser.open_err", b.kindWord(f.kind), f.index, err)
+				b.message = b.openError(f, err)
 				return
 			}
 			b.message = ""
 			b.showLadder(tl, store, f)
 		})
 	}()
+}
+
+// droppedStream is the error of a live source's stream whose events went
+// to its memory budget (feed.DroppedError).
+type droppedStream interface {
+	error
+	DroppedStream() (kind session.EventKind, index, events int)
+}
+
+// openError is the message line of a stream that cannot be opened, in the
+// browser's language.
+func (b *browser) openError(f rowKey, err error) string {
+	if d, ok := errors.AsType[droppedStream](err); ok {
+		_, _, events := d.DroppedStream()
+		return narrate.Text(b.opts.Lang, "browser.dropped", b.kindWord(f.kind), f.index, events)
+	}
+	return narrate.Text(b.opts.Lang, "browser.open_err", b.kindWord(f.kind), f.index, err)
 }
 
 func (b *browser) kindWord(k session.EventKind) string {

@@ -284,11 +284,17 @@ func BenchmarkBrowserBuildRowsOf60000Streams(b *testing.B) {
 // a channel of what its test hook reports.
 func runningBrowser(t *testing.T, src BrowserSource) (*browser, <-chan string, <-chan error) {
 	t.Helper()
+	return runningBrowserIn(t, src, narrate.English)
+}
+
+// runningBrowserIn is runningBrowser in lang.
+func runningBrowserIn(t *testing.T, src BrowserSource, lang narrate.Lang) (*browser, <-chan string, <-chan error) {
+	t.Helper()
 	app := tview.NewApplication()
 	sim := tcell.NewSimulationScreen("UTF-8")
 	app.SetScreen(sim)
 	sim.SetSize(120, 30)
-	b := newBrowser(app, src, BrowserOptions{Lang: narrate.English, Speed: 1, Title: "test"})
+	b := newBrowser(app, src, BrowserOptions{Lang: lang, Speed: 1, Title: "test"})
 	notes := make(chan string, 100)
 	b.notify = func(what string) { notes <- what }
 	ended := make(chan error, 1)

@@ -78,6 +78,12 @@ func (e *DroppedError) Error() string {
 	return fmt.Sprintf("%s %d was dropped from memory (a live capture keeps its last %d events): to see every stream, save the capture to a file (tcpdump -w FILE, watch --write FILE) and open the file", what, e.Index, e.Events)
 }
 
+// DroppedStream says which stream was dropped and the budget it went to,
+// for a caller that words the message itself (the UI, in its language).
+func (e *DroppedError) DroppedStream() (kind session.EventKind, index, events int) {
+	return e.Kind, e.Index, e.Events
+}
+
 // openLive is OpenStream on a source that cannot be re-read: the whole
 // live timeline and store, the stream pinned so that the budget keeps it
 // while it is shown, or a DroppedError.
