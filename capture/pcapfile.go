@@ -45,14 +45,6 @@ type pcapSource struct {
 	closed   atomic.Bool
 }
 
-// u32 reads a header field in the file's byte order.
-func (s *pcapSource) u32(b []byte) uint32 {
-	if s.big {
-		return binary.BigEndian.Uint32(b)
-	}
-	return binary.LittleEndian.Uint32(b)
-}
-
 // fill makes at least need bytes available at win[pos:]: it discards what
 // was consumed and peeks at everything buffered. On a short input it
 // returns the bytes there are and the read error.
@@ -105,11 +97,19 @@ func newPcapSource(in *input) (*pcapSource, error) {
 
 // Next returns the next record. Data stays valid until the next call.
 func (s *pcapSource) Next() (RawPacket, error) {
+	var p RawPacket
+	err := s.ReadPacket(&p)
+	return p, err
+}
+
+// ReadPacket is Next into *p (PacketReader): the record is not copied
+// through a return value. Data stays valid until the next call.
+func (s *pcapSource) ReadPacket(p *RawPacket) error {
 	if s.err != nil {
-		return RawPacket{}, s.err
+		return s.err
 	}
 	if s.closed.Load() {
-		return RawPacket{}, os.ErrClosed
+		return os.ErrClosed
 	}
 	hdr := s.win[s.pos:]
 	if len(hdr) < pcapRecordLen {
@@ -117,17 +117,21 @@ func (s *pcapSource) Next() (RawPacket, error) {
 		if len(b) < pcapRecordLen {
 			if len(b) == 0 && err == io.EOF {
 				s.err = io.EOF
-				return RawPacket{}, io.EOF
+				return io.EOF
 			}
 			return s.damage(s.winOff+int64(len(b)), eofIsUnexpected(err))
 		}
 		hdr = b
 	}
 	start := s.winOff + int64(s.pos)
-	sec := s.u32(hdr[0:4])
-	frac := s.u32(hdr[4:8])
-	capLen := s.u32(hdr[8:12])
-	wireLen := s.u32(hdr[12:16])
+	var sec, frac, capLen, wireLen uint32
+	if s.big {
+		sec, frac = binary.BigEndian.Uint32(hdr[0:4]), binary.BigEndian.Uint32(hdr[4:8])
+		capLen, wireLen = binary.BigEndian.Uint32(hdr[8:12]), binary.BigEndian.Uint32(hdr[12:16])
+	} else {
+		sec, frac = binary.LittleEndian.Uint32(hdr[0:4]), binary.LittleEndian.Uint32(hdr[4:8])
+		capLen, wireLen = binary.LittleEndian.Uint32(hdr[8:12]), binary.LittleEndian.Uint32(hdr[12:16])
+	}
 	if capLen > pcapMaxRecord {
 		return s.damage(start, fmt.Errorf("record header claims %d captured bytes (more than %d): damaged record", capLen, pcapMaxRecord))
 	}
@@ -147,7 +151,7 @@ func (s *pcapSource) Next() (RawPacket, error) {
 	} else {
 		var err error
 		if data, err = s.readBig(start, int(capLen)); err != nil {
-			return RawPacket{}, err
+			return err
 		}
 	}
 	nsec := int64(frac)
@@ -155,43 +159,40 @@ func (s *pcapSource) Next() (RawPacket, error) {
 		nsec *= int64(time.Microsecond)
 	}
 	s.frame++
-	p := RawPacket{Data: data, LinkType: s.linkType, Frame: s.frame, Offset: start}
+	*p = RawPacket{Data: data, LinkType: s.linkType, Frame: s.frame, Offset: start}
 	p.Info.Timestamp = time.Unix(int64(sec), nsec)
 	p.Info.CaptureLength = int(capLen)
 	p.Info.Length = int(wireLen)
-	return p, nil
+	return nil
 }
 
 // readBig copies a record larger than the read-ahead buffer into bigRec.
 func (s *pcapSource) readBig(start int64, capLen int) ([]byte, error) {
 	br := s.in.br
 	if _, err := s.fill(0); err != nil {
-		_, err = s.fail(err)
-		return nil, err
+		return nil, s.fail(err)
 	}
 	if _, err := br.Discard(pcapRecordLen); err != nil {
-		_, err = s.damage(start, eofIsUnexpected(err))
-		return nil, err
+		return nil, s.damage(start, eofIsUnexpected(err))
 	}
 	if cap(s.bigRec) < capLen {
 		s.bigRec = make([]byte, capLen)
 	}
 	data := s.bigRec[:capLen]
 	if got, err := io.ReadFull(br, data); err != nil {
-		_, err = s.damage(start+pcapRecordLen+int64(got), eofIsUnexpected(err))
-		return nil, err
+		return nil, s.damage(start+pcapRecordLen+int64(got), eofIsUnexpected(err))
 	}
 	s.win, s.pos, s.winOff = nil, 0, s.in.offset()
 	return data, nil
 }
 
-func (s *pcapSource) fail(err error) (RawPacket, error) {
+func (s *pcapSource) fail(err error) error {
 	return s.damage(s.in.offset(), eofIsUnexpected(err))
 }
 
-func (s *pcapSource) damage(at int64, cause error) (RawPacket, error) {
+func (s *pcapSource) damage(at int64, cause error) error {
 	s.err = &DamageError{Frame: s.frame + 1, Offset: at, Err: cause}
-	return RawPacket{}, s.err
+	return s.err
 }
 
 // eofIsUnexpected turns an io.EOF met inside a record into io.ErrUnexpectedEOF.

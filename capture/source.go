@@ -34,6 +34,14 @@ type Source interface {
 	Close() error
 }
 
+// PacketReader is implemented by the file Sources: ReadPacket is Next
+// into *p, which it overwrites whole (cheaper than Next's return value for
+// a reader that handles millions of frames). Data stays valid until the
+// next call of ReadPacket or Next.
+type PacketReader interface {
+	ReadPacket(p *RawPacket) error
+}
+
 // SourceInfo describes a Source.
 type SourceInfo struct {
 	Name      string   // file path, "-" for stdin, interface name when live

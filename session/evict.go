@@ -260,8 +260,33 @@ func (t *Tracker) TakeFinished(dst []StreamSummary) []StreamSummary {
 // TakeFinishedStreams: their summaries can be made on another goroutine
 // than the Tracker's.
 type FinishedStreams struct {
-	first int // the index of recs[0]
-	recs  []streamRec
+	first     int // the index of recs[0]
+	recs      []streamRec
+	histories histories // the History strings made so far, reused
+}
+
+// histories keeps the Zeek history strings already made, so that the
+// summaries of streams with the same history (most of a capture's) share
+// one string instead of allocating each.
+type histories map[string]string
+
+// maxHistories bounds a histories cache.
+const maxHistories = 4096
+
+// of returns the history as a string.
+func (h *histories) of(z *zeekConn) string {
+	b := z.hist[:z.histLen]
+	if s, ok := (*h)[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if len(*h) < maxHistories {
+		if *h == nil {
+			*h = make(histories)
+		}
+		(*h)[s] = s
+	}
+	return s
 }
 
 // Len is the number of streams.
@@ -270,7 +295,8 @@ func (fs *FinishedStreams) Len() int { return len(fs.recs) }
 // AppendSummaries appends the streams' summaries to dst, in index order.
 func (fs *FinishedStreams) AppendSummaries(dst []StreamSummary) []StreamSummary {
 	for i := range fs.recs {
-		dst = append(dst, fs.recs[i].summary(fs.first+i))
+		dst = append(dst, StreamSummary{})
+		fs.recs[i].summaryInto(&dst[len(dst)-1], fs.first+i, &fs.histories)
 	}
 	return dst
 }

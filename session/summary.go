@@ -266,7 +266,15 @@ type streamRec struct {
 }
 
 func (r *streamRec) summary(index int) StreamSummary {
-	s := StreamSummary{
+	var s StreamSummary
+	r.summaryInto(&s, index, nil)
+	return s
+}
+
+// summaryInto is summary into *s, which must be zero; the history string
+// comes from h unless h is nil.
+func (r *streamRec) summaryInto(s *StreamSummary, index int, h *histories) {
+	*s = StreamSummary{
 		Index:           index,
 		Client:          r.client,
 		Server:          r.server,
@@ -284,9 +292,13 @@ func (r *streamRec) summary(index int) StreamSummary {
 	}
 	s.Handshake = r.handshake()
 	s.Close, s.ClosedBy = r.closing()
-	s.ConnState, s.History = r.zeek.ConnState(), r.zeek.History()
+	s.ConnState = r.zeek.ConnState()
+	if h != nil {
+		s.History = h.of(&r.zeek)
+	} else {
+		s.History = r.zeek.History()
+	}
 	s.ZeekBytes = PayloadBytes{Client: r.zeek.size(FromClient), Server: r.zeek.size(FromServer)}
-	return s
 }
 
 func (r *streamRec) handshake() HandshakeKind {

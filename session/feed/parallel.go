@@ -86,6 +86,7 @@ func (r *runner) readBatches(ctx context.Context, src capture.Source, full, empt
 	}()
 	dec, every, filter := r.dec, r.opts.tickEvery, r.opts.Filter
 	p := &r.pkt // a field: &p of a local would escape through filter
+	pr, _ := src.(capture.PacketReader)
 	for {
 		if r.packets%every == 0 {
 			if err := ctx.Err(); err != nil {
@@ -93,7 +94,12 @@ func (r *runner) readBatches(ctx context.Context, src capture.Source, full, empt
 			}
 		}
 		var err error
-		if *p, err = src.Next(); err != nil {
+		if pr != nil {
+			err = pr.ReadPacket(p)
+		} else {
+			*p, err = src.Next()
+		}
+		if err != nil {
 			return r.end(src, err)
 		}
 		if filter != nil && !filter(p) {

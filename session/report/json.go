@@ -172,11 +172,11 @@ func appendStream(b []byte, s *session.StreamSummary) []byte {
 	b = append(b, `,"server":`...)
 	b = strconv.AppendUint(b, s.PayloadBytes.Server, 10)
 	b = append(b, `},"handshake":`...)
-	b = appendString(b, s.Handshake.String())
+	b = appendName(b, s.Handshake.String())
 	b = append(b, `,"close":`...)
-	b = appendString(b, s.Close.String())
+	b = appendName(b, s.Close.String())
 	b = append(b, `,"closed_by":`...)
-	b = appendString(b, s.ClosedBy.String())
+	b = appendName(b, s.ClosedBy.String())
 	b = append(b, `,"completeness":`...)
 	b = strconv.AppendUint(b, uint64(s.Completeness), 10)
 	b = append(b, `,"retransmissions":`...)
@@ -215,12 +215,57 @@ func appendMicros(b []byte, m session.Micros) []byte {
 }
 
 // appendTime writes what time.Time.MarshalJSON writes for the years 0-9999
-// (a capture timestamp in Unix nanoseconds cannot leave them).
+// (a capture timestamp in Unix nanoseconds cannot leave them). A UTC time
+// (every stream's start) is formatted here, digit by digit; any other goes
+// through time.Time.AppendFormat.
 func appendTime(b []byte, t time.Time) []byte {
-	b = append(b, '"')
-	b = t.AppendFormat(b, time.RFC3339Nano)
-	return append(b, '"')
+	if t.Location() != time.UTC {
+		b = append(b, '"')
+		b = t.AppendFormat(b, time.RFC3339Nano)
+		return append(b, '"')
+	}
+	year, month, day := t.Date()
+	if year < 0 || year > 9999 {
+		b = append(b, '"')
+		b = t.AppendFormat(b, time.RFC3339Nano)
+		return append(b, '"')
+	}
+	hour, minute, sec := t.Clock()
+	var buf [32]byte
+	buf[0] = '"'
+	put4(buf[1:], year)
+	buf[5] = '-'
+	put2(buf[6:], int(month))
+	buf[8] = '-'
+	put2(buf[9:], day)
+	buf[11] = 'T'
+	put2(buf[12:], hour)
+	buf[14] = ':'
+	put2(buf[15:], minute)
+	buf[17] = ':'
+	put2(buf[18:], sec)
+	n := 20
+	if ns := t.Nanosecond(); ns != 0 {
+		// RFC3339Nano: up to nine digits, trailing zeros dropped.
+		buf[n] = '.'
+		for i := 9; i > 0; i-- {
+			buf[n+i] = byte('0' + ns%10)
+			ns /= 10
+		}
+		n += 10
+		for buf[n-1] == '0' {
+			n--
+		}
+	}
+	buf[n], buf[n+1] = 'Z', '"'
+	return append(b, buf[:n+2]...)
 }
+
+// put2 writes v (0-99) as two digits.
+func put2(b []byte, v int) { b[0], b[1] = byte('0'+v/10), byte('0'+v%10) }
+
+// put4 writes v (0-9999) as four digits.
+func put4(b []byte, v int) { put2(b, v/100); put2(b[2:], v%100) }
 
 // appendAddrPort writes what encoding/json writes for a netip.AddrPort (its
 // MarshalText, as a JSON string). Only a zoned IPv6 address can hold a
@@ -247,6 +292,14 @@ func appendStrings(b []byte, ss []string) []byte {
 		b = appendString(b, s)
 	}
 	return append(b, ']')
+}
+
+// appendName writes a name that needs no escaping (an enum's JSON name)
+// as a JSON string.
+func appendName(b []byte, s string) []byte {
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }
 
 const hexDigits = "0123456789abcdef"
