@@ -19,10 +19,7 @@ func playAbort(ctx context.Context, r *Run) error {
 	msg := r.Messages()[0]
 	return oneConn(ctx, r, func(ctx context.Context, sc *Conn) error {
 		buf := make([]byte, len(msg))
-		if err := sc.RecvFull(buf); err != nil {
-			return fmt.Errorf("server: %w", err)
-		}
-		if err := sc.QuickACK(); err != nil {
+		if err := sc.recvAndACK(buf); err != nil {
 			return err
 		}
 		read <- struct{}{}

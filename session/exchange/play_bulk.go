@@ -40,10 +40,7 @@ func playBulk(ctx context.Context, r *Run) error {
 		if err := sc.QuickACK(); err != nil {
 			return err
 		}
-		if err := sc.TCP().SetLinger(lingerSeconds); err != nil {
-			return fmt.Errorf("set SO_LINGER: %w", err)
-		}
-		return sc.Close()
+		return sc.closeLingering()
 	}, func(ctx context.Context, cc *Conn) error {
 		if _, err := recv(ctx, accepted); err != nil {
 			return err
@@ -51,13 +48,7 @@ func playBulk(ctx context.Context, r *Run) error {
 		if _, err := cc.Send(make([]byte, bulkBytes)); err != nil {
 			return fmt.Errorf("client: %w", err)
 		}
-		if err := cc.Shutdown(); err != nil {
-			return fmt.Errorf("client: %w", err)
-		}
-		if err := cc.RecvEOF(); err != nil {
-			return fmt.Errorf("client: %w", err)
-		}
-		return cc.Close()
+		return cc.activeClose()
 	})
 }
 

@@ -21,10 +21,7 @@ func playCloseWait(ctx context.Context, r *Run) error {
 	return oneConn(ctx, r, func(ctx context.Context, sc *Conn) error {
 		accepted <- struct{}{}
 		buf := make([]byte, len(msg))
-		if err := sc.RecvFull(buf); err != nil {
-			return fmt.Errorf("server: %w", err)
-		}
-		if err := sc.QuickACK(); err != nil {
+		if err := sc.recvAndACK(buf); err != nil {
 			return err
 		}
 		if err := sc.RecvEOF(); err != nil {
@@ -42,10 +39,7 @@ func playCloseWait(ctx context.Context, r *Run) error {
 			return fmt.Errorf("server: after the peer's FIN and no close, the kernel has %v, want CLOSE-WAIT", k)
 		}
 		// Clean up.
-		if err := sc.TCP().SetLinger(lingerSeconds); err != nil {
-			return fmt.Errorf("set SO_LINGER: %w", err)
-		}
-		return sc.Close()
+		return sc.closeLingering()
 	}, func(ctx context.Context, cc *Conn) error {
 		if _, err := recv(ctx, accepted); err != nil {
 			return err
@@ -53,13 +47,7 @@ func playCloseWait(ctx context.Context, r *Run) error {
 		if err := cc.SendString(msg); err != nil {
 			return fmt.Errorf("client: %w", err)
 		}
-		if err := cc.Shutdown(); err != nil {
-			return fmt.Errorf("client: %w", err)
-		}
-		if err := cc.RecvEOF(); err != nil {
-			return fmt.Errorf("client: %w", err)
-		}
-		return cc.Close()
+		return cc.activeClose()
 	})
 }
 

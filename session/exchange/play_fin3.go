@@ -41,13 +41,7 @@ func playFIN3(ctx context.Context, r *Run) error {
 		if _, err := recv(ctx, ready); err != nil {
 			return err
 		}
-		if err := cc.Shutdown(); err != nil {
-			return fmt.Errorf("client: %w", err)
-		}
-		if err := cc.RecvEOF(); err != nil {
-			return fmt.Errorf("client: %w", err)
-		}
-		return cc.Close()
+		return cc.activeClose()
 	})
 }
 

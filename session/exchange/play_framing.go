@@ -46,16 +46,7 @@ func playFraming(ctx context.Context, r *Run) error {
 			return err
 		}
 		readAll <- struct{}{}
-		if err := sc.RecvEOF(); err != nil {
-			return fmt.Errorf("server: %w", err)
-		}
-		if err := sc.QuickACK(); err != nil {
-			return err
-		}
-		if err := sc.TCP().SetLinger(lingerSeconds); err != nil {
-			return fmt.Errorf("set SO_LINGER: %w", err)
-		}
-		return sc.Close()
+		return sc.passiveClose()
 	}, func(ctx context.Context, cc *Conn) error {
 		if _, err := recv(ctx, accepted); err != nil {
 			return err
@@ -68,13 +59,7 @@ func playFraming(ctx context.Context, r *Run) error {
 		if _, err := recv(ctx, readAll); err != nil {
 			return err
 		}
-		if err := cc.Shutdown(); err != nil {
-			return fmt.Errorf("client: %w", err)
-		}
-		if err := cc.RecvEOF(); err != nil {
-			return fmt.Errorf("client: %w", err)
-		}
-		return cc.Close()
+		return cc.activeClose()
 	})
 }
 

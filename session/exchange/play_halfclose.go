@@ -39,10 +39,7 @@ func playHalfClose(ctx context.Context, r *Run) error {
 				return fmt.Errorf("server, half-closed: %w", err)
 			}
 		}
-		if err := sc.TCP().SetLinger(lingerSeconds); err != nil {
-			return fmt.Errorf("set SO_LINGER: %w", err)
-		}
-		return sc.Close()
+		return sc.closeLingering()
 	}, func(ctx context.Context, cc *Conn) error {
 		for _, m := range msgs {
 			if err := cc.SendString(m); err != nil {

@@ -32,10 +32,7 @@ func playKeepAlive(ctx context.Context, r *Run) error {
 	return oneConn(ctx, r, func(ctx context.Context, sc *Conn) error {
 		accepted <- struct{}{}
 		buf := make([]byte, len(msg))
-		if err := sc.RecvFull(buf); err != nil {
-			return fmt.Errorf("server: %w", err)
-		}
-		if err := sc.QuickACK(); err != nil {
+		if err := sc.recvAndACK(buf); err != nil {
 			return err
 		}
 		if err := r.WaitTrace(ctx, fmt.Sprintf("%d keep-alive probes and their ACKs", keepAliveProbes), func(tr Trace) bool {
@@ -44,16 +41,7 @@ func playKeepAlive(ctx context.Context, r *Run) error {
 			return fmt.Errorf("server: %w", err)
 		}
 		probed <- struct{}{}
-		if err := sc.RecvEOF(); err != nil {
-			return fmt.Errorf("server: %w", err)
-		}
-		if err := sc.QuickACK(); err != nil {
-			return err
-		}
-		if err := sc.TCP().SetLinger(lingerSeconds); err != nil {
-			return fmt.Errorf("set SO_LINGER: %w", err)
-		}
-		return sc.Close()
+		return sc.passiveClose()
 	}, func(ctx context.Context, cc *Conn) error {
 		if err := cc.TCP().SetKeepAliveConfig(net.KeepAliveConfig{Enable: true, Idle: keepAliveIdle, Interval: keepAliveInterval, Count: keepAliveCount}); err != nil {
 			return fmt.Errorf("client: keep-alive: %w", err)
@@ -67,13 +55,7 @@ func playKeepAlive(ctx context.Context, r *Run) error {
 		if _, err := recv(ctx, probed); err != nil {
 			return err
 		}
-		if err := cc.Shutdown(); err != nil {
-			return fmt.Errorf("client: %w", err)
-		}
-		if err := cc.RecvEOF(); err != nil {
-			return fmt.Errorf("client: %w", err)
-		}
-		return cc.Close()
+		return cc.activeClose()
 	})
 }
 

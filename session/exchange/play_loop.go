@@ -105,10 +105,14 @@ func loopClient(ctx context.Context, r *Run, t turn) error {
 }
 
 // talk sends every message but "##", reading each echo, then sends "##".
-func talk(r *Run, c *Conn) error {
+func talk(r *Run, c *Conn) error { return talkFrom(r, c, 0) }
+
+// talkFrom sends the messages from index i on but "##", reading each
+// echo, then sends "##".
+func talkFrom(r *Run, c *Conn, i int) error {
 	msgs := r.Messages()
 	reply := make([]byte, readBufferSize)
-	for _, m := range msgs[:len(msgs)-1] {
+	for _, m := range msgs[i : len(msgs)-1] {
 		if err := c.SendString(m); err != nil {
 			return fmt.Errorf("send %q: %w", m, err)
 		}
@@ -154,18 +158,9 @@ func loopServe(ctx context.Context, r *Run, c *Conn, t turn, buf []byte) error {
 	// The client closes now. Reading its FIN moves this end to CLOSE-WAIT;
 	// Linux would hold the ACK back to piggyback it on our FIN. Send it
 	// first, so the close is FIN / ACK / FIN / ACK.
-	if err := c.RecvEOF(); err != nil {
-		return err
-	}
-	if err := c.QuickACK(); err != nil {
-		return err
-	}
 	// With a linger time, close returns once our FIN is acknowledged
 	// (LAST-ACK -> CLOSED), so the socket is gone when Run goes on.
-	if err := c.TCP().SetLinger(lingerSeconds); err != nil {
-		return fmt.Errorf("set SO_LINGER: %w", err)
-	}
-	if err := c.Close(); err != nil {
+	if err := c.passiveClose(); err != nil {
 		return err
 	}
 	t.closed <- struct{}{}

@@ -53,23 +53,11 @@ func nagleTurn(ctx context.Context, r *Run, noDelay bool) error {
 			return fmt.Errorf("server: %w", err)
 		}
 		buf := make([]byte, len(msg))
-		if err := sc.RecvFull(buf); err != nil {
-			return fmt.Errorf("server: %w", err)
-		}
-		if err := sc.QuickACK(); err != nil {
+		if err := sc.recvAndACK(buf); err != nil {
 			return err
 		}
 		readAll <- struct{}{}
-		if err := sc.RecvEOF(); err != nil {
-			return fmt.Errorf("server: %w", err)
-		}
-		if err := sc.QuickACK(); err != nil {
-			return err
-		}
-		if err := sc.TCP().SetLinger(lingerSeconds); err != nil {
-			return fmt.Errorf("set SO_LINGER: %w", err)
-		}
-		return sc.Close()
+		return sc.passiveClose()
 	}, func(ctx context.Context) error {
 		cc, err := r.DialWith(ctx, DialOptions{NoDelay: &noDelay})
 		if err != nil {
@@ -87,13 +75,7 @@ func nagleTurn(ctx context.Context, r *Run, noDelay bool) error {
 		if _, err := recv(ctx, readAll); err != nil {
 			return err
 		}
-		if err := cc.Shutdown(); err != nil {
-			return fmt.Errorf("client: %w", err)
-		}
-		if err := cc.RecvEOF(); err != nil {
-			return fmt.Errorf("client: %w", err)
-		}
-		return cc.Close()
+		return cc.activeClose()
 	})
 }
 

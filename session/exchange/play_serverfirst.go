@@ -17,10 +17,7 @@ func playServerFirst(ctx context.Context, r *Run) error {
 	msg := r.Messages()[0]
 	return oneConn(ctx, r, func(ctx context.Context, sc *Conn) error {
 		buf := make([]byte, len(msg))
-		if err := sc.RecvFull(buf); err != nil {
-			return fmt.Errorf("server: %w", err)
-		}
-		if err := sc.QuickACK(); err != nil {
+		if err := sc.recvAndACK(buf); err != nil {
 			return err
 		}
 		if _, err := sc.Send(buf); err != nil {
@@ -49,10 +46,7 @@ func playServerFirst(ctx context.Context, r *Run) error {
 			return err
 		}
 		// Close returns once the FIN is acknowledged (LAST-ACK -> CLOSED).
-		if err := cc.TCP().SetLinger(lingerSeconds); err != nil {
-			return fmt.Errorf("set SO_LINGER: %w", err)
-		}
-		return cc.Close()
+		return cc.closeLingering()
 	})
 }
 

@@ -69,22 +69,10 @@ func clientFirstTurn(ctx context.Context, r *Run, cc *Conn) error {
 		defer sc.closeQuietly()
 		accepted <- struct{}{}
 		buf := make([]byte, len(msg))
-		if err := sc.RecvFull(buf); err != nil {
-			return fmt.Errorf("server: %w", err)
-		}
-		if err := sc.QuickACK(); err != nil {
+		if err := sc.recvAndACK(buf); err != nil {
 			return err
 		}
-		if err := sc.RecvEOF(); err != nil {
-			return fmt.Errorf("server: %w", err)
-		}
-		if err := sc.QuickACK(); err != nil {
-			return err
-		}
-		if err := sc.TCP().SetLinger(lingerSeconds); err != nil {
-			return fmt.Errorf("set SO_LINGER: %w", err)
-		}
-		return sc.Close()
+		return sc.passiveClose()
 	}, func(ctx context.Context) error {
 		defer cc.closeQuietly()
 		// Quiet until accept returned, so its kernel view is of this
@@ -95,13 +83,7 @@ func clientFirstTurn(ctx context.Context, r *Run, cc *Conn) error {
 		if err := cc.SendString(msg); err != nil {
 			return fmt.Errorf("client: %w", err)
 		}
-		if err := cc.Shutdown(); err != nil {
-			return fmt.Errorf("client: %w", err)
-		}
-		if err := cc.RecvEOF(); err != nil {
-			return fmt.Errorf("client: %w", err)
-		}
-		return cc.Close()
+		return cc.activeClose()
 	})
 }
 

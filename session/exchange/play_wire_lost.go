@@ -51,32 +51,6 @@ func playLostACK(ctx context.Context, r *Run) error {
 	})
 }
 
-// talkFrom sends the messages from index i on (each read back), "##" last.
-func talkFrom(r *Run, c *Conn, i int) error {
-	msgs := r.Messages()
-	for _, m := range msgs[i : len(msgs)-1] {
-		if err := c.SendString(m); err != nil {
-			return fmt.Errorf("send %q: %w", m, err)
-		}
-		got := make([]byte, len(m))
-		if err := c.RecvFull(got); err != nil {
-			return fmt.Errorf("read the echo of %q: %w", m, err)
-		}
-		if string(got) != m {
-			return fmt.Errorf("sent %q, the server echoed %q", m, got)
-		}
-		if !r.KernelACKs() {
-			if err := c.QuickACK(); err != nil {
-				return err
-			}
-		}
-	}
-	if err := c.SendString(End); err != nil {
-		return fmt.Errorf("send %q: %w", End, err)
-	}
-	return nil
-}
-
 // closeFirst is the client's end of a loop turn: once the server has read
 // "##", send the first FIN, read the server's, close, and wait until the
 // server's close returned.
@@ -84,14 +58,8 @@ func closeFirst(ctx context.Context, c *Conn, t turn) error {
 	if _, err := recv(ctx, t.endRead); err != nil {
 		return err
 	}
-	if err := c.Shutdown(); err != nil {
-		return fmt.Errorf("client: %w", err)
-	}
-	if err := c.RecvEOF(); err != nil {
-		return fmt.Errorf("client: %w", err)
-	}
-	if err := c.Close(); err != nil {
-		return fmt.Errorf("client: %w", err)
+	if err := c.activeClose(); err != nil {
+		return err
 	}
 	_, err := recv(ctx, t.closed)
 	return err
@@ -165,17 +133,8 @@ func playStream(ctx context.Context, r *Run) error {
 // the client's FIN at once, then close, returning once its own FIN is
 // acknowledged.
 func serveClose(r *Run, c *Conn, t turn) error {
-	if err := c.RecvEOF(); err != nil {
-		return fmt.Errorf("server: %w", err)
-	}
-	if err := c.QuickACK(); err != nil {
+	if err := c.passiveClose(); err != nil {
 		return err
-	}
-	if err := c.TCP().SetLinger(lingerSeconds); err != nil {
-		return fmt.Errorf("server: set SO_LINGER: %w", err)
-	}
-	if err := c.Close(); err != nil {
-		return fmt.Errorf("server: %w", err)
 	}
 	t.closed <- struct{}{}
 	return nil

@@ -41,16 +41,7 @@ func playZeroWindow(ctx context.Context, r *Run) error {
 		if err := sc.RecvFull(buf); err != nil {
 			return fmt.Errorf("server: %w", err)
 		}
-		if err := sc.RecvEOF(); err != nil {
-			return fmt.Errorf("server: %w", err)
-		}
-		if err := sc.QuickACK(); err != nil {
-			return err
-		}
-		if err := sc.TCP().SetLinger(lingerSeconds); err != nil {
-			return fmt.Errorf("set SO_LINGER: %w", err)
-		}
-		return sc.Close()
+		return sc.passiveClose()
 	}, func(ctx context.Context, cc *Conn) error {
 		if _, err := recv(ctx, accepted); err != nil {
 			return err
@@ -58,13 +49,7 @@ func playZeroWindow(ctx context.Context, r *Run) error {
 		if _, err := cc.Send(make([]byte, zeroWindowBytes)); err != nil {
 			return fmt.Errorf("client: %w", err)
 		}
-		if err := cc.Shutdown(); err != nil {
-			return fmt.Errorf("client: %w", err)
-		}
-		if err := cc.RecvEOF(); err != nil {
-			return fmt.Errorf("client: %w", err)
-		}
-		return cc.Close()
+		return cc.activeClose()
 	})
 }
 
