@@ -159,35 +159,12 @@ func FixedDelay(d time.Duration) (Policy, error) {
 	}), nil
 }
 
-// HoldUntilBoth holds the first packet m matches from one end until the
-// other end has sent one that m matches too; then both are delivered, the
-// held one first. Two SYNs or two FINs thus cross on the wire: this makes
-// simultaneous open and simultaneous close deterministic. Only the first
-// such pair is held.
-func HoldUntilBoth(m Match) Policy {
-	var holding, done bool
-	var from End
-	return PolicyFunc(func(p *Packet) Decision {
-		if done || !m(p) {
-			return Decision{}
-		}
-		switch {
-		case !holding:
-			holding, from = true, p.From
-			return Decision{Action: Hold}
-		case p.From == from:
-			return Decision{} // a retransmission of the held one: let it go
-		}
-		done = true
-		return Decision{Release: true}
-	})
-}
-
 // HoldCrossing makes the first packets m matches from both ends cross on
-// the wire, like HoldUntilBoth, and delivers first's one first whichever
-// end sent its packet first: simultaneous open (m = SYN()) and
-// simultaneous close (m = FIN()) are then the same on every run, with the
-// client's SYN or FIN ahead. Only the first pair is held; retransmissions
+// the wire: it holds the first one until the other end has sent one too,
+// then delivers both, first's one first whichever end sent its packet
+// first: simultaneous open (m = SYN()) and simultaneous close (m =
+// FIN()) are then the same on every run, with the client's SYN or FIN
+// ahead. Only the first pair is held; retransmissions
 // of the held packet pass.
 func HoldCrossing(m Match, first End) Policy {
 	var holding, done bool
