@@ -7,12 +7,13 @@ import (
 	"github.com/rivo/tview"
 
 	"github.com/handshake-viz/handshake-viz/session/narrate"
+	"github.com/handshake-viz/handshake-viz/ui/cells"
 )
 
 // drawTop draws the title with the progress bar, and the summary line.
 func (b *browser) drawTop(screen tcell.Screen, x, y, w, h int) (int, int, int, int) {
 	lang, st := b.opts.Lang, b.status
-	n := putCells(screen, x, y, w, b.opts.Title, tcell.StyleDefault.Bold(true))
+	n := cells.PrintAt(screen, x, y, w, b.opts.Title, tcell.StyleDefault.Bold(true))
 	if !st.done {
 		var text string
 		switch {
@@ -24,12 +25,12 @@ func (b *browser) drawTop(screen tcell.Screen, x, y, w, h int) (int, int, int, i
 			text = narrate.Text(lang, "browser.read_live", humanBytes(uint64(st.read)))
 		}
 		bx := x + n + 2
-		bw := min(40, w-n-4-cellsWidth(text))
+		bw := min(40, w-n-4-cells.Width(text))
 		if bw >= 10 && st.total > 0 {
 			drawBar(screen, bx, y, bw, float64(st.read)/float64(st.total))
 			bx += bw + 1
 		}
-		putCells(screen, bx, y, x+w-bx, text, tcell.StyleDefault)
+		cells.PrintAt(screen, bx, y, x+w-bx, text, tcell.StyleDefault)
 	}
 	if h < 2 {
 		return x, y, w, h
@@ -49,7 +50,7 @@ func (b *browser) drawTop(screen tcell.Screen, x, y, w, h int) (int, int, int, i
 		dir = "▼"
 	}
 	parts = append(parts, narrate.Text(lang, "browser.sort", narrate.Text(lang, columnKeys[b.table.sortBy]), dir))
-	putCells(screen, x, y+1, w, strings.Join(parts, " · "), tcell.StyleDefault.Dim(true))
+	cells.PrintAt(screen, x, y+1, w, strings.Join(parts, " · "), tcell.StyleDefault.Dim(true))
 	return x, y, w, h
 }
 
@@ -76,9 +77,9 @@ func (b *browser) drawBottom(screen tcell.Screen, x, y, w, h int) (int, int, int
 			line += narrate.Text(lang, "browser.more", n)
 		}
 	}
-	putCells(screen, x, y, w, line, tcell.StyleDefault.Foreground(tcell.ColorYellow))
+	cells.PrintAt(screen, x, y, w, line, tcell.StyleDefault.Foreground(tcell.ColorYellow))
 	if h > 1 {
-		putCells(screen, x, y+1, w, browserHint(lang, w), tcell.StyleDefault.Dim(true))
+		cells.PrintAt(screen, x, y+1, w, browserHint(lang, w), tcell.StyleDefault.Dim(true))
 	}
 	return x, y, w, h
 }
@@ -108,7 +109,7 @@ func (b *browser) drawHelp(screen tcell.Screen, x, y, w, h int) {
 	}
 	width := 0
 	for _, l := range lines {
-		width = max(width, cellsWidth(l))
+		width = max(width, cells.Width(l))
 	}
 	bw, bh := min(w, width+2), min(h, len(lines)+2)
 	box := plainBox().SetBorder(true).SetTitle(narrate.Text(lang, "browser.help.title"))

@@ -9,6 +9,7 @@ import (
 
 	"github.com/handshake-viz/handshake-viz/session"
 	"github.com/handshake-viz/handshake-viz/session/narrate"
+	"github.com/handshake-viz/handshake-viz/ui/cells"
 	"github.com/handshake-viz/handshake-viz/ui/ladder/laddertest"
 )
 
@@ -32,8 +33,8 @@ func TestBrowserAt80ColumnsKeepsRetrRTTAndDuration(t *testing.T) {
 			}
 		}
 		for i, l := range strings.Split(out, "\n") {
-			if cellsWidth(l) > 80 {
-				t.Errorf("%s line %d is %d cells wide", tc.file, i, cellsWidth(l))
+			if cells.Width(l) > 80 {
+				t.Errorf("%s line %d is %d cells wide", tc.file, i, cells.Width(l))
 			}
 		}
 	}

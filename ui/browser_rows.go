@@ -8,6 +8,7 @@ import (
 
 	"github.com/handshake-viz/handshake-viz/session"
 	"github.com/handshake-viz/handshake-viz/session/narrate"
+	"github.com/handshake-viz/handshake-viz/ui/cells"
 )
 
 // column is a column of the stream list.
@@ -127,7 +128,7 @@ func buildLiveRows(prev rowModel, list session.StreamList, conns []session.LiveC
 		}
 	}
 	for c := range numColumns {
-		m.widths[c] = max(m.widths[c], cellsWidth(narrate.Text(lang, columnKeys[c])))
+		m.widths[c] = max(m.widths[c], cells.Width(narrate.Text(lang, columnKeys[c])))
 	}
 	return m
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/handshake-viz/handshake-viz/session"
 	"github.com/handshake-viz/handshake-viz/session/narrate"
+	"github.com/handshake-viz/handshake-viz/ui/cells"
 )
 
 // rowKey identifies a row across updates, so the selection stays on the
@@ -153,7 +154,7 @@ const minProtoWidth = 3
 // values; then columns are dropped (width 0) in dropOrder.
 func (t *streamTable) layout(w int) [numColumns]int {
 	ws := t.model.widths
-	head := func(c column) int { return cellsWidth(narrate.Text(t.lang, columnKeys[c])) }
+	head := func(c column) int { return cells.Width(narrate.Text(t.lang, columnKeys[c])) }
 	for c := range numColumns {
 		ws[c] = max(ws[c], head(c)+1) // +1: the sort arrow
 		if t.hidden(c) {
@@ -222,7 +223,7 @@ func (t *streamTable) Draw(screen tcell.Screen) {
 			key = "browser.nomatch"
 		}
 		if h > 1 {
-			putCells(screen, x+1, y+1, w-1, narrate.Text(t.lang, key), tcell.StyleDefault.Dim(true))
+			cells.PrintAt(screen, x+1, y+1, w-1, narrate.Text(t.lang, key), tcell.StyleDefault.Dim(true))
 		}
 		return
 	}
@@ -250,15 +251,15 @@ func (t *streamTable) drawLine(screen tcell.Screen, x, y, w int, ws [numColumns]
 			continue
 		}
 		text := cell(c)
-		s := fitCells(text, ws[c])
+		s := cells.Fit(text, ws[c])
 		if c == colClient || c == colServer {
 			s = fitEndpoint(text, ws[c])
 		}
 		pad := 0
 		if c.rightAligned() {
-			pad = ws[c] - cellsWidth(s)
+			pad = ws[c] - cells.Width(s)
 		}
-		putCells(screen, cx+pad, y, ws[c]-pad, s, style)
+		cells.PrintAt(screen, cx+pad, y, ws[c]-pad, s, style)
 		cx += ws[c] + 1
 	}
 }
@@ -320,80 +321,23 @@ func (t *streamTable) columnAt(dx, w int) (column, bool) {
 	return 0, false
 }
 
-// fitCells cuts s to width w, ending it with "…" when cut.
-func fitCells(s string, w int) string {
-	if cellsWidth(s) <= w {
-		return s
-	}
-	if w <= 1 {
-		return strings.Repeat("…", w)
-	}
-	var b strings.Builder
-	n := 0
-	for _, r := range s {
-		rw := runeWidth(r)
-		if n+rw > w-1 {
-			break
-		}
-		b.WriteRune(r)
-		n += rw
-	}
-	b.WriteString("…")
-	return b.String()
-}
-
 // fitEndpoint cuts an "addr:port" or "[v6]:port" to width w in the middle
 // of the address, so that the port stays visible: "[2001:470:1…]:21".
 func fitEndpoint(s string, w int) string {
-	if cellsWidth(s) <= w {
+	if cells.Width(s) <= w {
 		return s
 	}
 	i := strings.LastIndexByte(s, ':')
 	if i < 0 {
-		return fitCells(s, w)
+		return cells.Fit(s, w)
 	}
 	head, tail := s[:i], s[i:]
 	if strings.HasSuffix(head, "]") {
 		head, tail = head[:len(head)-1], "]"+tail
 	}
-	keep := w - cellsWidth(tail)
+	keep := w - cells.Width(tail)
 	if keep < 3 {
-		return fitCells(s, w)
+		return cells.Fit(s, w)
 	}
-	return fitCells(head, keep) + tail
-}
-
-// putCells writes plain text (no style tags) at x, y, at most w cells.
-func putCells(screen tcell.Screen, x, y, w int, s string, style tcell.Style) int {
-	n := 0
-	for _, r := range s {
-		rw := runeWidth(r)
-		if n+rw > w {
-			break
-		}
-		screen.SetContent(x+n, y, r, nil, style)
-		n += rw
-	}
-	return n
-}
-
-// cellsWidth is the number of cells s takes.
-func cellsWidth(s string) int {
-	n := 0
-	for _, r := range s {
-		n += runeWidth(r)
-	}
-	return n
-}
-
-// runeWidth is 2 for the East Asian wide characters of the Chinese texts,
-// 1 otherwise (the list shows no combining characters).
-func runeWidth(r rune) int {
-	switch {
-	case r >= 0x1100 && r <= 0x115F, r >= 0x2E80 && r <= 0xA4CF,
-		r >= 0xAC00 && r <= 0xD7A3, r >= 0xF900 && r <= 0xFAFF,
-		r >= 0xFE30 && r <= 0xFE4F, r >= 0xFF00 && r <= 0xFF60, r >= 0xFFE0 && r <= 0xFFE6:
-		return 2
-	}
-	return 1
+	return cells.Fit(head, keep) + tail
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/handshake-viz/handshake-viz/session"
 	"github.com/handshake-viz/handshake-viz/session/narrate"
+	"github.com/handshake-viz/handshake-viz/ui/cells"
 	"github.com/handshake-viz/handshake-viz/ui/ladder/laddertest"
 )
 
@@ -412,7 +413,7 @@ func TestNarrowEndpointColumnsKeepThePort(t *testing.T) {
 		{"10.0.0.1:80", 16, "10.0.0.1:80"},
 		{"[::1]:6379", 5, "[::1…"}, // too narrow for the port: plain cut
 	} {
-		if got := fitEndpoint(c.in, c.w); got != c.want || cellsWidth(got) > c.w {
+		if got := fitEndpoint(c.in, c.w); got != c.want || cells.Width(got) > c.w {
 			t.Errorf("fitEndpoint(%q, %d) = %q, want %q", c.in, c.w, got, c.want)
 		}
 	}
