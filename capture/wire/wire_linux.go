@@ -166,7 +166,7 @@ func (w *Wire) handle(from End, data []byte, dec *capture.Decoder) {
 	}
 	switch d.Action {
 	case Drop:
-		w.emitLocked(from, data, p.Seg, capture.Dropped, 0)
+		w.emitLocked(from, data, p.Seg, capture.Dropped, 0, time.Since(w.start))
 	case Hold:
 		w.held = append(w.held, heldPacket{from: from, data: append([]byte(nil), data...), seg: p.Seg, at: at})
 	case Delay:
@@ -212,9 +212,13 @@ func (w *Wire) delayLocked(from End, data []byte, seg capture.Segment, at, d tim
 
 // deliverLocked writes the packet into the other end's TUN device, emits
 // its record and, in stepped mode, waits until the destination processed
-// it and calls the hook.
+// it and calls the hook. The record's time is taken before the write: the
+// write runs the destination's receive path on this thread, so whatever
+// the packet causes there (accept or recv returning in another goroutine)
+// must come after it on the timeline, even when the write takes long.
 func (w *Wire) deliverLocked(from End, data []byte, seg capture.Segment, v capture.Verdict, held time.Duration) {
 	to := from.Other()
+	at := time.Since(w.start)
 	_, werr := w.ends[to].tun.Write(data)
 	if werr == nil {
 		w.timings.Delivered++
@@ -222,7 +226,7 @@ func (w *Wire) deliverLocked(from End, data []byte, seg capture.Segment, v captu
 	if werr != nil {
 		v = capture.Dropped // the destination refused it (closing): it never arrived
 	}
-	seg = w.emitLocked(from, data, seg, v, held)
+	seg = w.emitLocked(from, data, seg, v, held, at)
 	if !w.cfg.Stepped {
 		return
 	}
@@ -234,13 +238,13 @@ func (w *Wire) deliverLocked(from End, data []byte, seg capture.Segment, v captu
 	}
 }
 
-// emitLocked queues the packet's record for the Source and returns its
-// segment with the record's frame, time and verdict. A dropped packet in
-// stepped mode gets its hook call here.
-func (w *Wire) emitLocked(from End, data []byte, seg capture.Segment, v capture.Verdict, held time.Duration) capture.Segment {
+// emitLocked queues the packet's record, stamped at (since the wire's
+// start), for the Source and returns its segment with the record's frame,
+// time and verdict. A dropped packet in stepped mode gets its hook call
+// here.
+func (w *Wire) emitLocked(from End, data []byte, seg capture.Segment, v capture.Verdict, held, at time.Duration) capture.Segment {
 	w.frame++
 	w.emitted[from]++
-	at := time.Since(w.start)
 	r := record{data: append([]byte(nil), data...), at: at, frame: w.frame, verdict: v, delay: held}
 	seg.Frame, seg.Offset = r.frame, -1
 	seg.TimeNS = w.start.Add(at).UnixNano()
