@@ -99,6 +99,7 @@ type Exchange struct {
 	reserve int              // a bound, not listening TCP socket holding the port (refused), or -1
 	addr    netip.AddrPort
 	running atomic.Bool
+	diag    diagConns // exact kernel lookups, one socket per end
 }
 
 // New checks opts, fills in the defaults and opens the server's sockets,
@@ -194,6 +195,9 @@ func (e *Exchange) Close() error {
 	if e.reserve >= 0 {
 		closeFD(e.reserve)
 		e.reserve = -1
+	}
+	if err := e.diag.close(); err != nil {
+		errs = append(errs, fmt.Errorf("exchange: close sock_diag sockets: %w", err))
 	}
 	return errors.Join(errs...)
 }

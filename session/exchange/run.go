@@ -60,17 +60,19 @@ func (r *Run) record(c session.Call, local, remote netip.AddrPort, k session.Ker
 func (r *Run) recording() bool { return r.ex.opts.Calls != nil }
 
 // KernelView reads the kernel's states of the connection between client
-// and server (sock_diag, in each end's network); a socket the kernel does
-// not have is CLOSED. Known is false when the kernel cannot be read.
+// and server: one exact sock_diag lookup in each end's network (never a
+// walk of the socket table, which grows with every TIME-WAIT socket of a
+// long run); a socket the kernel does not have is CLOSED. Known is false
+// when the kernel cannot be read.
 func (r *Run) KernelView(client, server netip.AddrPort) session.KernelView {
 	var v session.KernelView
 	read := func(end session.Dir, local, remote netip.AddrPort, into *session.State) error {
 		return r.ex.net.Do(end, func() error {
-			table, err := DiagStates(int(server.Port()))
+			k, err := r.ex.diag.find(end, local, remote)
 			if err != nil {
 				return err
 			}
-			st, ok := endState(local, remote, table).SessionState()
+			st, ok := k.SessionState()
 			if !ok {
 				return errors.New("unknown kernel state")
 			}
