@@ -3,6 +3,7 @@
 package capture
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -75,6 +76,9 @@ func OpenLive(cfg LiveConfig) (*LiveSource, error) {
 	if intf.cooked {
 		link = layers.LinkTypeLinuxSLL2
 	}
+	// Best effort (stamps_linux.go): the capture works without it, but
+	// its first packets could be stamped after the calls they caused.
+	_ = WaitStamped(context.Background())
 	return &LiveSource{sock: sock, name: cfg.Interface, link: link}, nil
 }
 

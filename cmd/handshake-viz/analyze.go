@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
 	"time"
@@ -220,4 +221,38 @@ func startCPUProfile(path string) (stop func(), err error) {
 		return nil, fmt.Errorf("--cpuprofile: %w", err)
 	}
 	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+}
+
+// heapProfileEvery writes a heap profile into path every period, while
+// the run holds its memory, until stop is called (which writes one more).
+func heapProfileEvery(ios streams, path string, period time.Duration) (stop func()) {
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(period)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				writeHeapProfile(ios, path)
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
+}
+
+// writeHeapProfile writes a pprof heap profile (live objects, after a
+// collection) into path; a failure is reported on stderr.
+func writeHeapProfile(ios streams, path string) {
+	f, err := os.Create(path)
+	if err == nil {
+		runtime.GC()
+		err = errors.Join(pprof.WriteHeapProfile(f), f.Close())
+	}
+	if err != nil {
+		fmt.Fprintf(ios.err, "handshake-viz: --memprofile: %v\n", err)
+	}
 }

@@ -33,6 +33,9 @@ type demoOptions struct {
 	wire     wireFlags
 	export   exportOptions // --export FORMAT -o PATH: run, then write the ladder (no screen)
 
+	cpuProfile string // hidden: write a pprof CPU profile (performance work)
+	memProfile string // hidden: write a pprof heap profile at the end
+
 	language  narrate.Lang       // parsed from lang
 	exportReq exportRequest      // parsed from export
 	sc        *exchange.Scenario // parsed from scenario
@@ -80,6 +83,16 @@ exchange that ships inside the binary. Scenarios on the lossy wire need root.`,
 			if err := o.validate(); err != nil {
 				return err
 			}
+			if o.cpuProfile != "" {
+				stop, err := startCPUProfile(o.cpuProfile)
+				if err != nil {
+					return err
+				}
+				defer stop()
+			}
+			if o.memProfile != "" {
+				defer heapProfileEvery(ios, o.memProfile, 5*time.Second)()
+			}
 			return runDemo(cmd.Context(), ios, o)
 		},
 	}
@@ -105,6 +118,10 @@ exchange that ships inside the binary. Scenarios on the lossy wire need root.`,
 	f.StringVar(&o.export.theme, "theme", "light", "--export svg: light or dark")
 	f.IntVar(&o.export.width, "width", 0, "--export svg: image width in px")
 	f.BoolVar(&o.export.even, "even", false, "--export svg: space the arrows evenly instead of by time")
+	f.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile to this file (for `go tool pprof`)")
+	f.StringVar(&o.memProfile, "memprofile", "", "write a heap profile to this file every 5 s of the run (for `go tool pprof`)")
+	_ = f.MarkHidden("cpuprofile")
+	_ = f.MarkHidden("memprofile")
 	o.teach.addFlags(cmd)
 	return cmd
 }

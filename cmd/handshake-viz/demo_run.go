@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gopacket/gopacket/layers"
@@ -44,6 +45,62 @@ type demoRun struct {
 	drops    func() uint64
 	done     chan feedResult // the feed's result, once
 	exchange chan error      // the live exchange's outcome, once (nil when recorded)
+	// finished holds, for the live text and JSON outputs, the summaries
+	// of the connections that are over until their lines are printed;
+	// nil when the Tracker keeps every stream's record (screen, exports,
+	// recorded).
+	finished *summaryQueue
+}
+
+// summaryQueue passes the summaries of finished connections from the
+// feed to the --json writer, each with the timeline length when it was
+// finished: it is printed once every event before that was, so a long
+// run keeps no record of a connection that is over.
+type summaryQueue struct {
+	mu   sync.Mutex
+	keep bool // false: --no-tui prints no summary, they are dropped
+	q    []queuedSummary
+	head int
+}
+
+type queuedSummary struct {
+	s  session.StreamSummary
+	at int
+}
+
+// add queues ss (finished when the timeline held at events).
+func (q *summaryQueue) add(ss []session.StreamSummary, at int) {
+	if !q.keep {
+		return
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for _, s := range ss {
+		q.q = append(q.q, queuedSummary{s, at})
+	}
+}
+
+// writeDue writes, in order, the queued summaries finished when the
+// timeline held at most n events (n < 0: all of them).
+func (q *summaryQueue) writeDue(n int, write func(session.StreamSummary) error) error {
+	for {
+		q.mu.Lock()
+		if q.head == len(q.q) || n >= 0 && q.q[q.head].at > n {
+			if q.head == len(q.q) {
+				clear(q.q)
+				q.q, q.head = q.q[:0], 0
+			}
+			q.mu.Unlock()
+			return nil
+		}
+		s := q.q[q.head].s
+		q.q[q.head] = queuedSummary{}
+		q.head++
+		q.mu.Unlock()
+		if err := write(s); err != nil {
+			return err
+		}
+	}
 }
 
 type feedResult struct {
@@ -118,6 +175,7 @@ func startLive(ctx context.Context, ios streams, o *demoOptions) (*demoRun, erro
 	}
 	if live != nil {
 		run.tl, run.store = live.Timeline, live.Store
+		run.finished = &summaryQueue{keep: o.json}
 	}
 	opts := exchange.Options{
 		Scenario: o.sc,
@@ -164,6 +222,7 @@ func startLive(ctx context.Context, ios streams, o *demoOptions) (*demoRun, erro
 		fo := feed.Options{Timeline: run.tl, Store: run.store, Save: save, Calls: calls, Tracker: st.TrackerOptions()}
 		if live != nil {
 			live.Apply(&fo)
+			fo.StreamFinished = run.finished.add
 		} else {
 			fo.Tracker.Finish = feed.LiveFinish()
 		}
@@ -272,6 +331,17 @@ func present(ctx context.Context, cancel context.CancelFunc, ios streams, o *dem
 				}
 			}
 			write = func(ev session.Event) error { return jw.WriteEvent(ev, streamOf(run.tl, ev)) }
+			if q := run.finished; q != nil {
+				// Each connection's summary follows its last event.
+				n := 0
+				write = func(ev session.Event) error {
+					if err := q.writeDue(n, jw.WriteSummary); err != nil {
+						return err
+					}
+					n++
+					return jw.WriteEvent(ev, streamOf(run.tl, ev))
+				}
+			}
 		} else {
 			if run.notice != "" {
 				fmt.Fprintf(ios.out, "%s\n%s\n\n", run.title, narrate.Text(o.language, "demo.notice", run.notice))
@@ -298,7 +368,11 @@ func present(ctx context.Context, cancel context.CancelFunc, ios streams, o *dem
 				return err
 			}
 		}
-		if jw != nil {
+		if jw != nil && run.finished != nil {
+			if err := run.finished.writeDue(-1, jw.WriteSummary); err != nil {
+				return err
+			}
+		} else if jw != nil {
 			for _, s := range fr.res.Tracker.Summaries() {
 				if err := jw.WriteSummary(s); err != nil {
 					return err

@@ -23,7 +23,7 @@ func playClientDies(ctx context.Context, r *Run) error {
 	if msg == End {
 		msg = DefaultMessages()[0]
 	}
-	turns := newTurns(max(r.Clients()-1, 1))
+	t, clients := newTurns(1)[0], max(r.Clients()-1, 1)
 	return both(ctx, func(ctx context.Context) error {
 		sc, err := r.Accept(ctx)
 		if err != nil {
@@ -33,7 +33,7 @@ func playClientDies(ctx context.Context, r *Run) error {
 			return fmt.Errorf("server, the dying client (%s): %w", sc.Remote(), err)
 		}
 		buf := make([]byte, readBufferSize)
-		for i, t := range turns {
+		for i := range clients {
 			c, err := r.Accept(ctx)
 			if err != nil {
 				return fmt.Errorf("server, client %d: %w", i+2, err)
@@ -53,7 +53,7 @@ func playClientDies(ctx context.Context, r *Run) error {
 		if err := p.kill(); err != nil {
 			return err
 		}
-		for i, t := range turns {
+		for i := range clients {
 			if err := loopClient(ctx, r, t); err != nil {
 				return fmt.Errorf("client %d: %w", i+2, err)
 			}

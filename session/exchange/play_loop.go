@@ -11,7 +11,10 @@ import (
 // readBufferSize is what one read of the server or client takes at most.
 const readBufferSize = 64 << 10
 
-// turn carries one client's rendezvous with the server.
+// turn carries one client's rendezvous with the server. Clients are
+// served one after another and each signal is taken before the next
+// client dials, so one turn serves every client of a run (a long
+// --clients run allocates nothing per client here).
 type turn struct {
 	accepted chan KernelState // the server's end after accept
 	endRead  chan struct{}    // the server read "##" (and acknowledged it)
@@ -30,10 +33,10 @@ func newTurns(n int) []turn {
 // echoing each message until "##"; the client closes first, with the
 // four-way close FIN / ACK / FIN / ACK.
 func playLoop(ctx context.Context, r *Run) error {
-	turns := newTurns(r.Clients())
+	t := newTurns(1)[0]
 	return both(ctx, func(ctx context.Context) error {
 		buf := make([]byte, readBufferSize)
-		for i, t := range turns {
+		for i := range r.Clients() {
 			c, err := r.Accept(ctx)
 			if err != nil {
 				return fmt.Errorf("server, client %d: %w", i+1, err)
@@ -44,7 +47,7 @@ func playLoop(ctx context.Context, r *Run) error {
 		}
 		return nil
 	}, func(ctx context.Context) error {
-		for i, t := range turns {
+		for i := range r.Clients() {
 			if err := loopClient(ctx, r, t); err != nil {
 				return fmt.Errorf("client %d: %w", i+1, err)
 			}

@@ -73,19 +73,44 @@ func (q *Calls) record(p pendingCall) {
 }
 
 // callMerge is a Run's side of the merge: which stream each 4-tuple is and
-// what the tracker inferred last for it.
+// what the tracker inferred last for it. What it holds follows the
+// connections of the run that may still make calls: a connection closed on
+// both ends is forgotten once forgetAfter more have closed after it and
+// forgetDelay has passed (a long --clients run holds no record per client).
 type callMerge struct {
-	q        *Calls
-	latest   map[[2]netip.AddrPort]int // (client, server) -> newest stream
-	flows    map[[2]netip.AddrPort]int // UDP (first sender, other end) -> flow
-	last     map[int][2]session.State  // stream -> client, server state after its latest segment
-	servers  []netip.AddrPort          // stream -> server address
-	accepted map[int]bool              // streams whose accept returned
-	out      []session.Event
+	q          *Calls
+	latest     map[[2]netip.AddrPort]int // (client, server) -> newest stream
+	flows      map[[2]netip.AddrPort]int // UDP (first sender, other end) -> flow
+	streams    map[int]*mergeStream      // TCP streams seen and not forgotten
+	unaccepted map[netip.AddrPort][]int  // server -> its streams whose accept has not returned, oldest first
+	closed     []closedStream            // streams closed on both ends, in the order they closed
+	out        []session.Event
 }
 
+// mergeStream is what the merge knows of one TCP stream.
+type mergeStream struct {
+	client, server netip.AddrPort
+	last           [2]session.State // client, server state after its latest segment
+	accepted       bool             // its accept returned
+	closedNS       int64            // when its segment left both ends closed; 0 while open
+}
+
+type closedStream struct {
+	stream int
+	atNS   int64
+}
+
+// A stream closed on both ends is forgotten once forgetAfter streams have
+// closed after it and forgetDelay has passed since its close: a call on
+// its sockets (close returning after the last ACK) comes well before.
+const (
+	forgetAfter = 1024
+	forgetDelay = 5 * time.Second
+)
+
 func newCallMerge(q *Calls) *callMerge {
-	return &callMerge{q: q, latest: map[[2]netip.AddrPort]int{}, flows: map[[2]netip.AddrPort]int{}, last: map[int][2]session.State{}, accepted: map[int]bool{}}
+	return &callMerge{q: q, latest: map[[2]netip.AddrPort]int{}, flows: map[[2]netip.AddrPort]int{},
+		streams: map[int]*mergeStream{}, unaccepted: map[netip.AddrPort][]int{}}
 }
 
 // register notes the stream of a segment event about to be appended, so
@@ -99,51 +124,88 @@ func (m *callMerge) register(tr *session.Tracker, ev *session.Event) {
 	if ev.Kind != session.KindSegment {
 		return
 	}
-	for len(m.servers) <= ev.Stream {
-		m.servers = append(m.servers, netip.AddrPort{})
-	}
-	if !m.servers[ev.Stream].IsValid() {
+	if _, ok := m.streams[ev.Stream]; !ok {
 		info := tr.StreamInfo(session.KindSegment, ev.Stream)
-		m.servers[ev.Stream] = info.Server
+		m.streams[ev.Stream] = &mergeStream{client: info.Client, server: info.Server, last: [2]session.State{session.Closed, session.Listen}}
 		m.latest[[2]netip.AddrPort{info.Client, info.Server}] = ev.Stream
-		m.last[ev.Stream] = [2]session.State{session.Closed, session.Listen}
+		m.unaccepted[info.Server] = append(m.unaccepted[info.Server], ev.Stream)
 	}
 }
 
 // saw notes the states after a segment event.
 func (m *callMerge) saw(ev *session.Event) {
-	if ev.Kind == session.KindSegment {
-		m.last[ev.Stream] = [2]session.State{ev.Client, ev.Server}
+	if ev.Kind != session.KindSegment {
+		return
 	}
+	st := m.streams[ev.Stream]
+	if st == nil {
+		return
+	}
+	st.last = [2]session.State{ev.Client, ev.Server}
+	if over(ev.Client) && over(ev.Server) {
+		if st.closedNS == 0 {
+			st.closedNS = max(ev.Seg.TimeNS, 1)
+			m.closed = append(m.closed, closedStream{ev.Stream, st.closedNS})
+			m.forget(ev.Seg.TimeNS)
+		}
+	} else {
+		st.closedNS = 0 // a segment after the close (a retransmission): not over yet
+	}
+}
+
+// over reports whether an end in state s is done with its connection.
+func over(s session.State) bool { return s == session.Closed || s == session.TimeWait }
+
+// forget drops the streams closed longest ago, beyond the newest
+// forgetAfter and closed before nowNS - forgetDelay.
+func (m *callMerge) forget(nowNS int64) {
+	n := 0
+	for len(m.closed)-n > forgetAfter && nowNS-m.closed[n].atNS >= int64(forgetDelay) {
+		c := m.closed[n]
+		n++
+		st := m.streams[c.stream]
+		if st == nil || st.closedNS != c.atNS {
+			continue // open again, or closed again later (queued anew)
+		}
+		delete(m.streams, c.stream)
+		key := [2]netip.AddrPort{st.client, st.server}
+		if m.latest[key] == c.stream {
+			delete(m.latest, key)
+		}
+		m.dropUnaccepted(st.server, c.stream)
+	}
+	if n > 0 {
+		k := copy(m.closed, m.closed[n:])
+		clear(m.closed[k:])
+		m.closed = m.closed[:k]
+	}
+}
+
+// dropUnaccepted removes stream i from its server's streams waiting for
+// accept.
+func (m *callMerge) dropUnaccepted(server netip.AddrPort, i int) {
+	q := m.unaccepted[server]
+	if k := slices.Index(q, i); k >= 0 {
+		q = slices.Delete(q, k, k+1)
+	}
+	if len(q) == 0 {
+		delete(m.unaccepted, server)
+		return
+	}
+	m.unaccepted[server] = q
 }
 
 // resolve finds the stream of a call: by its 4-tuple, or for an accept
 // still waiting, the oldest connection to that server not yet accepted.
 func (m *callMerge) resolve(p *pendingCall) (int, bool) {
-	if p.udp {
-		i, ok := m.flows[[2]netip.AddrPort{p.local, p.remote}]
-		return i, ok
-	}
-	if p.remote.IsValid() {
-		key := [2]netip.AddrPort{p.local, p.remote}
-		if p.call.Side == session.FromServer {
-			key = [2]netip.AddrPort{p.remote, p.local}
-		}
-		i, ok := m.latest[key]
-		if ok && p.call.Call == session.CallAccept && p.call.Phase == session.CallReturn {
-			m.accepted[i] = true
-		}
-		return i, ok
-	}
-	if p.call.Side != session.FromServer || p.call.Call != session.CallAccept {
-		return 0, false
-	}
-	for i, srv := range m.servers {
-		if srv == p.local && !m.accepted[i] {
-			return i, true
+	i, ok := m.resolveLocked(p)
+	if ok && p.remote.IsValid() && !p.udp && p.call.Call == session.CallAccept && p.call.Phase == session.CallReturn {
+		if st := m.streams[i]; st != nil && !st.accepted {
+			st.accepted = true
+			m.dropUnaccepted(st.server, i)
 		}
 	}
-	return 0, false
+	return i, ok
 }
 
 // take returns the call events due before time t (calls recorded before
@@ -175,8 +237,9 @@ func (m *callMerge) take(tr *session.Tracker, before int64) []session.Event {
 		if p.udp {
 			ev.Seg.Proto = capture.ProtoUDP // UDP has no states
 		} else {
-			st := m.last[idx]
-			ev.Client, ev.Server = st[0], st[1]
+			if st := m.streams[idx]; st != nil {
+				ev.Client, ev.Server = st.last[0], st.last[1]
+			}
 		}
 		m.out = append(m.out, ev)
 	}
@@ -217,10 +280,11 @@ func (m *callMerge) resolveLocked(p *pendingCall) (int, bool) {
 		i, ok := m.latest[key]
 		return i, ok
 	}
-	for i, srv := range m.servers {
-		if p.call.Side == session.FromServer && srv == p.local && !m.accepted[i] {
-			return i, true
-		}
+	if p.call.Side != session.FromServer || p.call.Call != session.CallAccept {
+		return 0, false
+	}
+	if q := m.unaccepted[p.local]; len(q) > 0 {
+		return q[0], true
 	}
 	return 0, false
 }

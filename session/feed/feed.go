@@ -59,6 +59,17 @@ type Options struct {
 	// Finished set.
 	FinishedFlows func([]session.UDPFlow) error
 
+	// StreamFinished, when set, is called by Run (RunParallel runs Run) from
+	// the reading goroutine with the summaries of the TCP streams the
+	// Tracker finished (Tracker.TakeFinished, in index order; it sets
+	// Tracker.Finish.Stream, so their records are freed) and at, the
+	// Timeline's Len at that moment: every event of those streams so far
+	// is below it. After the input's end every stream left is finished
+	// and passed, with at the Timeline's final Len. The slice is reused
+	// after the call. A live source's outputs use it to print each
+	// summary once its connection is over and keep no record of it.
+	StreamFinished func(ss []session.StreamSummary, at int)
+
 	// Calls, when set, merges the socket calls recorded there into the
 	// Timeline by time (the live demo of an exchange). The source is then
 	// read ahead in a goroutine of its own, so calls are published while
@@ -109,6 +120,9 @@ func newRunner(opts Options) *runner {
 	if opts.tickEvery == 0 {
 		opts.tickEvery = defaultTickEvery
 	}
+	if opts.StreamFinished != nil {
+		opts.Tracker.Finish.Stream = true
+	}
 	return &runner{opts: opts, tr: session.NewTrackerWith(opts.Tracker), dec: capture.NewDecoder()}
 }
 
@@ -128,7 +142,26 @@ func (r *runner) run(ctx context.Context, src capture.Source) (Result, error) {
 	if r.merge != nil {
 		r.opts.Timeline.Append(r.tr, r.merge.take(r.tr, math.MaxInt64)...)
 	}
+	if r.opts.StreamFinished != nil {
+		r.tr.FinishAll()
+		r.streamFinished()
+	}
 	return r.result(), err
+}
+
+// streamFinished passes the streams the Tracker finished to
+// Options.StreamFinished.
+func (r *runner) streamFinished() {
+	if r.tr.FinishedWaiting() == 0 {
+		return
+	}
+	r.finished = r.tr.TakeFinished(r.finished[:0])
+	at := 0
+	if r.opts.Timeline != nil {
+		at = r.opts.Timeline.Len()
+	}
+	r.opts.StreamFinished(r.finished, at)
+	clear(r.finished)
 }
 
 // result is the run's Result so far.
@@ -187,6 +220,7 @@ type runner struct {
 	headerWarnings, malformed uint64
 	undecoded                 map[layers.LinkType]uint64 // frames of link types Decode does not read
 	merge                     *callMerge                 // Options.Calls: the merge of socket calls
+	finished                  []session.StreamSummary    // Options.StreamFinished's reused buffer
 	// shedAt is the store's size at which the next shed is asked for
 	// (StoreBudget): the budget, or more when the last shed could not
 	// free enough (everything held was protected).
@@ -241,6 +275,9 @@ func (r *runner) loop(ctx context.Context, src capture.Source) error {
 		r.packets++
 		if err := r.frame(&r.pkt); err != nil {
 			return err
+		}
+		if r.opts.StreamFinished != nil {
+			r.streamFinished()
 		}
 		if r.opts.Limit > 0 && r.nKept >= r.opts.Limit {
 			return nil
