@@ -172,6 +172,9 @@ func (r *Run) DialWith(ctx context.Context, opts DialOptions) (*Conn, error) {
 		}
 		r.record(session.Call{Side: session.FromClient, Call: session.CallConnect, Phase: session.CallReturn, Result: errnoName(err), TimeNS: returned}, local, server, k)
 	}
+	if err != nil && opts.LocalPort == 0 && (errors.Is(err, syscall.EADDRINUSE) || errors.Is(err, syscall.EADDRNOTAVAIL)) {
+		return nil, fmt.Errorf("connect to %s: %w (no local port is free: every client that closed first holds its port in TIME-WAIT for 60 s; run fewer --clients, or widen net.ipv4.ip_local_port_range)", server, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("connect to %s: %w", server, err)
 	}
@@ -192,7 +195,12 @@ func (r *Run) Accept(ctx context.Context) (*Conn, error) {
 		return nil, errors.New("this scenario has no listener")
 	}
 	r.record(session.Call{Side: session.FromServer, Call: session.CallAccept, Phase: session.CallEnter}, r.ex.addr, netip.AddrPort{}, session.KernelView{})
+	// The end of ctx (the other side failed: a client whose connect
+	// found no free port) wakes a waiting accept.
+	_ = ln.SetDeadline(time.Time{})
+	stop := context.AfterFunc(ctx, func() { _ = ln.SetDeadline(time.Unix(1, 0)) })
 	tc, err := ln.AcceptTCP()
+	stop()
 	returned := time.Now().UnixNano()
 	if err != nil {
 		r.record(session.Call{Side: session.FromServer, Call: session.CallAccept, Phase: session.CallReturn, Result: errnoName(err), TimeNS: 0}, r.ex.addr, netip.AddrPort{}, session.KernelView{})
