@@ -8,13 +8,13 @@
 #      connections, with a ladder screen drawn on a simulation screen,
 #      printing RSS, what is held and the UI's frame times at every tenth.
 #
-# Usage: scripts/soak.sh            (CLIENTS=10000 CONNS=2000000 EVERY=30)
+# Usage: scripts/soak.sh            (CLIENTS=10000 CONNS=2000000 EVERY=1)
 #        CLIENTS=2000 CONNS=200000 scripts/soak.sh
 set -eu
 cd "$(dirname "$0")/.."
 CLIENTS=${CLIENTS:-10000}
 CONNS=${CONNS:-2000000}
-EVERY=${EVERY:-30}
+EVERY=${EVERY:-1}
 BIN=${BIN:-/tmp/hv-soak}
 OUT=${OUT:-$(mktemp -d)}
 echo "soak: $(uname -srm), $(nproc) cores, $(go version | cut -d' ' -f3); output in $OUT"
