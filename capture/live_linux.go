@@ -3,7 +3,6 @@
 package capture
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -78,7 +77,7 @@ func OpenLive(cfg LiveConfig) (*LiveSource, error) {
 	}
 	// Best effort (stamps_linux.go): the capture works without it, but
 	// its first packets could be stamped after the calls they caused.
-	_ = WaitStamped(context.Background())
+	_ = waitStamped()
 	return &LiveSource{sock: sock, name: cfg.Interface, link: link}, nil
 }
 

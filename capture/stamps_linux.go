@@ -3,7 +3,6 @@
 package capture
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"time"
@@ -17,19 +16,19 @@ import (
 // for it turns it on from a work queue, a while later. Until then a packet
 // is stamped when the capture reads it, which can be after a socket call
 // that the packet caused: a ladder with accept() returning before the
-// SYN. WaitStamped waits until loopback packets are stamped on arrival.
+// SYN. waitStamped waits until loopback packets are stamped on arrival.
 const (
 	stampProbeWait = 2 * time.Millisecond // between a probe's send and its read
 	stampMaxWait   = 2 * time.Second      // then it gives up
 )
 
-// WaitStamped returns once the kernel stamps packets when they arrive on
+// waitStamped returns once the kernel stamps packets when they arrive on
 // loopback: it sends one-byte UDP datagrams to itself on 127.0.0.1 and
 // reads each after stampProbeWait; a datagram stamped before the wait
 // ended was stamped on arrival. Call it after opening a live capture and
 // before the first packet that matters. It gives up (with an error) after
-// stampMaxWait or when ctx is done; the capture works either way.
-func WaitStamped(ctx context.Context) error {
+// stampMaxWait; the capture works either way.
+func waitStamped() error {
 	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
 		return fmt.Errorf("probe the kernel's packet times: %w", err)
@@ -64,9 +63,6 @@ func WaitStamped(ctx context.Context) error {
 		}
 		if time.Now().After(deadline) {
 			return fmt.Errorf("the kernel still stamps loopback packets when they are read, after %v: packet times may trail the socket calls", stampMaxWait)
-		}
-		if err := ctx.Err(); err != nil {
-			return err
 		}
 	}
 }

@@ -10,11 +10,11 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// After WaitStamped, a loopback datagram read 5 ms after it was sent
+// After waitStamped, a loopback datagram read 5 ms after it was sent
 // carries the time it arrived, not the time it was read.
 func TestWaitStampedReturnsOnceLoopbackPacketsAreStampedOnArrival(t *testing.T) {
-	if err := WaitStamped(t.Context()); err != nil {
-		t.Fatalf("WaitStamped: %v", err)
+	if err := waitStamped(); err != nil {
+		t.Fatalf("waitStamped: %v", err)
 	}
 	c, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
 	if err != nil {

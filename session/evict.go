@@ -244,10 +244,6 @@ func (t *Tracker) expireQueue(q *closedQueue, limitNS int64, synOnly bool) {
 	}
 }
 
-// FinishedWaiting is the number of finished streams TakeFinished would
-// return now (FinishOptions.Stream).
-func (t *Tracker) FinishedWaiting() int { return len(t.fin.done) }
-
 // TakeFinished appends to dst the summaries of the streams finished since
 // the last call, in index order, and forgets them (FinishOptions.Stream;
 // otherwise it appends nothing: Summaries has every stream).

@@ -45,10 +45,10 @@ type demoRun struct {
 	drops    func() uint64
 	done     chan feedResult // the feed's result, once
 	exchange chan error      // the live exchange's outcome, once (nil when recorded)
-	// finished holds, for the live text and JSON outputs, the summaries
-	// of the connections that are over until their lines are printed;
-	// nil when the Tracker keeps every stream's record (screen, exports,
-	// recorded).
+	// finished holds, for the live JSON output, the summaries of the
+	// connections that are over until their lines are printed; nil when
+	// the Tracker keeps every stream's record (screen, exports, recorded)
+	// or the output prints no summary (--no-tui).
 	finished *summaryQueue
 }
 
@@ -58,7 +58,6 @@ type demoRun struct {
 // run keeps no record of a connection that is over.
 type summaryQueue struct {
 	mu   sync.Mutex
-	keep bool // false: --no-tui prints no summary, they are dropped
 	q    []queuedSummary
 	head int
 }
@@ -70,9 +69,6 @@ type queuedSummary struct {
 
 // add queues ss (finished when the timeline held at events).
 func (q *summaryQueue) add(ss []session.StreamSummary, at int) {
-	if !q.keep {
-		return
-	}
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	for _, s := range ss {
@@ -175,7 +171,9 @@ func startLive(ctx context.Context, ios streams, o *demoOptions) (*demoRun, erro
 	}
 	if live != nil {
 		run.tl, run.store = live.Timeline, live.Store
-		run.finished = &summaryQueue{keep: o.json}
+		if o.json {
+			run.finished = &summaryQueue{}
+		}
 	}
 	opts := exchange.Options{
 		Scenario: o.sc,
@@ -221,8 +219,17 @@ func startLive(ctx context.Context, ios streams, o *demoOptions) (*demoRun, erro
 	go func() {
 		fo := feed.Options{Timeline: run.tl, Store: run.store, Save: save, Calls: calls, Tracker: st.TrackerOptions()}
 		if live != nil {
+			// Finished connections are let go: --json prints each
+			// summary once its events are out, --no-tui prints none.
+			fo.Tracker.Finish.Stream = true
+			fo.Finished = func([]session.StreamSummary) error { return nil }
+			if q := run.finished; q != nil {
+				fo.Finished = func(ss []session.StreamSummary) error {
+					q.add(ss, run.tl.Len()) // every event of ss so far is below Len
+					return nil
+				}
+			}
 			live.Apply(&fo)
-			fo.StreamFinished = run.finished.add
 		} else {
 			fo.Tracker.Finish = feed.LiveFinish()
 		}

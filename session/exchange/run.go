@@ -173,7 +173,7 @@ func (r *Run) DialWith(ctx context.Context, opts DialOptions) (*Conn, error) {
 		r.record(session.Call{Side: session.FromClient, Call: session.CallConnect, Phase: session.CallReturn, Result: errnoName(err), TimeNS: returned}, local, server, k)
 	}
 	if err != nil && opts.LocalPort == 0 && (errors.Is(err, syscall.EADDRINUSE) || errors.Is(err, syscall.EADDRNOTAVAIL)) {
-		return nil, fmt.Errorf("connect to %s: %w (no local port is free: every client that closed first holds its port in TIME-WAIT for 60 s; run fewer --clients, or widen net.ipv4.ip_local_port_range)", server, err)
+		return nil, fmt.Errorf("connect to %s: %w (no local port is free: every client that closed first holds its port in TIME-WAIT for 60 s; run fewer clients, or widen net.ipv4.ip_local_port_range)", server, err)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("connect to %s: %w", server, err)

@@ -46,29 +46,20 @@ type Options struct {
 	// counted, decoded or tracked (--filter).
 	Filter func(p *capture.RawPacket) bool
 
-	// Finished, when set, is called by RunParallel from a writing
-	// goroutine of its own (one call at a time, in order) with the
-	// summaries of the streams finished in each batch
-	// (Tracker.TakeFinished, in index order; set Tracker.Finish.Stream),
-	// and once more after the input's end with every stream left. The
-	// slice is reused after the call. An error stops the run and is
-	// returned.
+	// Finished, when set, is called with the summaries of the TCP streams
+	// the Tracker finished (Tracker.TakeFinished, in index order; set
+	// Tracker.Finish.Stream, so that their records are freed), and once
+	// more after the input's end with every stream left: by Run from the
+	// reading goroutine after each frame that finished some (so a caller
+	// with a Timeline knows every event of them is below its Len), by
+	// RunParallel from a writing goroutine of its own, one call at a time,
+	// after each batch. The slice is reused after the call. An error
+	// stops the run and is returned.
 	Finished func([]session.StreamSummary) error
 	// FinishedFlows is Finished for the UDP flows
 	// (Tracker.TakeFinishedFlows), called after Finished; it needs
 	// Finished set.
 	FinishedFlows func([]session.UDPFlow) error
-
-	// StreamFinished, when set, is called by Run (RunParallel runs Run) from
-	// the reading goroutine with the summaries of the TCP streams the
-	// Tracker finished (Tracker.TakeFinished, in index order; it sets
-	// Tracker.Finish.Stream, so their records are freed) and at, the
-	// Timeline's Len at that moment: every event of those streams so far
-	// is below it. After the input's end every stream left is finished
-	// and passed, with at the Timeline's final Len. The slice is reused
-	// after the call. A live source's outputs use it to print each
-	// summary once its connection is over and keep no record of it.
-	StreamFinished func(ss []session.StreamSummary, at int)
 
 	// Calls, when set, merges the socket calls recorded there into the
 	// Timeline by time (the live demo of an exchange). The source is then
@@ -120,9 +111,6 @@ func newRunner(opts Options) *runner {
 	if opts.tickEvery == 0 {
 		opts.tickEvery = defaultTickEvery
 	}
-	if opts.StreamFinished != nil {
-		opts.Tracker.Finish.Stream = true
-	}
 	return &runner{opts: opts, tr: session.NewTrackerWith(opts.Tracker), dec: capture.NewDecoder()}
 }
 
@@ -142,26 +130,37 @@ func (r *runner) run(ctx context.Context, src capture.Source) (Result, error) {
 	if r.merge != nil {
 		r.opts.Timeline.Append(r.tr, r.merge.take(r.tr, math.MaxInt64)...)
 	}
-	if r.opts.StreamFinished != nil {
+	if r.opts.Finished != nil && !r.finishFailed {
 		r.tr.FinishAll()
-		r.streamFinished()
+		if ferr := r.takeFinished(); err == nil {
+			err = ferr
+		}
 	}
 	return r.result(), err
 }
 
-// streamFinished passes the streams the Tracker finished to
-// Options.StreamFinished.
-func (r *runner) streamFinished() {
-	if r.tr.FinishedWaiting() == 0 {
-		return
-	}
+// takeFinished passes the streams and flows the Tracker finished since the
+// last call to Options.Finished and FinishedFlows.
+func (r *runner) takeFinished() error {
 	r.finished = r.tr.TakeFinished(r.finished[:0])
-	at := 0
-	if r.opts.Timeline != nil {
-		at = r.opts.Timeline.Len()
+	if len(r.finished) > 0 {
+		err := r.opts.Finished(r.finished)
+		clear(r.finished) // the summaries' strings
+		if err != nil {
+			r.finishFailed = true
+			return err
+		}
 	}
-	r.opts.StreamFinished(r.finished, at)
-	clear(r.finished)
+	if r.opts.FinishedFlows != nil {
+		r.flows = r.tr.TakeFinishedFlows(r.flows[:0])
+		if len(r.flows) > 0 {
+			if err := r.opts.FinishedFlows(r.flows); err != nil {
+				r.finishFailed = true
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // result is the run's Result so far.
@@ -220,7 +219,9 @@ type runner struct {
 	headerWarnings, malformed uint64
 	undecoded                 map[layers.LinkType]uint64 // frames of link types Decode does not read
 	merge                     *callMerge                 // Options.Calls: the merge of socket calls
-	finished                  []session.StreamSummary    // Options.StreamFinished's reused buffer
+	finished                  []session.StreamSummary    // Options.Finished's reused buffer
+	flows                     []session.UDPFlow          // Options.FinishedFlows' reused buffer
+	finishFailed              bool                       // Finished returned an error: no more calls
 	// shedAt is the store's size at which the next shed is asked for
 	// (StoreBudget): the budget, or more when the last shed could not
 	// free enough (everything held was protected).
@@ -276,8 +277,10 @@ func (r *runner) loop(ctx context.Context, src capture.Source) error {
 		if err := r.frame(&r.pkt); err != nil {
 			return err
 		}
-		if r.opts.StreamFinished != nil {
-			r.streamFinished()
+		if r.opts.Finished != nil {
+			if err := r.takeFinished(); err != nil {
+				return err
+			}
 		}
 		if r.opts.Limit > 0 && r.nKept >= r.opts.Limit {
 			return nil

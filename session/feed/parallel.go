@@ -33,7 +33,7 @@ type batch struct {
 // Batches are reused through a pair of channels: nothing is allocated per
 // packet or per batch.
 func RunParallel(ctx context.Context, src capture.Source, opts Options) (Result, error) {
-	if opts.Timeline != nil || opts.Store != nil || opts.Keep != nil || opts.Save != nil || opts.Limit != 0 || opts.tick != nil || opts.StreamFinished != nil {
+	if opts.Timeline != nil || opts.Store != nil || opts.Keep != nil || opts.Save != nil || opts.Limit != 0 || opts.tick != nil {
 		return Run(ctx, src, opts)
 	}
 	r := newRunner(opts)
