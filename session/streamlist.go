@@ -115,43 +115,65 @@ const streamListChunk = 1024
 // The first Final() TCP rows are final: every later list of the same
 // builder holds them unchanged, so a reader may keep what it derived from
 // them (the list's widths, the text of its endpoints).
+//
+// A list of a source that never ends (open -) holds the newest final rows
+// only (StreamListBuilder.Keep): the TCP streams before First() are
+// counted in Streams() but their rows are gone. Positions (At, Len) are
+// over the rows held: TCP streams First()…Streams()-1, then the flows.
 type StreamList struct {
-	chunks [][]StreamRow // final TCP rows; each chunk has streamListChunk rows
+	chunks [][]StreamRow // final TCP rows from first; each chunk has streamListChunk rows
+	first  int           // index of the first held TCP row (a multiple of streamListChunk)
 	final  int
 	open   []StreamRow // TCP rows final…final+len(open)-1, still changing
 	flows  []StreamRow
 }
 
-// Streams is the number of TCP streams; Flows the number of UDP flows;
-// Len both; Final the number of final TCP rows (see StreamList).
+// Streams is the number of TCP streams (their indexes are 0…Streams()-1,
+// held or not); Flows the number of UDP flows; Len the rows held, TCP
+// then UDP; Final the number of final TCP rows (see StreamList); First
+// the index of the oldest TCP row held.
 func (l *StreamList) Streams() int { return l.final + len(l.open) }
 func (l *StreamList) Flows() int   { return len(l.flows) }
-func (l *StreamList) Len() int     { return l.final + len(l.open) + len(l.flows) }
+func (l *StreamList) Len() int     { return l.final - l.first + len(l.open) + len(l.flows) }
 func (l *StreamList) Final() int   { return l.final }
+func (l *StreamList) First() int   { return l.first }
 
-// Stream returns TCP stream i (0 <= i < Streams()).
+// HeldStreams is the number of TCP rows held: Streams() - First().
+func (l *StreamList) HeldStreams() int { return l.Streams() - l.first }
+
+// Stream returns TCP stream i (First() <= i < Streams()).
 func (l *StreamList) Stream(i int) *StreamRow {
 	if i < l.final {
+		i -= l.first
 		return &l.chunks[i/streamListChunk][i%streamListChunk]
 	}
 	return &l.open[i-l.final]
 }
 
+// HasStream reports whether TCP stream i's row is held.
+func (l *StreamList) HasStream(i int) bool { return i >= l.first && i < l.Streams() }
+
 // Flow returns UDP flow i (0 <= i < Flows()).
 func (l *StreamList) Flow(i int) *StreamRow { return &l.flows[i] }
 
-// At returns row i of the whole list: the TCP streams, then the UDP flows.
-func (l *StreamList) At(i int) *StreamRow {
-	if n := l.Streams(); i >= n {
-		return &l.flows[i-n]
+// At returns row pos of the rows held: the TCP streams from First(),
+// then the UDP flows.
+func (l *StreamList) At(pos int) *StreamRow {
+	if n := l.HeldStreams(); pos >= n {
+		return &l.flows[pos-n]
 	}
-	return l.Stream(i)
+	return l.Stream(l.first + pos)
 }
 
 // StreamListBuilder makes the StreamLists of one growing capture. It is
 // used by one goroutine; the lists it returns may be read by any.
 type StreamListBuilder struct {
 	list StreamList
+	// Keep, when positive, is the most final TCP rows held: past it the
+	// oldest are dropped, a chunk of streamListChunk at a time, so that
+	// the list of a source that never ends stays within Keep +
+	// streamListChunk rows. Zero keeps every row.
+	Keep int
 }
 
 // AppendFinal adds the next TCP row, which will not change any more. The
@@ -159,10 +181,24 @@ type StreamListBuilder struct {
 func (b *StreamListBuilder) AppendFinal(r StreamRow) {
 	l := &b.list
 	l.open = nil
-	if l.final%streamListChunk == 0 && l.final/streamListChunk == len(l.chunks) {
-		l.chunks = append(l.chunks, make([]StreamRow, streamListChunk))
+	held := l.final - l.first
+	if held%streamListChunk == 0 && held/streamListChunk == len(l.chunks) {
+		if b.Keep > 0 && held >= b.Keep+streamListChunk {
+			// Drop the oldest chunk. Lists made before still hold
+			// it (each has its own copy of the chunk slice), so
+			// the chunks go into a new array, never shifted in
+			// place.
+			chunks := make([][]StreamRow, len(l.chunks), cap(l.chunks))
+			copy(chunks, l.chunks[1:])
+			chunks[len(chunks)-1] = make([]StreamRow, streamListChunk)
+			l.chunks = chunks
+			l.first += streamListChunk
+		} else {
+			l.chunks = append(l.chunks, make([]StreamRow, streamListChunk))
+		}
+		held = l.final - l.first
 	}
-	l.chunks[l.final/streamListChunk][l.final%streamListChunk] = r
+	l.chunks[held/streamListChunk][held%streamListChunk] = r
 	l.final++
 }
 

@@ -107,3 +107,55 @@ func TestStreamListKeepsFinalRowsWhileItGrows(t *testing.T) {
 		t.Error("At past the streams is not the flow")
 	}
 }
+
+// A list that keeps its newest rows (open -) drops the oldest a chunk at a
+// time: it holds between Keep and Keep+streamListChunk final rows however
+// many streams came, Streams still counts them all, positions start at
+// First, and a list taken before a drop still reads every row it had.
+func TestStreamListKeepingTheNewestRowsDropsTheOldestAndLeavesEarlierListsWhole(t *testing.T) {
+	b := StreamListBuilder{Keep: 2048}
+	row := func(i int) StreamRow { return StreamRow{Index: uint32(i), Packets: uint64(i) * 3} }
+	var early StreamList
+	for i := range 20_000 {
+		b.AppendFinal(row(i))
+		l := b.List()
+		if held := l.Final() - l.First(); held > b.Keep+streamListChunk {
+			t.Fatalf("after %d rows: %d held, want at most %d", i+1, held, b.Keep+streamListChunk)
+		}
+		if l.Final() >= b.Keep && l.Final()-l.First() < b.Keep {
+			t.Fatalf("after %d rows: %d held, want at least Keep = %d", i+1, l.Final()-l.First(), b.Keep)
+		}
+		if i == 2999 {
+			early = l
+		}
+	}
+	b.SetOpen([]StreamRow{row(20_000)})
+	b.SetFlows([]StreamRow{{Kind: KindDatagram, Index: 0}})
+	l := b.List()
+	if l.Streams() != 20_001 || l.Final() != 20_000 || l.First()%streamListChunk != 0 || l.First() == 0 {
+		t.Fatalf("list: %d streams, %d final, first %d", l.Streams(), l.Final(), l.First())
+	}
+	if l.HeldStreams() != l.Streams()-l.First() || l.Len() != l.HeldStreams()+1 {
+		t.Errorf("held %d, len %d for %d streams from %d", l.HeldStreams(), l.Len(), l.Streams(), l.First())
+	}
+	for pos := range l.HeldStreams() {
+		want := l.First() + pos
+		if r := l.At(pos); r.Index != uint32(want) || r.Packets != uint64(want)*3 {
+			t.Fatalf("position %d: stream %d (%d packets), want stream %d", pos, r.Index, r.Packets, want)
+		}
+		if !l.HasStream(want) || l.Stream(want).Index != uint32(want) {
+			t.Fatalf("Stream(%d) is not held or not that stream", want)
+		}
+	}
+	if l.HasStream(l.First()-1) || l.HasStream(l.Streams()) {
+		t.Error("HasStream says yes to a dropped or unseen stream")
+	}
+	if l.At(l.HeldStreams()).Kind != KindDatagram {
+		t.Error("At past the TCP rows held is not the flow")
+	}
+	for pos := range early.Len() {
+		if want := early.First() + pos; early.At(pos).Index != uint32(want) {
+			t.Fatalf("the list taken at 3000 rows: position %d is stream %d, want %d (rows changed after later drops)", pos, early.At(pos).Index, want)
+		}
+	}
+}

@@ -23,8 +23,8 @@ type Timeline struct {
 	events  []Event      // the events held, in order
 	idx     []int        // bounded: the index of events[i] in the run; nil when unbounded (events[i] is event i)
 	n       int          // events appended in all
-	streams []StreamInfo // TCP streams by index
-	flows   []StreamInfo // UDP flows by index
+	streams []StreamInfo // TCP streams by index (unbounded only: mem names a bounded one's)
+	flows   []StreamInfo // UDP flows by index (unbounded only)
 	done    bool
 	notify  chan struct{} // closed and replaced on every change
 	mem     *timelineMem  // bounded only: the budget and what it dropped
@@ -54,24 +54,26 @@ func (t *Timeline) Append(lookup StreamLookup, evs ...Event) {
 	t.mu.Lock()
 	for i := range evs {
 		ev := &evs[i]
-		list := &t.streams
-		kind := ev.StreamKind()
-		if kind == KindDatagram {
-			list = &t.flows
-		}
-		for len(*list) <= ev.Stream {
-			idx := len(*list)
-			si := StreamInfo{Index: idx}
-			if lookup != nil {
-				si = lookup.StreamInfo(kind, idx)
+		if t.mem == nil {
+			list := &t.streams
+			kind := ev.StreamKind()
+			if kind == KindDatagram {
+				list = &t.flows
 			}
-			*list = append(*list, si)
+			for len(*list) <= ev.Stream {
+				idx := len(*list)
+				si := StreamInfo{Index: idx}
+				if lookup != nil {
+					si = lookup.StreamInfo(kind, idx)
+				}
+				*list = append(*list, si)
+			}
 		}
 		if ev.Kind == KindSegment && ev.Stream >= 0 {
 			t.noteClosed(ev)
 		}
 		if t.mem != nil {
-			t.mem.appended(ev, t.n)
+			t.mem.appended(ev, t.n, lookup)
 			t.idx = append(t.idx, t.n)
 		}
 		t.events = append(t.events, *ev)
@@ -215,18 +217,31 @@ func (t *Timeline) heldRange(from, to int) (int, int) {
 	return i, max(i, j)
 }
 
-// Streams returns a copy of the TCP streams seen so far, by index.
-func (t *Timeline) Streams() []StreamInfo {
-	t.mu.RLock()
-	defer t.mu.RUnlock()
-	return append([]StreamInfo(nil), t.streams...)
-}
+// Streams returns a copy of the TCP streams seen so far, by index; for a
+// bounded timeline, those it holds events of.
+func (t *Timeline) Streams() []StreamInfo { return t.infos(false) }
 
-// Flows returns a copy of the UDP flows seen so far, by index.
-func (t *Timeline) Flows() []StreamInfo {
+// Flows returns a copy of the UDP flows seen so far, by index; for a
+// bounded timeline, those it holds events of.
+func (t *Timeline) Flows() []StreamInfo { return t.infos(true) }
+
+func (t *Timeline) infos(udp bool) []StreamInfo {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
-	return append([]StreamInfo(nil), t.flows...)
+	if t.mem == nil {
+		if udp {
+			return append([]StreamInfo(nil), t.flows...)
+		}
+		return append([]StreamInfo(nil), t.streams...)
+	}
+	var out []StreamInfo
+	for k, h := range t.mem.held {
+		if k.udp == udp && k.index >= 0 {
+			out = append(out, h.info)
+		}
+	}
+	slices.SortFunc(out, func(a, b StreamInfo) int { return a.Index - b.Index })
+	return out
 }
 
 // followBatch is how many events Follow copies out at a time.
@@ -293,10 +308,18 @@ func (t *Timeline) take(id, next int, dst []Event) ([]Event, int) {
 }
 
 // StreamInfo returns the registered connection (KindSegment) or flow
-// (KindDatagram) with that index, or a StreamInfo holding only the index.
+// (KindDatagram) with that index, or a StreamInfo holding only the index
+// (for a bounded timeline: a stream it no longer holds events of, past
+// the goneKeep dropped last).
 func (t *Timeline) StreamInfo(kind EventKind, index int) StreamInfo {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
+	if t.mem != nil {
+		if info, ok := t.mem.name(streamKey{kind == KindDatagram, index}); ok {
+			return info
+		}
+		return StreamInfo{Index: index}
+	}
 	list := t.streams
 	if kind == KindDatagram {
 		list = t.flows

@@ -19,6 +19,11 @@ const maxPins = 4
 // change (the watch list, a screen) have that much slack.
 const shedGuard = 256
 
+// goneKeep is how many streams dropped last a bounded timeline still
+// names (StreamInfo): a reader handed a batch of events (at most
+// followBatch) may ask for their streams' names after they went.
+const goneKeep = 4 * followBatch
+
 // TimelineBudget bounds a live timeline (NewBoundedTimeline).
 //
 // The policy: a timeline holds at most Events events. Past it, whole
@@ -30,8 +35,10 @@ const shedGuard = 256
 // handed over yet, and the newest shedGuard events are never dropped;
 // when whole streams do not free enough, the oldest events of streams
 // still open are dropped too (the stream is then marked dropped as a
-// whole). A dropped stream stays dropped: Dropped reports it, its name
-// stays (StreamInfo), and ClosedStreams still counts it.
+// whole). A dropped stream stays dropped: Dropped reports it and
+// ClosedStreams still counts it. A bounded timeline names (StreamInfo)
+// the streams it holds events of and the goneKeep dropped last, so that
+// what it keeps per stream is a bit, whatever the number of streams.
 type TimelineBudget struct {
 	// Events is the most events held; values below 4*shedGuard are
 	// raised to it.
@@ -48,7 +55,7 @@ type TimelineBudget struct {
 func NewBoundedTimeline(b TimelineBudget) *Timeline {
 	b.Events = max(b.Events, 4*shedGuard)
 	t := NewTimeline()
-	t.mem = &timelineMem{budget: b, held: map[streamKey]*heldStream{}, readers: map[int]int{}}
+	t.mem = &timelineMem{budget: b, held: map[streamKey]*heldStream{}, readers: map[int]int{}, gone: map[streamKey]StreamInfo{}}
 	t.idx = []int{}
 	return t
 }
@@ -62,6 +69,10 @@ type timelineMem struct {
 	pins       []streamKey // opened last, the newest last
 	readers    map[int]int // Follow id -> index of the next event it hands over
 	nextReader int
+	// gone names the streams whose last held event was dropped, the
+	// goneKeep newest (goneOrder, oldest first).
+	gone      map[streamKey]StreamInfo
+	goneOrder []streamKey
 }
 
 // streamKey names a TCP stream (udp false) or a UDP flow.
@@ -77,18 +88,26 @@ func keyOfEvent(ev *Event) streamKey {
 // heldStream is what a bounded timeline knows of a stream it holds events
 // of.
 type heldStream struct {
+	info   StreamInfo
 	last   int  // index of its latest event
 	count  int  // events held
 	over   bool // its latest segment left both ends closed
 	victim bool // to drop in the shed under way
 }
 
-// appended notes event ev, about to be held at index i.
-func (m *timelineMem) appended(ev *Event, i int) {
+// appended notes event ev, about to be held at index i; lookup (may be
+// nil) names a stream seen for the first time, or again after it was
+// dropped.
+func (m *timelineMem) appended(ev *Event, i int, lookup StreamLookup) {
 	k := keyOfEvent(ev)
 	h := m.held[k]
 	if h == nil {
-		h = &heldStream{}
+		h = &heldStream{info: StreamInfo{Index: ev.Stream}}
+		if info, ok := m.gone[k]; ok {
+			h.info = info
+		} else if lookup != nil && ev.Stream >= 0 {
+			h.info = lookup.StreamInfo(ev.StreamKind(), ev.Stream)
+		}
 		m.held[k] = h
 	}
 	h.last = i
@@ -96,6 +115,30 @@ func (m *timelineMem) appended(ev *Event, i int) {
 	if ev.Kind == KindSegment {
 		h.over = ev.Client.over() && ev.Server.over()
 	}
+}
+
+// name is the name of stream k: held, or among the goneKeep dropped last.
+func (m *timelineMem) name(k streamKey) (StreamInfo, bool) {
+	if h := m.held[k]; h != nil {
+		return h.info, true
+	}
+	info, ok := m.gone[k]
+	return info, ok
+}
+
+// let goes of held stream k, whose last event was dropped: its name goes
+// to the goneKeep newest.
+func (m *timelineMem) let(k streamKey, h *heldStream) {
+	delete(m.held, k)
+	if _, ok := m.gone[k]; !ok {
+		if len(m.goneOrder) >= goneKeep {
+			delete(m.gone, m.goneOrder[0])
+			n := copy(m.goneOrder, m.goneOrder[1:])
+			m.goneOrder = m.goneOrder[:n]
+		}
+		m.goneOrder = append(m.goneOrder, k)
+	}
+	m.gone[k] = h.info
 }
 
 func (m *timelineMem) isDropped(k streamKey) bool {
@@ -181,7 +224,7 @@ func (t *Timeline) shed(keep int) []uint64 {
 	t.events, t.idx = t.events[:j], t.idx[:j]
 	for k, h := range m.held {
 		if h.count == 0 {
-			delete(m.held, k)
+			m.let(k, h)
 		}
 		h.victim = false
 	}

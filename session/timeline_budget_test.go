@@ -2,6 +2,7 @@ package session
 
 import (
 	"context"
+	"net/netip"
 	"slices"
 	"testing"
 
@@ -179,5 +180,44 @@ func TestBoundedTimelineLosesNoEventAReaderHasNotRead(t *testing.T) {
 	}
 	if tl.Held() > tl.Budget() {
 		t.Errorf("%d events held once read, budget %d", tl.Held(), tl.Budget())
+	}
+}
+
+// namedLookup names stream i after i (client port 10000+i).
+type namedLookup struct{}
+
+func (namedLookup) StreamInfo(kind EventKind, i int) StreamInfo {
+	return StreamInfo{Index: i, Client: netip.AddrPortFrom(netip.MustParseAddr("10.0.0.1"), uint16(10000+i)), Server: netip.AddrPortFrom(netip.MustParseAddr("10.0.0.2"), 80)}
+}
+
+// A bounded timeline names the streams it holds events of and the
+// goneKeep dropped last, and keeps nothing else per stream: after tens of
+// thousands of streams it holds no list of every stream's name.
+func TestBoundedTimelineNamesTheStreamsItHoldsAndForgetsTheNamesOfLongDroppedOnes(t *testing.T) {
+	tl := NewBoundedTimeline(TimelineBudget{Events: 1024})
+	const streams, per = 30_000, 6
+	for s := range streams {
+		tl.Append(namedLookup{}, closedStream(s, per, uint64(s*per+1))...)
+	}
+	if len(tl.streams) != 0 || len(tl.mem.gone) > goneKeep || len(tl.mem.goneOrder) > goneKeep {
+		t.Fatalf("after %d streams: %d names in the list, %d gone names (at most %d)", streams, len(tl.streams), len(tl.mem.gone), goneKeep)
+	}
+	last := streams - 1
+	if got := tl.StreamInfo(KindSegment, last); got != (namedLookup{}).StreamInfo(KindSegment, last) {
+		t.Errorf("newest stream named %+v", got)
+	}
+	held := tl.Streams()
+	if len(held) == 0 || held[len(held)-1].Index != last || !slices.IsSortedFunc(held, func(a, b StreamInfo) int { return a.Index - b.Index }) {
+		t.Errorf("Streams() = %d names, want those held in index order ending at %d", len(held), last)
+	}
+	oldest := held[0].Index
+	if got := tl.StreamInfo(KindSegment, oldest-1); got.Client.Port() != uint16(10000+oldest-1) {
+		t.Errorf("stream %d, dropped last, named %+v: a reader handed its events may still ask", oldest-1, got)
+	}
+	if got := tl.StreamInfo(KindSegment, 0); got != (StreamInfo{Index: 0}) {
+		t.Errorf("stream 0, dropped long ago, named %+v, want only its index", got)
+	}
+	if tcp, _ := tl.DroppedStreams(); !tl.Dropped(KindSegment, 0) || tcp < streams-goneKeep {
+		t.Errorf("%d streams dropped, stream 0 dropped %v", tcp, tl.Dropped(KindSegment, 0))
 	}
 }

@@ -108,6 +108,8 @@ type browserStatus struct {
 	done           bool
 	packets        uint64
 	streams, flows int
+	older          int // the oldest TCP streams a live list no longer holds
+	held           int // the TCP rows it holds
 	warnings       []string
 	drops          uint64 // packets the kernel dropped (live)
 }
@@ -223,6 +225,7 @@ func (b *browser) watch(ctx context.Context) {
 		st.packets, st.warnings = b.src.Packets(), b.src.Warnings()
 		list := b.src.List()
 		st.streams, st.flows = list.Streams(), list.Flows()
+		st.older, st.held = list.First(), list.HeldStreams()
 		var conns []session.LiveConn
 		if b.opts.Live != nil {
 			conns = b.opts.Live()

@@ -36,6 +36,9 @@ func (b *browser) drawTop(screen tcell.Screen, x, y, w, h int) (int, int, int, i
 		return x, y, w, h
 	}
 	parts := []string{narrate.Text(lang, "browser.summary", st.streams, st.flows, st.packets)}
+	if st.older > 0 {
+		parts = append(parts, narrate.Text(lang, "browser.older", st.older, st.held))
+	}
 	if len(st.warnings) > 0 {
 		parts = append(parts, narrate.Text(lang, "browser.warnings", len(st.warnings)))
 	}

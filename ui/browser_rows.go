@@ -78,12 +78,28 @@ type rowModel struct {
 // len is the number of rows.
 func (m *rowModel) len() int { return m.list.Len() }
 
-// key is the identity of row pos (TCP streams, then UDP flows).
+// key is the identity of row pos (the TCP streams held, then the UDP
+// flows).
 func (m *rowModel) key(pos int) rowKey {
-	if n := m.list.Streams(); pos >= n {
+	if n := m.list.HeldStreams(); pos >= n {
 		return rowKey{session.KindDatagram, pos - n}
 	}
-	return rowKey{session.KindSegment, pos}
+	return rowKey{session.KindSegment, m.list.First() + pos}
+}
+
+// pos is the position of the row k, false when the list does not hold it
+// (a stream older than the rows a live list keeps, or one not seen yet).
+func (m *rowModel) pos(k rowKey) (int, bool) {
+	if k.kind == session.KindDatagram {
+		if k.index < 0 || k.index >= m.list.Flows() {
+			return 0, false
+		}
+		return m.list.HeldStreams() + k.index, true
+	}
+	if !m.list.HasStream(k.index) {
+		return 0, false
+	}
+	return k.index - m.list.First(), true
 }
 
 // live returns what a live capture knows of row r now, if anything.
@@ -110,18 +126,21 @@ func buildLiveRows(prev rowModel, list session.StreamList, conns []session.LiveC
 		m.finalWidths, m.finalN = [numColumns]int{}, 0
 	}
 	var buf [64]byte
+	// finalN counts final TCP rows by index; rows a live list no longer
+	// holds were measured by an earlier model, or are not shown.
+	m.finalN = max(m.finalN, list.First())
 	for ; m.finalN < list.Final(); m.finalN++ {
-		m.measure(&m.finalWidths, m.finalN, buf[:0])
+		m.measure(&m.finalWidths, m.finalN-list.First(), buf[:0])
 	}
 	m.widths = m.finalWidths
-	for pos := m.finalN; pos < m.len(); pos++ {
+	for pos := list.Final() - list.First(); pos < m.len(); pos++ {
 		m.measure(&m.widths, pos, buf[:0])
 	}
 	if m.len() > 0 {
 		m.widths[colState], m.widths[colProcess] = 1, 1 // "-"
 	}
 	if conns != nil { // the live columns change on every row
-		for pos := range list.Streams() {
+		for pos := range list.HeldStreams() {
 			for _, c := range [...]column{colState, colProcess} {
 				m.widths[c] = max(m.widths[c], utf8.RuneCount(m.appendCell(buf[:0], c, pos)))
 			}

@@ -92,12 +92,10 @@ func (t *streamTable) refilter() {
 	t.entries = t.model.sort(t.view, t.sortBy, t.reverse, t.entries)
 	t.sel = 0
 	if t.hasSel {
-		want := t.selKey.index
-		if t.selKey.kind == session.KindDatagram {
-			want += t.model.list.Streams()
-		}
-		if i := slices.Index(t.view, uint32(want)); i >= 0 && t.model.key(want) == t.selKey {
-			t.sel = i
+		if want, ok := t.model.pos(t.selKey); ok {
+			if i := slices.Index(t.view, uint32(want)); i >= 0 {
+				t.sel = i
+			}
 		}
 	}
 	t.selectRow(t.sel)

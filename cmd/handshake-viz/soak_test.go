@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -24,11 +26,14 @@ import (
 	"github.com/handshake-viz/handshake-viz/ui"
 )
 
-var soakConnections = flag.Int("soak.connections", 200_000, "BenchmarkSoakOpenStdin: connections of the synthetic stream (19 packets each)")
+var (
+	soakConnections = flag.Int("soak.connections", 200_000, "BenchmarkSoakOpenStdin: connections of the synthetic stream (19 packets each)")
+	soakHeap        = flag.String("soak.heap", "", "BenchmarkSoakOpenStdin: write a heap profile to this file when the stream ends, before the catalog is closed")
+)
 
 // BenchmarkSoakOpenStdin is the soak of `open -` on an endless stream: a
 // synthetic capture (synthcap's, -soak.connections connections) is piped
-// through the same live catalog as `open -` reads stdin with, while a
+// through the same endless catalog as `open -` reads stdin with, while a
 // ladder screen on a tcell simulation screen shows the newest stream
 // (reopened at every tenth of the volume, as a person pressing Esc and
 // Enter would). At every tenth it prints the resident memory, the events
@@ -67,7 +72,7 @@ func soakOpen(b *testing.B, conns int) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	cat := feed.StartLive(ctx, src)
+	cat := feed.StartEndless(ctx, src)
 	defer cat.Close()
 
 	sim := tcell.NewSimulationScreen("UTF-8")
@@ -153,6 +158,7 @@ func soakOpen(b *testing.B, conns int) {
 				if snap.Err != nil {
 					b.Fatal(snap.Err)
 				}
+				writeHeap(b, *soakHeap)
 				break
 			}
 			next++
@@ -176,6 +182,24 @@ func soakOpen(b *testing.B, conns int) {
 	b.ReportMetric(float64(peak)/1024, "peak_rss_MiB")
 	b.ReportMetric(float64(worstDraw.Microseconds())/1000, "max_draw_ms")
 	b.ReportMetric(float64(worstProbe.Microseconds())/1000, "max_input_ms")
+}
+
+// writeHeap writes a heap profile of what is live now to path ("": none).
+func writeHeap(b *testing.B, path string) {
+	if path == "" {
+		return
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	runtime.GC()
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		b.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		b.Fatal(err)
+	}
 }
 
 // pct is the p-th percentile of sorted d (0 when empty).

@@ -1,6 +1,7 @@
 package feed
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -17,8 +18,8 @@ import (
 // rows are shared with other callers: do not modify them.
 type CatalogSnapshot struct {
 	List session.StreamList // TCP streams, then UDP flows, by index (compact rows)
-	// Summaries are every TCP stream's full summary, for live input
-	// (stdin, watch) once Done; nil for a file, whose list keeps its
+	// Summaries are every TCP stream's full summary, for a live capture
+	// (watch) once Done; nil for a file and for stdin, whose lists keep
 	// compact rows only.
 	Summaries []session.StreamSummary
 	Packets   uint64   // frames read so far
@@ -33,14 +34,19 @@ type CatalogSnapshot struct {
 // Catalog reads a capture in a background goroutine and publishes its
 // progress and stream list as it goes (see the package doc).
 type Catalog struct {
-	path   string
-	live   bool                 // stdin: everything is kept while reading
-	tl     *session.Timeline    // live only
-	store  *capture.MemoryStore // live only
-	ctx    context.Context
-	cancel context.CancelFunc
-	done   chan struct{} // closed when the reader goroutine has ended
-	filter FilterFactory // nil: every frame
+	path string
+	live bool // stdin or a live capture: the record is kept (bounded) while reading
+	// endless is for input that may never end (open -): the tracker
+	// finishes streams as for a file and the list keeps its newest
+	// EndlessListRows final rows, so memory stays flat however long it
+	// runs; the full summaries are not kept (Summaries stays nil).
+	endless bool
+	tl      *session.Timeline    // live only
+	store   *capture.MemoryStore // live only
+	ctx     context.Context
+	cancel  context.CancelFunc
+	done    chan struct{} // closed when the reader goroutine has ended
+	filter  FilterFactory // nil: every frame
 	// finish is when the tracker of a file finishes streams, the same in
 	// the reading that lists them and in every re-reading that opens
 	// one, so that both number the streams alike (fileFinish).
@@ -91,7 +97,36 @@ func OpenCatalogFiltered(ctx context.Context, path string, filter FilterFactory)
 	if err != nil {
 		return nil, err
 	}
-	return startCatalogFiltered(ctx, path, src, path == "-", filter), nil
+	if path == "-" {
+		return startEndless(ctx, path, src, filter), nil
+	}
+	return startCatalogFiltered(ctx, path, src, false, filter), nil
+}
+
+// EndlessListRows is how many final rows the list of an endless input
+// (open -) keeps: the newest ones (some 8 MiB); the rows of the streams
+// still open come on top.
+const EndlessListRows = 100_000
+
+// StartEndless starts reading a source that cannot be re-read and may
+// never end, as `open -` reads stdin: like StartLive, but memory stays
+// flat however long it runs. The tracker hands over each stream it
+// finishes (as for a file), the list keeps the newest EndlessListRows
+// final rows (StreamList.First says how many older ones went), and the
+// snapshot's Summaries stay nil. The catalog closes src when reading ends.
+func StartEndless(ctx context.Context, src capture.Source) *Catalog {
+	return startEndless(ctx, src.Info().Name, src, nil)
+}
+
+func startEndless(ctx context.Context, path string, src capture.Source, filter FilterFactory) *Catalog {
+	return startCatalogWith(ctx, path, src, catalogMode{live: true, endless: true}, filter, fileFinish())
+}
+
+// catalogMode is what kind of input a catalog reads.
+type catalogMode struct {
+	live    bool // cannot be re-read: the record is kept, bounded
+	endless bool // live and may never end (see Catalog.endless)
+	keep    int  // endless: final rows kept; 0 is EndlessListRows (tests lower it)
 }
 
 // newFilter is a filter for one reading, or nil.
@@ -109,25 +144,29 @@ func startCatalog(ctx context.Context, path string, src capture.Source, live boo
 }
 
 func startCatalogFiltered(ctx context.Context, path string, src capture.Source, live bool, filter FilterFactory) *Catalog {
-	return startCatalogWith(ctx, path, src, live, filter, fileFinish())
+	return startCatalogWith(ctx, path, src, catalogMode{live: live}, filter, fileFinish())
 }
 
 // startCatalogWith is startCatalogFiltered with the FinishOptions of a
 // file's trackers (tests lower the limit).
-func startCatalogWith(ctx context.Context, path string, src capture.Source, live bool, filter FilterFactory, finish session.FinishOptions) *Catalog {
+func startCatalogWith(ctx context.Context, path string, src capture.Source, mode catalogMode, filter FilterFactory, finish session.FinishOptions) *Catalog {
 	c := &Catalog{
-		path:   path,
-		live:   live,
-		filter: filter,
-		done:   make(chan struct{}),
-		notify: make(chan struct{}),
-		finish: finish,
+		path:    path,
+		live:    mode.live,
+		endless: mode.endless,
+		filter:  filter,
+		done:    make(chan struct{}),
+		notify:  make(chan struct{}),
+		finish:  finish,
 	}
 	c.ctx, c.cancel = context.WithCancel(ctx)
 	info := src.Info()
 	c.snap = CatalogSnapshot{Total: info.Size, Info: info}
 	if c.live {
 		c.tl, c.store = newLiveRecord()
+	}
+	if c.endless {
+		c.rows.Keep = cmp.Or(mode.keep, EndlessListRows)
 	}
 	go c.read(src)
 	return c
@@ -143,6 +182,9 @@ func (c *Catalog) read(src capture.Source) {
 		c.publishDue(tr, in, packets)
 	}, Filter: c.newFilter()}
 	if c.live {
+		// An endless input's tracker hands over each finished stream
+		// (its row is final) and forgets it.
+		opts.Tracker.Finish.Stream = c.endless
 		liveOptions(&opts, c.tl, c.store)
 		opts.tickEvery = liveTickEvery
 	} else {
@@ -157,12 +199,12 @@ func (c *Catalog) read(src capture.Source) {
 		in = p
 	}
 	res, err := r.run(c.ctx, in)
-	if !c.live {
+	if c.finishes() {
 		res.Tracker.FinishAll()
 		c.takeFinished(res.Tracker)
 	}
 	var summaries []session.StreamSummary
-	if c.live {
+	if c.live && !c.endless {
 		summaries = res.Tracker.Summaries()
 	}
 	c.publish(res.Tracker, in, res.Packets, func(s *CatalogSnapshot) {
@@ -189,10 +231,14 @@ func (c *Catalog) publishDue(tr *session.Tracker, src capture.Source, packets ui
 	return 0
 }
 
-// takeFinished moves the streams the tracker finished (file only) into
-// the list's final rows. Reader goroutine.
+// finishes reports whether the catalog's tracker hands over finished
+// streams: a file's and an endless input's.
+func (c *Catalog) finishes() bool { return !c.live || c.endless }
+
+// takeFinished moves the streams the tracker finished (a file's, an
+// endless input's) into the list's final rows. Reader goroutine.
 func (c *Catalog) takeFinished(tr *session.Tracker) {
-	if c.live {
+	if !c.finishes() {
 		return
 	}
 	c.taken = tr.TakeFinished(c.taken[:0])

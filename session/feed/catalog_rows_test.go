@@ -93,7 +93,7 @@ func TestCatalogPastItsStreamLimitOpensEachStreamWhole(t *testing.T) {
 	}
 	finish := fileFinish()
 	finish.MaxConns = 10
-	c := startCatalogWith(context.Background(), path, src, false, nil, finish)
+	c := startCatalogWith(context.Background(), path, src, catalogMode{}, nil, finish)
 	defer c.Close()
 	s := waitFor(t, c, done)
 	// Connections finished while open go on as new streams: more than 300.
@@ -108,5 +108,62 @@ func TestCatalogPastItsStreamLimitOpensEachStreamWhole(t *testing.T) {
 		if n := uint64(tl.Len()); n != s.List.Stream(i).Packets {
 			t.Errorf("stream %d opened with %d events, the list says %d packets", i, n, s.List.Stream(i).Packets)
 		}
+	}
+}
+
+// An endless input (open -) read to its end: the list counts every
+// stream, holds the newest rows only (Keep plus a chunk at most), each
+// held row is the row a file catalog of the same capture gives at that
+// index, and no full summary is kept.
+func TestEndlessCatalogKeepsTheNewestRowsEqualToTheFilesAndNoSummaries(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "many.pcap")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const conns = 6000
+	if _, err := synth.Write(f, synth.Config{Connections: conns, Concurrent: 8}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	fc, err := OpenCatalog(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := waitFor(t, fc, done).List
+	fc.Close()
+
+	r, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := capture.OpenReader("-", r, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const keep = 1024
+	c := startCatalogWith(context.Background(), "-", src, catalogMode{live: true, endless: true, keep: keep}, nil, fileFinish())
+	defer c.Close()
+	s := waitFor(t, c, done)
+	got := s.List
+	if got.Streams() != want.Streams() || got.Streams() < conns || got.Final() != got.Streams() {
+		t.Fatalf("endless list: %d streams (%d final), the file's %d", got.Streams(), got.Final(), want.Streams())
+	}
+	if got.First() == 0 || got.HeldStreams() < keep || got.HeldStreams() > keep+1024 {
+		t.Fatalf("endless list holds %d rows from stream %d, want between %d and %d of the newest", got.HeldStreams(), got.First(), keep, keep+1024)
+	}
+	for pos := range got.HeldStreams() {
+		i := got.First() + pos
+		if *got.At(pos) != *want.Stream(i) {
+			t.Fatalf("stream %d: %+v, the file's %+v", i, *got.At(pos), *want.Stream(i))
+		}
+	}
+	if s.Summaries != nil {
+		t.Errorf("%d full summaries kept, want none (they grow with the input)", len(s.Summaries))
+	}
+	if tl := c.Timeline(); tl.Len() == 0 || tl.Held() > tl.Budget() {
+		t.Errorf("live timeline: %d events, %d held (budget %d)", tl.Len(), tl.Held(), tl.Budget())
 	}
 }
