@@ -23,8 +23,9 @@ type syscallConn interface {
 // scenario's sockets, the options, the trace, and the helpers that open
 // and use sockets so that every call is recorded.
 type Run struct {
-	ex *Exchange
-	wg sync.WaitGroup // goroutines started with Go
+	ex    *Exchange
+	wg    sync.WaitGroup // goroutines started with Go
+	ports clientPorts    // the client ports DialWith picks once the kernel has none left
 }
 
 // Go runs f in a goroutine that Run waits for.
@@ -123,10 +124,20 @@ func (r *Run) WaitTrace(ctx context.Context, what string, cond func(Trace) bool)
 }
 
 // DialOptions change how a client connects.
+//
+// Every client socket has SO_REUSEADDR (set before an explicit bind, just
+// after a port-0 one). It changes nothing on the wire, but the socket's
+// TIME-WAIT keeps it, and Linux lets a later socket with SO_REUSEADDR bind
+// that port explicitly while the TIME-WAIT lasts (a port-0 bind never
+// picks such a port); DialWith relies on it once the kernel has no free
+// port left.
 type DialOptions struct {
 	LocalPort uint16 // bind this port (SO_REUSEADDR) instead of a free one
-	ReuseAddr bool   // SO_REUSEADDR on a free port too (so that a later socket may bind it while this one's TIME-WAIT lasts)
-	NoDelay   *bool  // TCP_NODELAY; nil leaves Go's default (on)
+	// ReuseAddr asks for SO_REUSEADDR on a free port (so that a later
+	// socket may bind it while this one's TIME-WAIT lasts). Every client
+	// socket has it anyway; the option only says so where it matters.
+	ReuseAddr bool
+	NoDelay   *bool // TCP_NODELAY; nil leaves Go's default (on)
 	// SynRetries sets TCP_SYNCNT: how many times connect re-sends an
 	// unanswered SYN before it fails with ETIMEDOUT; 0 is the kernel's.
 	SynRetries int
@@ -136,25 +147,51 @@ type DialOptions struct {
 func (r *Run) Dial(ctx context.Context) (*Conn, error) { return r.DialWith(ctx, DialOptions{}) }
 
 // DialWith connects a client to the server with opts.
+//
+// The client's socket is bound before connect (to opts.LocalPort, or to a
+// port the kernel picks), so that its 4-tuple is known when the connect
+// is recorded, before the SYN. Every client that closes first holds its
+// port in TIME-WAIT for 60 s, and a port-0 bind skips those ports: once it
+// finds none free (EADDRINUSE), this run picks the ports itself, from the
+// client network's net.ipv4.ip_local_port_range round robin. A port is
+// taken when the client's 4-tuple to the server is CLOSED or in TIME-WAIT
+// (one exact sock_diag lookup) and an explicit bind with SO_REUSEADDR
+// succeeds, which Linux allows when every other socket on the port had
+// SO_REUSEADDR and does not listen. connect from such a port takes the
+// TIME-WAIT of the same 4-tuple over at once when the old connection used
+// TCP timestamps; without them it fails with EADDRNOTAVAIL and sends no
+// SYN, and DialWith says so. Each port is tried at most once per dial: a
+// range whose every port holds a live connection to the server, or a
+// socket that listens or lacks SO_REUSEADDR, fails with NoFreePortError.
 func (r *Run) DialWith(ctx context.Context, opts DialOptions) (*Conn, error) {
 	var local netip.AddrPort
+	var picked bool // local is a port this run picked from the range
 	var conn net.Conn
 	var returned int64 // when connect returned: the call's time, not after the kernel reads below
 	server := r.ex.addr
 	err := r.ex.net.Do(session.FromClient, func() error {
+		bound := false
 		d := net.Dialer{
 			KeepAlive: -1,
 			Control: func(_, _ string, rc syscall.RawConn) error {
+				if bound {
+					// Go's dialer opens another socket after connect
+					// failed with EADDRNOTAVAIL (meant for ports connect
+					// picks itself). This client's port was bound: that
+					// was its one connect call, and its error (wrapped, so
+					// that the dialer does not try a third time).
+					return fmt.Errorf("connect: %w", syscall.EADDRNOTAVAIL)
+				}
 				var berr error
-				want := netip.AddrPortFrom(r.ex.net.Addr(session.FromClient), opts.LocalPort)
 				if err := rc.Control(func(fd uintptr) {
-					if local, berr = bindControl(fd, want, opts.LocalPort != 0 || opts.ReuseAddr); berr == nil && opts.SynRetries > 0 {
+					if local, picked, berr = r.bindClient(fd, opts); berr == nil && opts.SynRetries > 0 {
 						berr = synRetries(fd, opts.SynRetries)
 					}
 				}); err != nil {
 					return err
 				}
 				if berr == nil {
+					bound = true
 					r.record(session.Call{Side: session.FromClient, Call: session.CallConnect, Phase: session.CallEnter}, local, server, session.KernelView{})
 				}
 				return berr
@@ -163,6 +200,9 @@ func (r *Run) DialWith(ctx context.Context, opts DialOptions) (*Conn, error) {
 		var err error
 		conn, err = d.DialContext(ctx, "tcp", server.String())
 		returned = time.Now().UnixNano()
+		if picked {
+			r.ports.release(local.Port()) // connected (or not): the 4-tuple speaks for itself now
+		}
 		return err
 	})
 	if local.IsValid() {
@@ -172,10 +212,14 @@ func (r *Run) DialWith(ctx context.Context, opts DialOptions) (*Conn, error) {
 		}
 		r.record(session.Call{Side: session.FromClient, Call: session.CallConnect, Phase: session.CallReturn, Result: errnoName(err), TimeNS: returned}, local, server, k)
 	}
-	if err != nil && opts.LocalPort == 0 && (errors.Is(err, syscall.EADDRINUSE) || errors.Is(err, syscall.EADDRNOTAVAIL)) {
-		return nil, fmt.Errorf("connect to %s: %w (no local port is free: every client that closed first holds its port in TIME-WAIT for 60 s; run fewer clients, or widen net.ipv4.ip_local_port_range)", server, err)
-	}
-	if err != nil {
+	var full *NoFreePortError
+	switch {
+	case err == nil:
+	case errors.As(err, &full):
+		return nil, fmt.Errorf("connect to %s: %w (no local port is free: a port whose connection is in TIME-WAIT would be taken over, but these are in use; run fewer clients at once, or widen net.ipv4.ip_local_port_range)", server, err)
+	case picked && errors.Is(err, syscall.EADDRNOTAVAIL):
+		return nil, fmt.Errorf("connect to %s from %s: %w (no local port is free, and the kernel keeps this port's TIME-WAIT: a connect takes a TIME-WAIT over only when the old connection used TCP timestamps; turn net.ipv4.tcp_timestamps on, or widen net.ipv4.ip_local_port_range)", server, local, err)
+	default:
 		return nil, fmt.Errorf("connect to %s: %w", server, err)
 	}
 	c := r.newConn(ctx, session.FromClient, conn.(*net.TCPConn))
@@ -187,6 +231,124 @@ func (r *Run) DialWith(ctx context.Context, opts DialOptions) (*Conn, error) {
 	}
 	return c, nil
 }
+
+// bindClient binds a client's socket fd before connect (SO_REUSEADDR on):
+// to opts.LocalPort, to a port the kernel picks, or, once the kernel has
+// none left, to one picked from the range (picked true: release it when
+// connect has returned). It runs in the client's network.
+func (r *Run) bindClient(fd uintptr, opts DialOptions) (local netip.AddrPort, picked bool, err error) {
+	host := r.ex.net.Addr(session.FromClient)
+	if opts.LocalPort != 0 {
+		local, err = bindControl(fd, netip.AddrPortFrom(host, opts.LocalPort), true)
+		return local, false, err
+	}
+	if !r.ports.isFull() {
+		// SO_REUSEADDR after the bind: with it set before, a port-0 bind
+		// searches the lower half of the range first, which makes the
+		// kernel's search slow long before the range is full.
+		local, err = bindControl(fd, netip.AddrPortFrom(host, 0), false)
+		if err == nil {
+			err = reuseAddr(fd)
+		}
+		if !errors.Is(err, syscall.EADDRINUSE) {
+			return local, false, err
+		}
+		// A failed port-0 bind walks the whole range in the kernel; the
+		// run picks its ports from now on (free ones included).
+		r.ports.setFull()
+	}
+	server := r.ex.addr
+	local, err = bindFromRange(fd, &r.ports, host, server, func(local netip.AddrPort) (KernelState, error) {
+		return r.ex.diag.find(session.FromClient, local, server)
+	})
+	return local, err == nil, err
+}
+
+// clientPorts hands out local ports once the kernel has no free one left
+// for a port-0 bind: the client network's range, read once when first
+// needed, and a round-robin cursor over it. A port handed out stays busy
+// until its connect returned, so that two dials of the run never try the
+// same 4-tuple at once. The zero value is ready; mu guards it all.
+type clientPorts struct {
+	mu     sync.Mutex
+	full   bool   // a port-0 bind found no free port: pick from now on
+	lo, hi uint16 // the range (lo 0: not read yet)
+	next   uint16 // the cursor: the next port to hand out
+	busy   map[uint16]bool
+}
+
+func (p *clientPorts) isFull() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.full
+}
+
+func (p *clientPorts) setFull() {
+	p.mu.Lock()
+	p.full = true
+	p.mu.Unlock()
+}
+
+// portRange returns the range, reading it with read the first time (it
+// must run in the client's network then).
+func (p *clientPorts) portRange(read func() (lo, hi uint16, err error)) (lo, hi uint16, err error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.lo == 0 {
+		lo, hi, err := read()
+		if err != nil {
+			return 0, 0, err
+		}
+		p.lo, p.hi, p.next = lo, hi, lo
+	}
+	return p.lo, p.hi, nil
+}
+
+// take hands out the port at the cursor and moves the cursor on; ok is
+// false when that port is busy with another dial.
+func (p *clientPorts) take() (port uint16, ok bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	port = p.next
+	if p.next == p.hi {
+		p.next = p.lo
+	} else {
+		p.next++
+	}
+	if p.busy[port] {
+		return port, false
+	}
+	if p.busy == nil {
+		p.busy = make(map[uint16]bool)
+	}
+	p.busy[port] = true
+	return port, true
+}
+
+// release makes a port handed out by take available again.
+func (p *clientPorts) release(port uint16) {
+	p.mu.Lock()
+	delete(p.busy, port)
+	p.mu.Unlock()
+}
+
+// NoFreePortError is DialWith's error when no port of the client
+// network's local port range could be bound for a new connection to the
+// server (a port whose connection is in TIME-WAIT would have been taken
+// over). It unwraps to EADDRINUSE.
+type NoFreePortError struct {
+	Lo, Hi uint16 // net.ipv4.ip_local_port_range
+	Live   int    // ports with a live connection to the server
+	Bound  int    // ports the kernel would not bind: a listener, or a socket without SO_REUSEADDR
+	Busy   int    // ports another dial of the run was trying
+}
+
+func (e *NoFreePortError) Error() string {
+	return fmt.Sprintf("none of the %d local ports %d-%d can be bound: %d carry a live connection to the server, %d are bound by a listener or without SO_REUSEADDR, %d are being dialed",
+		int(e.Hi)-int(e.Lo)+1, e.Lo, e.Hi, e.Live, e.Bound, e.Busy)
+}
+
+func (e *NoFreePortError) Unwrap() error { return syscall.EADDRINUSE }
 
 // Accept takes the next connection from the listener, recording accept.
 func (r *Run) Accept(ctx context.Context) (*Conn, error) {

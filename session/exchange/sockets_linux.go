@@ -85,8 +85,8 @@ func closeFD(fd int) { unix.Close(fd) }
 // bind the port of a connection in TIME-WAIT).
 func bindControl(fd uintptr, local netip.AddrPort, reuse bool) (netip.AddrPort, error) {
 	if reuse {
-		if err := unix.SetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_REUSEADDR, 1); err != nil {
-			return netip.AddrPort{}, fmt.Errorf("SO_REUSEADDR: %w", err)
+		if err := reuseAddr(fd); err != nil {
+			return netip.AddrPort{}, err
 		}
 	}
 	sa, _ := sockaddr(local)
@@ -98,6 +98,17 @@ func bindControl(fd uintptr, local netip.AddrPort, reuse bool) (netip.AddrPort, 
 		return netip.AddrPort{}, fmt.Errorf("getsockname: %w", err)
 	}
 	return fromSockaddr(got), nil
+}
+
+// reuseAddr sets SO_REUSEADDR on fd. Set after a port-0 bind, it leaves
+// the kernel's choice of port as without it, and the socket's TIME-WAIT
+// still has it (the bind conflict check reads each owner's flag when a
+// later socket binds the port).
+func reuseAddr(fd uintptr) error {
+	if err := unix.SetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_REUSEADDR, 1); err != nil {
+		return fmt.Errorf("SO_REUSEADDR: %w", err)
+	}
+	return nil
 }
 
 // setsockopt sets an integer socket option on conn.

@@ -19,6 +19,8 @@ func bindControl(fd uintptr, local netip.AddrPort, reuse bool) (netip.AddrPort, 
 	return netip.AddrPort{}, errNoKernelView
 }
 
+func reuseAddr(fd uintptr) error { return errNoKernelView }
+
 func setsockopt(conn syscallConn, level, opt, value int) error { return errNoKernelView }
 
 func errnoName(err error) string {
