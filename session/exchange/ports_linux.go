@@ -43,12 +43,12 @@ func parsePortRange(s string) (lo, hi uint16, err error) {
 	return uint16(l), uint16(h), nil
 }
 
-// bindFromRange binds fd to a port of the client network's range that
-// ports hands out (SO_REUSEADDR on): one whose 4-tuple to server is not a
+// bindFromRange binds fd to a port of the client network's range (or of
+// the run's pool) that ports hands out (SO_REUSEADDR on): one whose 4-tuple to server is not a
 // live connection (state reads it: TIME-WAIT or CLOSED only) and that the
 // kernel lets this socket bind (a port held only by sockets that had
 // SO_REUSEADDR and do not listen, TIME-WAIT ones included). It tries each
-// port of the range at most once, and must run in the client's network.
+// port at most once, and must run in the client's network.
 // On success the port stays busy in ports until release.
 func bindFromRange(fd uintptr, ports *clientPorts, host netip.Addr, server netip.AddrPort, state func(local netip.AddrPort) (KernelState, error)) (netip.AddrPort, error) {
 	lo, hi, err := ports.portRange(readPortRange)
@@ -56,7 +56,7 @@ func bindFromRange(fd uintptr, ports *clientPorts, host netip.Addr, server netip
 		return netip.AddrPort{}, err
 	}
 	full := &NoFreePortError{Lo: lo, Hi: hi}
-	for range int(hi) - int(lo) + 1 {
+	for range ports.candidates() {
 		port, ok := ports.take()
 		if !ok {
 			full.Busy++

@@ -394,3 +394,58 @@ func TestClientPortsRoundRobinSkipsBusyPorts(t *testing.T) {
 		t.Errorf("takes %s, want %s", strings.Join(got, ","), want)
 	}
 }
+
+// Once the run's clients hold poolMax ports, it cycles through those: a
+// run of many clients leaves at most poolMax TIME-WAITs behind, however
+// wide the range, and every client still connects.
+func TestDialCyclesThroughItsPoolOfPortsOnceItHoldsThatMany(t *testing.T) {
+	const lo, hi, pool = 40000, 40999, 3
+	n := newNetNS(t, lo, hi, true)
+	sink := &connects{}
+	r := newNSRun(t, n, sink)
+	r.ports.poolMax = pool
+	ctx, cancel := context.WithTimeout(context.Background(), runWait)
+	defer cancel()
+	const clients = 10
+	used := map[uint16]int{}
+	var order []uint16
+	for range clients {
+		cc, sc := dialAccept(ctx, t, r)
+		used[cc.Local().Port()]++
+		order = append(order, cc.Local().Port())
+		clientClosesFirst(t, r, cc, sc)
+	}
+	if len(used) != pool {
+		t.Errorf("ports used %v (in order %v), want the %d of the pool", used, order, pool)
+	}
+	for i := pool; i < clients; i++ {
+		if order[i] != order[i%pool] {
+			t.Errorf("client %d from port %d, want %d: the pool is cycled in order (%v)", i, order[i], order[i%pool], order)
+		}
+	}
+	if _, ret := sink.calls(); strings.Count(strings.Join(ret, " "), "ok") != clients {
+		t.Errorf("connect results %v, want %d ok", ret, clients)
+	}
+}
+
+func TestClientPortsPoolFillsWithDistinctPortsThenCycles(t *testing.T) {
+	p := clientPorts{poolMax: 3}
+	for _, port := range []uint16{500, 501, 500, 502, 503} {
+		p.note(port)
+	}
+	if !p.isFull() || p.candidates() != 3 {
+		t.Fatalf("full %v with %d candidates, want a full pool of 3", p.isFull(), p.candidates())
+	}
+	var got []string
+	for range 4 {
+		port, ok := p.take()
+		got = append(got, fmt.Sprint(port, ok))
+		p.release(port)
+	}
+	if want := "500 true,501 true,502 true,500 true"; strings.Join(got, ",") != want {
+		t.Errorf("takes %s, want %s (503 came after the pool was full)", strings.Join(got, ","), want)
+	}
+	if !p.unpool() || p.unpool() {
+		t.Error("unpool: want true once (the pool was in use), then false")
+	}
+}

@@ -1,6 +1,7 @@
 package exchange
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -151,8 +152,10 @@ func (r *Run) Dial(ctx context.Context) (*Conn, error) { return r.DialWith(ctx, 
 // The client's socket is bound before connect (to opts.LocalPort, or to a
 // port the kernel picks), so that its 4-tuple is known when the connect
 // is recorded, before the SYN. Every client that closes first holds its
-// port in TIME-WAIT for 60 s, and a port-0 bind skips those ports: once it
-// finds none free (EADDRINUSE), this run picks the ports itself, from the
+// port in TIME-WAIT for 60 s, and a port-0 bind skips those ports. Once
+// the run's clients hold clientPortPool ports, the run cycles through
+// those (so that it never holds the machine's every ephemeral port); when
+// a port-0 bind finds none free (EADDRINUSE) before that, it walks the
 // client network's net.ipv4.ip_local_port_range round robin. A port is
 // taken when the client's 4-tuple to the server is CLOSED or in TIME-WAIT
 // (one exact sock_diag lookup) and an explicit bind with SO_REUSEADDR
@@ -250,6 +253,9 @@ func (r *Run) bindClient(fd uintptr, opts DialOptions) (local netip.AddrPort, pi
 		if err == nil {
 			err = reuseAddr(fd)
 		}
+		if err == nil {
+			r.ports.note(local.Port())
+		}
 		if !errors.Is(err, syscall.EADDRINUSE) {
 			return local, false, err
 		}
@@ -258,23 +264,46 @@ func (r *Run) bindClient(fd uintptr, opts DialOptions) (local netip.AddrPort, pi
 		r.ports.setFull()
 	}
 	server := r.ex.addr
-	local, err = bindFromRange(fd, &r.ports, host, server, func(local netip.AddrPort) (KernelState, error) {
+	state := func(local netip.AddrPort) (KernelState, error) {
 		return r.ex.diag.find(session.FromClient, local, server)
-	})
+	}
+	local, err = bindFromRange(fd, &r.ports, host, server, state)
+	var none *NoFreePortError
+	if errors.As(err, &none) && r.ports.unpool() {
+		// Every port of the pool went to someone else (their TIME-WAITs
+		// ended during a slow run): walk the whole range.
+		local, err = bindFromRange(fd, &r.ports, host, server, state)
+	}
 	return local, err == nil, err
 }
 
-// clientPorts hands out local ports once the kernel has no free one left
-// for a port-0 bind: the client network's range, read once when first
-// needed, and a round-robin cursor over it. A port handed out stays busy
-// until its connect returned, so that two dials of the run never try the
-// same 4-tuple at once. The zero value is ready; mu guards it all.
+// clientPortPool is the most ports a run's clients hold: once that many
+// clients got a port from the kernel, the run cycles through those ports
+// (each in TIME-WAIT by then, taken over by the next client), so that a
+// long --clients run leaves at most that many TIME-WAITs behind and the
+// rest of the machine's ephemeral ports free for other programs.
+const clientPortPool = 4096
+
+// clientPorts hands out local ports once the kernel's port-0 bind is no
+// longer used: when it found no free port, or when the run's clients hold
+// clientPortPool ports. It walks the client network's range (read once
+// when first needed) or the pool, round robin. A port handed out stays
+// busy until its connect returned, so that two dials of the run never try
+// the same 4-tuple at once. The zero value is ready; mu guards it all.
 type clientPorts struct {
 	mu     sync.Mutex
-	full   bool   // a port-0 bind found no free port: pick from now on
+	full   bool   // pick from now on: the pool is full, or a port-0 bind found no free port
 	lo, hi uint16 // the range (lo 0: not read yet)
-	next   uint16 // the cursor: the next port to hand out
+	next   uint16 // the range's cursor: the next port to hand out
 	busy   map[uint16]bool
+	// The pool: the distinct ports the kernel gave the run's clients, at
+	// most poolMax (0: clientPortPool); pooled while the run cycles
+	// through them (poolNext is the cursor).
+	pool     []uint16
+	inPool   map[uint16]bool
+	poolMax  int
+	pooled   bool
+	poolNext int
 }
 
 func (p *clientPorts) isFull() bool {
@@ -287,6 +316,45 @@ func (p *clientPorts) setFull() {
 	p.mu.Lock()
 	p.full = true
 	p.mu.Unlock()
+}
+
+// note adds a port the kernel gave a client to the pool; once the pool
+// has poolMax ports the run cycles through them.
+func (p *clientPorts) note(port uint16) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.full || p.inPool[port] {
+		return
+	}
+	if p.inPool == nil {
+		p.inPool = make(map[uint16]bool)
+	}
+	p.inPool[port] = true
+	p.pool = append(p.pool, port)
+	if len(p.pool) >= cmp.Or(p.poolMax, clientPortPool) {
+		p.full, p.pooled = true, true
+	}
+}
+
+// unpool stops cycling through the pool (the range is walked instead);
+// it reports whether the pool was in use.
+func (p *clientPorts) unpool() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	was := p.pooled
+	p.pooled = false
+	return was
+}
+
+// candidates is how many ports take cycles through: the pool's, or the
+// range's (read by portRange before).
+func (p *clientPorts) candidates() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.pooled {
+		return len(p.pool)
+	}
+	return int(p.hi) - int(p.lo) + 1
 }
 
 // portRange returns the range, reading it with read the first time (it
@@ -304,16 +372,22 @@ func (p *clientPorts) portRange(read func() (lo, hi uint16, err error)) (lo, hi 
 	return p.lo, p.hi, nil
 }
 
-// take hands out the port at the cursor and moves the cursor on; ok is
-// false when that port is busy with another dial.
+// take hands out the port at the cursor (of the pool, or of the range)
+// and moves the cursor on; ok is false when that port is busy with
+// another dial.
 func (p *clientPorts) take() (port uint16, ok bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	port = p.next
-	if p.next == p.hi {
-		p.next = p.lo
+	if p.pooled {
+		port = p.pool[p.poolNext]
+		p.poolNext = (p.poolNext + 1) % len(p.pool)
 	} else {
-		p.next++
+		port = p.next
+		if p.next == p.hi {
+			p.next = p.lo
+		} else {
+			p.next++
+		}
 	}
 	if p.busy[port] {
 		return port, false
