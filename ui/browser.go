@@ -24,9 +24,9 @@ type BrowserOptions struct {
 	StartPaused bool    // the ladders show nothing until space
 
 	// Live, when set (watch), returns the current state and process of
-	// each TCP stream by index: the list shows them in two more columns.
+	// the TCP streams by index: the list shows them in two more columns.
 	// Called from the browser's watcher goroutine after each Changed.
-	Live func() []session.LiveConn
+	Live func() session.LiveConns
 	// Drops, when set, is the number of packets the kernel dropped so far.
 	Drops func() uint64
 	// Export and Save are the ladders' `x` and `w` keys (ScreenOptions).
@@ -226,7 +226,7 @@ func (b *browser) watch(ctx context.Context) {
 		list := b.src.List()
 		st.streams, st.flows = list.Streams(), list.Flows()
 		st.older, st.held = list.First(), list.HeldStreams()
-		var conns []session.LiveConn
+		var conns session.LiveConns
 		if b.opts.Live != nil {
 			conns = b.opts.Live()
 		}

@@ -31,10 +31,10 @@ func liveConnsOf(src *fakeCatalog) []session.LiveConn {
 func liveBrowser(t *testing.T, name string, lang narrate.Lang) (*browser, *fakeCatalog) {
 	t.Helper()
 	src := newFakeCatalog(t, name)
-	conns := liveConnsOf(src)
+	conns := session.LiveConns{Conns: liveConnsOf(src)}
 	b := newBrowser(tview.NewApplication(), src, BrowserOptions{
 		Lang: lang, Speed: 1, Title: "handshake-viz watch · lo · " + filepath.Base(name),
-		Live:  func() []session.LiveConn { return conns },
+		Live:  func() session.LiveConns { return conns },
 		Drops: func() uint64 { return 3 },
 	})
 	b.apply(buildLiveRows(rowModel{}, src.List(), conns, lang), browserStatus{

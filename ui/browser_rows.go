@@ -66,7 +66,7 @@ func (c column) rightAligned() bool {
 // it hands it to the UI goroutine.
 type rowModel struct {
 	list   session.StreamList
-	conns  []session.LiveConn // watch: by TCP stream index; nil for a file
+	conns  session.LiveConns // watch: by TCP stream index; empty for a file
 	widths [numColumns]int
 	// finalWidths are the widths of the list's first finalN TCP rows,
 	// which never change (StreamList.Final): the next model of the same
@@ -104,10 +104,10 @@ func (m *rowModel) pos(k rowKey) (int, bool) {
 
 // live returns what a live capture knows of row r now, if anything.
 func (m *rowModel) live(r *session.StreamRow) (*session.LiveConn, bool) {
-	if r.Kind != session.KindSegment || int(r.Index) >= len(m.conns) {
+	if r.Kind != session.KindSegment {
 		return nil, false
 	}
-	return &m.conns[r.Index], true
+	return m.conns.At(int(r.Index))
 }
 
 // buildRows is the model of a list, with the widths of prev reused for
@@ -115,12 +115,12 @@ func (m *rowModel) live(r *session.StreamRow) (*session.LiveConn, bool) {
 // source, or the zero model. A 60,000-stream list whose rows are final
 // rebuilds in the time of the rows that changed.
 func buildRows(prev rowModel, list session.StreamList, lang narrate.Lang) rowModel {
-	return buildLiveRows(prev, list, nil, lang)
+	return buildLiveRows(prev, list, session.LiveConns{}, lang)
 }
 
 // buildLiveRows is buildRows with what a live capture knows of each TCP
 // stream now (by index; nil for a file).
-func buildLiveRows(prev rowModel, list session.StreamList, conns []session.LiveConn, lang narrate.Lang) rowModel {
+func buildLiveRows(prev rowModel, list session.StreamList, conns session.LiveConns, lang narrate.Lang) rowModel {
 	m := rowModel{list: list, conns: conns, finalWidths: prev.finalWidths, finalN: prev.finalN}
 	if m.finalN > list.Final() { // not the same source: start again
 		m.finalWidths, m.finalN = [numColumns]int{}, 0
@@ -139,7 +139,7 @@ func buildLiveRows(prev rowModel, list session.StreamList, conns []session.LiveC
 	if m.len() > 0 {
 		m.widths[colState], m.widths[colProcess] = 1, 1 // "-"
 	}
-	if conns != nil { // the live columns change on every row
+	if conns.Len() > 0 { // the live columns change on every row
 		for pos := range list.HeldStreams() {
 			for _, c := range [...]column{colState, colProcess} {
 				m.widths[c] = max(m.widths[c], utf8.RuneCount(m.appendCell(buf[:0], c, pos)))

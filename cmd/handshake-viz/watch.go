@@ -14,7 +14,6 @@ import (
 
 	"github.com/handshake-viz/handshake-viz/capture"
 	"github.com/handshake-viz/handshake-viz/capture/filter"
-	"github.com/handshake-viz/handshake-viz/session"
 	"github.com/handshake-viz/handshake-viz/session/narrate"
 	"github.com/handshake-viz/handshake-viz/session/watch"
 	"github.com/handshake-viz/handshake-viz/ui"
@@ -192,30 +191,22 @@ func runWatch(ctx context.Context, ios streams, o *watchOptions) error {
 	return save.close()
 }
 
-// watchJSON prints every event as NDJSON, then a summary per stream, and
-// the kernel's drops on stderr. Ctrl-C ends it like -c or --duration: the
-// summaries are written.
+// watchJSON prints every event as NDJSON, each stream's summary once its
+// last event is out (the tracker finished it: closed, idle, or the end of
+// the capture), and the kernel's drops on stderr. Ctrl-C ends it like -c
+// or --duration: the summaries of the streams still open are written.
 func watchJSON(ctx context.Context, ios streams, o *watchOptions, src *watch.Limited, drops func() uint64, save *watchSave) error {
 	jw := ui.NewJSONWriter(ios.out, o.language, o.raw)
 	w := watch.Start(ctx, src, watch.Options{
 		Events:      jw.WriteLiveEvent,
 		Process:     jw.WriteProcess,
+		Summary:     jw.WriteLiveSummary,
 		NoProcesses: o.noProcs,
 	})
 	err := w.Wait()
 	w.Close()
 	if err != nil {
 		return err
-	}
-	conns := w.Conns()
-	for _, s := range w.Streams() {
-		var c session.LiveConn
-		if s.Index < len(conns) {
-			c = conns[s.Index]
-		}
-		if err := jw.WriteLiveSummary(s, c); err != nil {
-			return err
-		}
 	}
 	for _, warn := range w.Warnings() {
 		fmt.Fprintln(ios.err, "handshake-viz: "+warn)

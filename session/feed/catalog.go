@@ -40,13 +40,14 @@ type Catalog struct {
 	// finishes streams as for a file and the list keeps its newest
 	// EndlessListRows final rows, so memory stays flat however long it
 	// runs; the full summaries are not kept (Summaries stays nil).
-	endless bool
-	tl      *session.Timeline    // live only
-	store   *capture.MemoryStore // live only
-	ctx     context.Context
-	cancel  context.CancelFunc
-	done    chan struct{} // closed when the reader goroutine has ended
-	filter  FilterFactory // nil: every frame
+	endless  bool
+	finished func(ss []session.StreamSummary, mark int) // endless: see StartEndlessWith
+	tl       *session.Timeline                          // live only
+	store    *capture.MemoryStore                       // live only
+	ctx      context.Context
+	cancel   context.CancelFunc
+	done     chan struct{} // closed when the reader goroutine has ended
+	filter   FilterFactory // nil: every frame
 	// finish is when the tracker of a file finishes streams, the same in
 	// the reading that lists them and in every re-reading that opens
 	// one, so that both number the streams alike (fileFinish).
@@ -118,6 +119,24 @@ func StartEndless(ctx context.Context, src capture.Source) *Catalog {
 	return startEndless(ctx, src.Info().Name, src, nil)
 }
 
+// EndlessOptions change what StartEndlessWith does.
+type EndlessOptions struct {
+	// Finished, when set, is handed each stream's summary once the
+	// tracker has finished it, in index order, on the reading goroutine
+	// (it must not block for long, and may keep ss: it is a copy). mark
+	// is the timeline's Len then: every event of those streams is below
+	// it. At the end of the input every stream still open is finished and
+	// handed over before the snapshot says Done.
+	Finished func(ss []session.StreamSummary, mark int)
+	// Keep is how many final rows the list keeps; 0 is EndlessListRows.
+	Keep int
+}
+
+// StartEndlessWith is StartEndless with opts.
+func StartEndlessWith(ctx context.Context, src capture.Source, opts EndlessOptions) *Catalog {
+	return startCatalogWith(ctx, src.Info().Name, src, catalogMode{live: true, endless: true, finished: opts.Finished, keep: opts.Keep}, nil, fileFinish())
+}
+
 func startEndless(ctx context.Context, path string, src capture.Source, filter FilterFactory) *Catalog {
 	return startCatalogWith(ctx, path, src, catalogMode{live: true, endless: true}, filter, fileFinish())
 }
@@ -127,6 +146,9 @@ type catalogMode struct {
 	live    bool // cannot be re-read: the record is kept, bounded
 	endless bool // live and may never end (see Catalog.endless)
 	keep    int  // endless: final rows kept; 0 is EndlessListRows (tests lower it)
+	// finished, for an endless input, is handed the summaries of the
+	// streams finished (StartEndlessWith).
+	finished func(ss []session.StreamSummary, mark int)
 }
 
 // newFilter is a filter for one reading, or nil.
@@ -151,13 +173,14 @@ func startCatalogFiltered(ctx context.Context, path string, src capture.Source, 
 // file's trackers (tests lower the limit).
 func startCatalogWith(ctx context.Context, path string, src capture.Source, mode catalogMode, filter FilterFactory, finish session.FinishOptions) *Catalog {
 	c := &Catalog{
-		path:    path,
-		live:    mode.live,
-		endless: mode.endless,
-		filter:  filter,
-		done:    make(chan struct{}),
-		notify:  make(chan struct{}),
-		finish:  finish,
+		path:     path,
+		live:     mode.live,
+		endless:  mode.endless,
+		finished: mode.finished,
+		filter:   filter,
+		done:     make(chan struct{}),
+		notify:   make(chan struct{}),
+		finish:   finish,
 	}
 	c.ctx, c.cancel = context.WithCancel(ctx)
 	info := src.Info()
@@ -244,6 +267,9 @@ func (c *Catalog) takeFinished(tr *session.Tracker) {
 	c.taken = tr.TakeFinished(c.taken[:0])
 	for i := range c.taken {
 		c.rows.AppendFinal(session.StreamRowOf(&c.taken[i]))
+	}
+	if c.finished != nil && len(c.taken) > 0 {
+		c.finished(slices.Clone(c.taken), c.tl.Len())
 	}
 	clear(c.taken) // their History strings
 }

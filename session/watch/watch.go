@@ -25,11 +25,18 @@ type Options struct {
 	// Process, when set, is called when a stream's process becomes known
 	// or changes after its first event.
 	Process func(stream int, c session.LiveConn) error
+	// Summary, when set, is called with each TCP stream's summary once
+	// the capture's tracker has finished it (closed, idle, or at the end
+	// of the capture), after every event of it was handed to Events, in
+	// index order.
+	Summary func(s session.StreamSummary, c session.LiveConn) error
 	// Refresh is how often the processes of open connections are looked
 	// up again; 0 is DefaultRefresh.
 	Refresh time.Duration
 	// NoProcesses turns the process lookup off.
 	NoProcesses bool
+
+	listRows int // the list's final rows kept (feed.EndlessOptions.Keep); tests lower it
 }
 
 // Watch follows a live capture. It is a ui.BrowserSource (cmd wires it).
@@ -40,10 +47,18 @@ type Watch struct {
 	table *procs.Table
 	done  chan struct{}
 
-	mu     sync.Mutex
-	conns  []session.LiveConn
-	notify chan struct{}
-	err    error
+	mu       sync.Mutex
+	conns    session.LiveConns
+	notify   chan struct{}
+	err      error
+	finished []finishedBatch // summaries handed over by the catalog, not yet written
+}
+
+// finishedBatch is summaries the catalog finished when its timeline had
+// mark events.
+type finishedBatch struct {
+	ss   []session.StreamSummary
+	mark int
 }
 
 // Start starts reading src (which the Watch closes when reading ends) and
@@ -52,14 +67,15 @@ func Start(ctx context.Context, src capture.Source, opts Options) *Watch {
 	if opts.Refresh <= 0 {
 		opts.Refresh = DefaultRefresh
 	}
-	cat := feed.StartLive(ctx, src)
 	w := &Watch{
-		Catalog: cat,
-		opts:    opts,
-		tl:      cat.Timeline(),
-		done:    make(chan struct{}),
-		notify:  make(chan struct{}),
+		opts:   opts,
+		done:   make(chan struct{}),
+		notify: make(chan struct{}),
 	}
+	// A capture may run for ever: the catalog finishes streams and keeps
+	// the newest rows, and the Watch follows the streams it lists.
+	w.Catalog = feed.StartEndlessWith(ctx, src, feed.EndlessOptions{Finished: w.queueFinished, Keep: opts.listRows})
+	w.tl = w.Catalog.Timeline()
 	if !opts.NoProcesses {
 		w.table = procs.New()
 	}
@@ -75,11 +91,53 @@ func (w *Watch) Changed() <-chan struct{} {
 	return w.notify
 }
 
-// Conns returns what is known now of each TCP stream, by index (a copy).
-func (w *Watch) Conns() []session.LiveConn {
+// Conns returns what is known now of the TCP streams followed, by index
+// (a copy): the streams the list still holds, and those whose summary is
+// not written yet.
+func (w *Watch) Conns() session.LiveConns {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return slices.Clone(w.conns)
+	return session.LiveConns{First: w.conns.First, Conns: slices.Clone(w.conns.Conns)}
+}
+
+// queueFinished is the catalog's hand-over of finished streams (its
+// reading goroutine): kept for the follower when summaries are wanted.
+func (w *Watch) queueFinished(ss []session.StreamSummary, mark int) {
+	if w.opts.Summary == nil {
+		return
+	}
+	w.mu.Lock()
+	w.finished = append(w.finished, finishedBatch{ss, mark})
+	w.mu.Unlock()
+}
+
+// takeFinished removes and returns the queued summaries whose events are
+// all below next (all of them when next < 0).
+func (w *Watch) takeFinished(next int) []session.StreamSummary {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var out []session.StreamSummary
+	n := 0
+	for _, b := range w.finished {
+		if next >= 0 && b.mark > next {
+			break
+		}
+		out = append(out, b.ss...)
+		n++
+	}
+	w.finished = slices.Delete(w.finished, 0, n)
+	return out
+}
+
+// oldestUnwritten is the index of the oldest stream whose summary is
+// queued, or -1.
+func (w *Watch) oldestUnwritten() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if len(w.finished) == 0 || len(w.finished[0].ss) == 0 {
+		return -1
+	}
+	return w.finished[0].ss[0].Index
 }
 
 // Wait blocks until every event of the capture was handed to
@@ -112,20 +170,79 @@ func (w *Watch) follow(ctx context.Context) {
 		w.Catalog.Close() // stop reading: nobody follows any more
 	}
 	// The catalog publishes its end after finishing the timeline: wait
-	// for it, so that the last change a waiter sees shows the end.
+	// for it, so that the last change a waiter sees shows the end. It
+	// finishes the streams still open last: write their summaries.
 	w.Catalog.Wait(context.Background())
+	if err == nil {
+		err = f.writeSummaries(w.takeFinished(-1))
+	}
 	w.mu.Lock()
 	w.err = err
 	w.mu.Unlock()
-	w.publish(nil)
+	w.publish(session.LiveConns{})
 }
 
 // follower is the state of the goroutine that follows the timeline.
 type follower struct {
-	w       *Watch
-	conns   []session.LiveConn // the goroutine's own copy
-	ends    []procs.Conn       // each stream's ends
+	w *Watch
+	// The streams followed, from index first: the goroutine's own copy
+	// of what it knows of each, and each one's ends.
+	first   int
+	conns   []session.LiveConn
+	ends    []procs.Conn
 	refresh *time.Ticker
+}
+
+// seen is the number of TCP streams seen: first + len(conns).
+func (f *follower) seen() int { return f.first + len(f.conns) }
+
+// conn returns stream i's, nil when it is no longer followed.
+func (f *follower) conn(i int) *session.LiveConn {
+	if i < f.first || i >= f.seen() {
+		return nil
+	}
+	return &f.conns[i-f.first]
+}
+
+// live is what the follower knows, for publishing.
+func (f *follower) live() session.LiveConns {
+	return session.LiveConns{First: f.first, Conns: f.conns}
+}
+
+// followChunk is how many streams the follower lets go at a time.
+const followChunk = 1024
+
+// trim stops following the streams the catalog's list no longer holds and
+// whose summary is written: a capture that runs for ever keeps as many
+// as the list does.
+func (f *follower) trim() {
+	list := f.w.Catalog.List()
+	upTo := list.First()
+	if u := f.w.oldestUnwritten(); u >= 0 {
+		upTo = min(upTo, u)
+	}
+	upTo = min(upTo, f.seen())
+	if upTo-f.first < followChunk {
+		return
+	}
+	n := upTo - f.first
+	f.conns = slices.Delete(f.conns, 0, n)
+	f.ends = slices.Delete(f.ends, 0, n)
+	f.first = upTo
+}
+
+// writeSummaries hands ss to Options.Summary with what is known of each.
+func (f *follower) writeSummaries(ss []session.StreamSummary) error {
+	for _, s := range ss {
+		var c session.LiveConn
+		if lc := f.conn(s.Index); lc != nil {
+			c = *lc
+		}
+		if err := f.w.opts.Summary(s, c); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (f *follower) run(ctx context.Context) error {
@@ -140,18 +257,24 @@ func (f *follower) run(ctx context.Context) error {
 		if err := f.handle(rd.Read()); err != nil {
 			return err
 		}
+		if f.w.opts.Summary != nil {
+			if err := f.writeSummaries(f.w.takeFinished(rd.Next())); err != nil {
+				return err
+			}
+		}
+		f.trim()
 		if f.w.tl.Done() && rd.Next() >= f.w.tl.Len() {
 			return nil
 		}
 		select {
 		case <-tlChanged:
 		case <-catChanged:
-			f.w.publish(f.conns)
+			f.w.publish(f.live())
 		case <-f.refresh.C:
 			if err := f.refreshProcesses(); err != nil {
 				return err
 			}
-			f.w.publish(f.conns)
+			f.w.publish(f.live())
 		case <-ctxDone:
 			// The catalog stops too and finishes the timeline: hand
 			// over what it read until then.
@@ -166,28 +289,29 @@ func (f *follower) handle(evs []session.Event) error {
 	if len(evs) == 0 {
 		return nil
 	}
-	first := len(f.conns)
+	first := f.seen()
 	for i := range evs {
 		ev := &evs[i]
 		if ev.Kind != session.KindSegment {
 			continue
 		}
-		for ev.Stream >= len(f.conns) {
-			info := f.w.tl.StreamInfo(session.KindSegment, len(f.conns))
+		for ev.Stream >= f.seen() {
+			info := f.w.tl.StreamInfo(session.KindSegment, f.seen())
 			f.conns = append(f.conns, session.LiveConn{})
 			f.ends = append(f.ends, procs.Conn{A: info.Client, B: info.Server})
 		}
 	}
-	if len(f.conns) > first {
-		f.lookup(makeRange(first, len(f.conns)))
+	if f.seen() > first {
+		f.lookup(makeRange(first, f.seen()))
 	}
 	for i := range evs {
 		ev := &evs[i]
 		var c session.LiveConn
 		if ev.Kind == session.KindSegment {
-			lc := &f.conns[ev.Stream]
-			lc.Client, lc.Server = ev.Client, ev.Server
-			c = *lc
+			if lc := f.conn(ev.Stream); lc != nil {
+				lc.Client, lc.Server = ev.Client, ev.Server
+				c = *lc
+			}
 		}
 		if f.w.opts.Events != nil {
 			if err := f.w.opts.Events(ev, f.w.tl.StreamInfo(ev.Kind, ev.Stream), c); err != nil {
@@ -195,7 +319,7 @@ func (f *follower) handle(evs []session.Event) error {
 			}
 		}
 	}
-	f.w.publish(f.conns)
+	f.w.publish(f.live())
 	return nil
 }
 
@@ -215,7 +339,7 @@ func (f *follower) lookup(idx []int) []int {
 	}
 	q := make([]procs.Conn, len(idx))
 	for i, s := range idx {
-		q[i] = f.ends[s]
+		q[i] = f.ends[s-f.first]
 	}
 	found := f.w.table.Lookup(q)
 	var changed []int
@@ -224,7 +348,7 @@ func (f *follower) lookup(idx []int) []int {
 		if !p.Process.Known() {
 			continue // gone: keep the last known owner
 		}
-		lc := &f.conns[s]
+		lc := f.conn(s)
 		if lc.PID != p.Process.PID || lc.Process != p.Process.Name || lc.ServerSide == p.LocalA {
 			lc.PID, lc.Process, lc.ServerSide = p.Process.PID, p.Process.Name, !p.LocalA
 			changed = append(changed, s)
@@ -239,12 +363,12 @@ func (f *follower) refreshProcesses() error {
 	var open []int
 	for i, c := range f.conns {
 		if !closed(c.Client) || !closed(c.Server) {
-			open = append(open, i)
+			open = append(open, f.first+i)
 		}
 	}
 	for _, s := range f.lookup(open) {
 		if f.w.opts.Process != nil {
-			if err := f.w.opts.Process(s, f.conns[s]); err != nil {
+			if err := f.w.opts.Process(s, *f.conn(s)); err != nil {
 				return err
 			}
 		}
@@ -257,12 +381,12 @@ func closed(s session.State) bool {
 	return s == session.Closed || s == session.TimeWait
 }
 
-// publish copies the goroutine's conns (nil: keep the last) and wakes the
-// waiters.
-func (w *Watch) publish(conns []session.LiveConn) {
+// publish copies the goroutine's conns (none: keep the last) and wakes
+// the waiters.
+func (w *Watch) publish(conns session.LiveConns) {
 	w.mu.Lock()
-	if conns != nil {
-		w.conns = slices.Clone(conns)
+	if conns.Len() > 0 {
+		w.conns = session.LiveConns{First: conns.First, Conns: slices.Clone(conns.Conns)}
 	}
 	close(w.notify)
 	w.notify = make(chan struct{})

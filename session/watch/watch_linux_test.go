@@ -57,7 +57,7 @@ func TestWatchHandsOverEveryEventWithTheStatesAndTheProcessOfItsStream(t *testin
 	// their sockets exist when it looks their processes up.
 	for {
 		changed := w.Changed()
-		if cs := w.Conns(); len(cs) == conns && cs[conns-1].PID != 0 {
+		if cs := w.Conns().Conns; len(cs) == conns && cs[conns-1].PID != 0 {
 			break
 		}
 		select {
@@ -89,7 +89,7 @@ func TestWatchHandsOverEveryEventWithTheStatesAndTheProcessOfItsStream(t *testin
 			t.Errorf("event %d: live states %v/%v, event's %v/%v", i, lives[i].Client, lives[i].Server, ev.Client, ev.Server)
 		}
 	}
-	for i, c := range w.Conns() {
+	for i, c := range w.Conns().Conns {
 		if c.Client != session.Closed || c.Server != session.Closed {
 			t.Errorf("stream %d after its RST: %v/%v, want CLOSED/CLOSED", i, c.Client, c.Server)
 		}
@@ -130,7 +130,7 @@ func TestWatchReportsANewOwnerWhenTheSocketPassesToAnotherProcess(t *testing.T) 
 	}
 	for {
 		changed := w.Changed()
-		if cs := w.Conns(); len(cs) == 1 && cs[0].PID == os.Getpid() {
+		if cs := w.Conns().Conns; len(cs) == 1 && cs[0].PID == os.Getpid() {
 			break
 		}
 		select {
