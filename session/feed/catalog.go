@@ -17,31 +17,26 @@ import (
 // CatalogSnapshot is what a Catalog knows at one moment. Its slices and
 // rows are shared with other callers: do not modify them.
 type CatalogSnapshot struct {
-	List session.StreamList // TCP streams, then UDP flows, by index (compact rows)
-	// Summaries are every TCP stream's full summary, for a live capture
-	// (watch) once Done; nil for a file and for stdin, whose lists keep
-	// compact rows only.
-	Summaries []session.StreamSummary
-	Packets   uint64   // frames read so far
-	Read      int64    // bytes of the input read so far
-	Total     int64    // input size in bytes, -1 when unknown (stdin)
-	Done      bool     // the whole input was read (or reading stopped)
-	Err       error    // why reading stopped early, if it did (damage is a warning, not an Err)
-	Warnings  []string // damage found in the input
-	Info      capture.SourceInfo
+	List     session.StreamList // TCP streams, then UDP flows, by index (compact rows)
+	Packets  uint64             // frames read so far
+	Read     int64              // bytes of the input read so far
+	Total    int64              // input size in bytes, -1 when unknown (stdin)
+	Done     bool               // the whole input was read (or reading stopped)
+	Err      error              // why reading stopped early, if it did (damage is a warning, not an Err)
+	Warnings []string           // damage found in the input
+	Info     capture.SourceInfo
 }
 
 // Catalog reads a capture in a background goroutine and publishes its
 // progress and stream list as it goes (see the package doc).
 type Catalog struct {
 	path string
-	live bool // stdin or a live capture: the record is kept (bounded) while reading
-	// endless is for input that may never end (open -): the tracker
-	// finishes streams as for a file and the list keeps its newest
-	// EndlessListRows final rows, so memory stays flat however long it
-	// runs; the full summaries are not kept (Summaries stays nil).
-	endless  bool
-	finished func(ss []session.StreamSummary, mark int) // endless: see StartEndlessWith
+	// live is for input that cannot be re-read and may never end (stdin,
+	// a live capture): its record is kept within a budget while reading,
+	// and the list keeps its newest EndlessListRows final rows, so memory
+	// stays flat however long it runs.
+	live     bool
+	finished func(ss []session.StreamSummary, mark int) // live: see EndlessOptions.Finished
 	tl       *session.Timeline                          // live only
 	store    *capture.MemoryStore                       // live only
 	ctx      context.Context
@@ -110,11 +105,13 @@ func OpenCatalogFiltered(ctx context.Context, path string, filter FilterFactory)
 const EndlessListRows = 100_000
 
 // StartEndless starts reading a source that cannot be re-read and may
-// never end, as `open -` reads stdin: like StartLive, but memory stays
-// flat however long it runs. The tracker hands over each stream it
+// never end, as `open -` reads stdin (and watch a live capture), with
+// memory flat however long it runs: the tracker hands over each stream it
 // finishes (as for a file), the list keeps the newest EndlessListRows
 // final rows (StreamList.First says how many older ones went), and the
-// snapshot's Summaries stay nil. The catalog closes src when reading ends.
+// events and frames are kept within the live budget (see Timeline), so
+// that streams can be opened while it grows. The catalog closes src when
+// reading ends.
 func StartEndless(ctx context.Context, src capture.Source) *Catalog {
 	return startEndless(ctx, src.Info().Name, src, nil)
 }
@@ -134,20 +131,19 @@ type EndlessOptions struct {
 
 // StartEndlessWith is StartEndless with opts.
 func StartEndlessWith(ctx context.Context, src capture.Source, opts EndlessOptions) *Catalog {
-	return startCatalogWith(ctx, src.Info().Name, src, catalogMode{live: true, endless: true, finished: opts.Finished, keep: opts.Keep}, nil, fileFinish())
+	return startCatalogWith(ctx, src.Info().Name, src, catalogMode{live: true, finished: opts.Finished, keep: opts.Keep}, nil, fileFinish())
 }
 
 func startEndless(ctx context.Context, path string, src capture.Source, filter FilterFactory) *Catalog {
-	return startCatalogWith(ctx, path, src, catalogMode{live: true, endless: true}, filter, fileFinish())
+	return startCatalogWith(ctx, path, src, catalogMode{live: true}, filter, fileFinish())
 }
 
 // catalogMode is what kind of input a catalog reads.
 type catalogMode struct {
-	live    bool // cannot be re-read: the record is kept, bounded
-	endless bool // live and may never end (see Catalog.endless)
-	keep    int  // endless: final rows kept; 0 is EndlessListRows (tests lower it)
-	// finished, for an endless input, is handed the summaries of the
-	// streams finished (StartEndlessWith).
+	live bool // cannot be re-read, may never end (see Catalog.live)
+	keep int  // live: final rows kept; 0 is EndlessListRows (tests lower it)
+	// finished, for live input, is handed the summaries of the streams
+	// finished (StartEndlessWith).
 	finished func(ss []session.StreamSummary, mark int)
 }
 
@@ -175,7 +171,6 @@ func startCatalogWith(ctx context.Context, path string, src capture.Source, mode
 	c := &Catalog{
 		path:     path,
 		live:     mode.live,
-		endless:  mode.endless,
 		finished: mode.finished,
 		filter:   filter,
 		done:     make(chan struct{}),
@@ -188,7 +183,7 @@ func startCatalogWith(ctx context.Context, path string, src capture.Source, mode
 	if c.live {
 		c.tl, c.store = newLiveRecord()
 	}
-	if c.endless {
+	if c.live {
 		c.rows.Keep = cmp.Or(mode.keep, EndlessListRows)
 	}
 	go c.read(src)
@@ -205,9 +200,9 @@ func (c *Catalog) read(src capture.Source) {
 		c.publishDue(tr, in, packets)
 	}, Filter: c.newFilter()}
 	if c.live {
-		// An endless input's tracker hands over each finished stream
-		// (its row is final) and forgets it.
-		opts.Tracker.Finish.Stream = c.endless
+		// The tracker hands over each finished stream (its row is
+		// final) and forgets it, as for a file.
+		opts.Tracker.Finish.Stream = true
 		liveOptions(&opts, c.tl, c.store)
 		opts.tickEvery = liveTickEvery
 	} else {
@@ -222,16 +217,10 @@ func (c *Catalog) read(src capture.Source) {
 		in = p
 	}
 	res, err := r.run(c.ctx, in)
-	if c.finishes() {
-		res.Tracker.FinishAll()
-		c.takeFinished(res.Tracker)
-	}
-	var summaries []session.StreamSummary
-	if c.live && !c.endless {
-		summaries = res.Tracker.Summaries()
-	}
+	res.Tracker.FinishAll()
+	c.takeFinished(res.Tracker)
 	c.publish(res.Tracker, in, res.Packets, func(s *CatalogSnapshot) {
-		s.Done, s.Err, s.Warnings, s.Summaries = true, err, res.Warnings, summaries
+		s.Done, s.Err, s.Warnings = true, err, res.Warnings
 	})
 	if !c.live {
 		// What reading needed (the tracker, its connections, the
@@ -254,16 +243,9 @@ func (c *Catalog) publishDue(tr *session.Tracker, src capture.Source, packets ui
 	return 0
 }
 
-// finishes reports whether the catalog's tracker hands over finished
-// streams: a file's and an endless input's.
-func (c *Catalog) finishes() bool { return !c.live || c.endless }
-
-// takeFinished moves the streams the tracker finished (a file's, an
-// endless input's) into the list's final rows. Reader goroutine.
+// takeFinished moves the streams the tracker finished into the list's
+// final rows. Reader goroutine.
 func (c *Catalog) takeFinished(tr *session.Tracker) {
-	if !c.finishes() {
-		return
-	}
 	c.taken = tr.TakeFinished(c.taken[:0])
 	for i := range c.taken {
 		c.rows.AppendFinal(session.StreamRowOf(&c.taken[i]))
@@ -419,10 +401,6 @@ func (c *Catalog) Packets() uint64 { return c.Snapshot().Packets }
 // List returns the TCP streams and UDP flows seen so far (shared: do not
 // modify its rows).
 func (c *Catalog) List() session.StreamList { return c.Snapshot().List }
-
-// Streams returns every TCP stream's full summary once a live input
-// (stdin, watch) has been read: see CatalogSnapshot.Summaries.
-func (c *Catalog) Streams() []session.StreamSummary { return c.Snapshot().Summaries }
 
 // Warnings returns the damage found so far and, once reading has stopped
 // early, why.

@@ -10,8 +10,10 @@
 // to open one stream; on stdin and live captures, which cannot be re-read,
 // it keeps the events and frames while reading instead, within a
 // LiveBudget (the oldest finished streams are dropped past it; opening one
-// returns a DroppedError), and its Tracker finishes idle connections as
-// analyze's does (LiveFinish).
+// returns a DroppedError), its Tracker finishes idle connections as
+// analyze's does (LiveFinish), and its list keeps the newest
+// EndlessListRows finished streams (StartEndless), so that an input that
+// never ends keeps memory flat.
 //
 // Contracts:
 //   - Run uses the Source from the calling goroutine and returns when the
@@ -21,7 +23,7 @@
 //   - A Catalog's methods are safe for concurrent use. Snapshots are
 //     immutable copies: the slices they hold are shared between callers and
 //     must not be modified.
-//   - A file's list is a session.StreamList of compact rows: the tracker
+//   - A list is a session.StreamList of compact rows: the tracker
 //     hands over each finished stream (FinishOptions.Stream) and holds at
 //     most session.DefaultMaxConns streams, the same in the re-reading
 //     that opens a stream, so that both number streams alike; the rows of

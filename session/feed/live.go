@@ -1,7 +1,6 @@
 package feed
 
 import (
-	"context"
 	"fmt"
 
 	"github.com/handshake-viz/handshake-viz/capture"
@@ -106,17 +105,8 @@ func liveOptions(opts *Options, tl *session.Timeline, store *capture.MemoryStore
 	(&Live{Timeline: tl, Store: store, Budget: LiveBudget{FrameBytes: DefaultLiveFrameBytes}}).Apply(opts)
 }
 
-// StartLive starts reading a source that cannot be re-read (a live
-// capture) in the background, as OpenCatalog does for stdin: events and
-// frames are kept within a LiveBudget, so that streams can be opened
-// while it grows (the oldest finished ones are dropped past the budget).
-// The catalog closes src when reading ends.
-func StartLive(ctx context.Context, src capture.Source) *Catalog {
-	return startCatalog(ctx, src.Info().Name, src, true)
-}
-
 // Timeline is the timeline of every event of a catalog started by
-// StartLive or OpenCatalog("-"): it grows while reading and is finished
+// StartEndless or OpenCatalog("-"): it grows while reading and is finished
 // when reading ends; it is bounded (LiveBudget). It is nil for a file,
 // whose events are not kept.
 func (c *Catalog) Timeline() *session.Timeline { return c.tl }
