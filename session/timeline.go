@@ -23,6 +23,7 @@ type Timeline struct {
 	events  []Event      // the events held, in order
 	idx     []int        // bounded: the index of events[i] in the run; nil when unbounded (events[i] is event i)
 	n       int          // events appended in all
+	packets int          // segment and datagram events appended in all (Packets)
 	streams []StreamInfo // TCP streams by index (unbounded only: mem names a bounded one's)
 	flows   []StreamInfo // UDP flows by index (unbounded only)
 	done    bool
@@ -78,6 +79,9 @@ func (t *Timeline) Append(lookup StreamLookup, evs ...Event) {
 		}
 		t.events = append(t.events, *ev)
 		t.n++
+		if ev.Kind != KindCall {
+			t.packets++
+		}
 	}
 	var frames []uint64
 	if m := t.mem; m != nil && len(t.events) > m.budget.Events {
@@ -112,6 +116,14 @@ func (ev *Event) StreamKind() EventKind {
 		return KindDatagram
 	}
 	return KindSegment
+}
+
+// Packets is the number of segment and datagram events (one a packet)
+// appended in all, those a bounded timeline dropped since included.
+func (t *Timeline) Packets() int {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	return t.packets
 }
 
 // Finish marks the timeline complete: nothing more will be appended.

@@ -27,8 +27,8 @@ import (
 //go:embed recorded.pcapng
 var recordedExchange string
 
-// settleTimeout bounds how long the demo waits, after the exchange ended,
-// for the capture to show every connection closed.
+// settleTimeout is how long the demo waits, after the exchange ended,
+// for the capture's next packet while the timeline lacks some.
 const settleTimeout = 2 * time.Second
 
 // demoRun is one run of the demo: where events come from and how they end.
@@ -243,9 +243,12 @@ func startLive(ctx context.Context, ios streams, o *demoOptions) (*demoRun, erro
 		defer st.Close() // ends the feed
 		err := st.Exchange.Run(ctx)
 		if err == nil {
-			wctx, cancel := context.WithTimeout(ctx, settleTimeout)
-			_ = exchange.WaitCaptured(wctx, run.tl, st.Stats) // a lagging capture ends at the timeout
-			cancel()
+			// A feed that is behind (a busy machine, a long run) is
+			// waited for while it catches up; one that stopped for
+			// settleTimeout is not, and the run says what is missing.
+			if werr := exchange.WaitCaptured(ctx, run.tl, st.Stats, settleTimeout); werr != nil && ctx.Err() == nil {
+				err = fmt.Errorf("the capture fell behind and was cut off: %w (the output misses the last packets)", werr)
+			}
 		}
 		run.exchange <- err
 	}()

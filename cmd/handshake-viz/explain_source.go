@@ -120,7 +120,7 @@ func (s *scenarioSource) playLive(ctx context.Context, sc *exchange.Scenario) (e
 		defer s.runs.Done()
 		if err := st.Exchange.Run(ctx); err == nil {
 			wctx, cancel := context.WithTimeout(ctx, captureWait)
-			exchange.WaitCaptured(wctx, tl, st.Stats)
+			exchange.WaitCaptured(wctx, tl, st.Stats, 0)
 			cancel()
 		}
 		st.Close() // ends the feed

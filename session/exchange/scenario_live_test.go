@@ -51,7 +51,7 @@ func runScenario(t *testing.T, name string, opts exchange.Options) liveRun {
 		done <- err
 	}()
 	runErr := ex.Run(ctx)
-	if err := exchange.WaitCaptured(ctx, tl, live.Stats); err != nil {
+	if err := exchange.WaitCaptured(ctx, tl, live.Stats, 0); err != nil {
 		t.Error(err)
 	}
 	live.Close()

@@ -30,7 +30,7 @@ func (w Where) String() string {
 // Started is a scenario ready to play: the server's sockets are open and a
 // capture of every packet of the exchange is armed, so Run loses nothing.
 // The caller feeds Source (session/feed), calls Exchange.Run, waits for the
-// capture with WaitCaptured(ctx, timeline, s.Stats) and closes it.
+// capture with WaitCaptured(ctx, timeline, s.Stats, stall) and closes it.
 type Started struct {
 	Exchange *Exchange
 	Source   capture.Source

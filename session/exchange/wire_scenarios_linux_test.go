@@ -73,7 +73,7 @@ func runOnWire(t *testing.T, name string, opts exchange.Options, stepped bool) w
 	t0 := time.Now()
 	runErr := st.Exchange.Run(ctx)
 	elapsed := time.Since(t0)
-	if err := exchange.WaitCaptured(ctx, tl, st.Stats); err != nil {
+	if err := exchange.WaitCaptured(ctx, tl, st.Stats, 0); err != nil {
 		t.Error(err)
 	}
 	stats, _ := st.Stats()

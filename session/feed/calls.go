@@ -24,10 +24,24 @@ const callHold = 100 * time.Millisecond
 // session.Event of Kind KindCall on the stream of its socket's 4-tuple. Its
 // Record is safe for use from any goroutine; Run (Options.Calls) drains it.
 type Calls struct {
-	mu      sync.Mutex
-	pending []pendingCall // in time order
-	wake    chan struct{} // a call was recorded (capacity 1)
+	mu sync.Mutex
+	// pending[head:] are the calls not yet looked at, in time order
+	// (the slots before head are spent; compacted now and then). A take
+	// looks only at the calls due, so a long queue behind a feed that is
+	// catching up costs nothing per packet.
+	pending []pendingCall
+	head    int
+	// stuck are calls that were due at an earlier take but whose stream
+	// was not known yet, in time order.
+	stuck []pendingCall
+	spare []pendingCall // the other buffer for stuck
+	wake  chan struct{} // a call was recorded (capacity 1)
 }
+
+// lostAfter is how long past due a call on a known 4-tuple waits for its
+// stream's first packet: past it the capture lost that packet, and the
+// call goes (an accept still waiting for a connection waits on).
+const lostAfter = int64(10 * time.Second)
 
 type pendingCall struct {
 	call          session.Call
@@ -58,13 +72,18 @@ func (q *Calls) record(p pendingCall) {
 		c.TimeNS = time.Now().UnixNano()
 	}
 	p.call = c
-	i, _ := slices.BinarySearchFunc(q.pending, c.TimeNS, func(p pendingCall, t int64) int {
+	if q.head > 4096 && q.head > len(q.pending)/2 {
+		n := copy(q.pending, q.pending[q.head:])
+		clear(q.pending[n:])
+		q.pending, q.head = q.pending[:n], 0
+	}
+	i, _ := slices.BinarySearchFunc(q.pending[q.head:], c.TimeNS, func(p pendingCall, t int64) int {
 		if p.call.TimeNS <= t {
 			return -1
 		}
 		return 1
 	})
-	q.pending = slices.Insert(q.pending, i, p)
+	q.pending = slices.Insert(q.pending, q.head+i, p)
 	q.mu.Unlock()
 	select {
 	case q.wake <- struct{}{}:
@@ -215,15 +234,26 @@ func (m *callMerge) take(tr *session.Tracker, before int64) []session.Event {
 	q := m.q
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	keep := q.pending[:0]
-	for _, p := range q.pending {
-		if p.call.TimeNS >= before {
-			keep = append(keep, p)
-			continue
+	j := q.head
+	for j < len(q.pending) && q.pending[j].call.TimeNS < before {
+		j++
+	}
+	due := q.pending[q.head:j]
+	still := q.spare[:0]
+	for i, k := 0, 0; i < len(q.stuck) || k < len(due); {
+		var p pendingCall
+		if k >= len(due) || i < len(q.stuck) && q.stuck[i].call.TimeNS <= due[k].call.TimeNS {
+			p = q.stuck[i]
+			i++
+		} else {
+			p = due[k]
+			k++
 		}
 		idx, ok := m.resolve(&p)
 		if !ok {
-			keep = append(keep, p)
+			if !p.remote.IsValid() || before-p.call.TimeNS < lostAfter {
+				still = append(still, p)
+			}
 			continue
 		}
 		ev := session.Event{
@@ -243,8 +273,10 @@ func (m *callMerge) take(tr *session.Tracker, before int64) []session.Event {
 		}
 		m.out = append(m.out, ev)
 	}
-	clear(q.pending[len(keep):])
-	q.pending = keep
+	clear(due)
+	q.head = j
+	clear(q.stuck)
+	q.spare, q.stuck = q.stuck[:0], still
 	return m.out
 }
 
@@ -253,14 +285,16 @@ func (m *callMerge) take(tr *session.Tracker, before int64) []session.Event {
 func (m *callMerge) due() time.Duration {
 	m.q.mu.Lock()
 	defer m.q.mu.Unlock()
-	for _, p := range m.q.pending {
-		// Unresolvable calls wait for their stream's first packet.
-		if _, ok := m.resolveLocked(&p); ok {
-			left := time.Until(time.Unix(0, p.call.TimeNS).Add(callHold))
-			if left <= 0 {
-				return time.Nanosecond
+	for _, calls := range [2][]pendingCall{m.q.stuck, m.q.pending[m.q.head:]} {
+		for _, p := range calls {
+			// Unresolvable calls wait for their stream's first packet.
+			if _, ok := m.resolveLocked(&p); ok {
+				left := time.Until(time.Unix(0, p.call.TimeNS).Add(callHold))
+				if left <= 0 {
+					return time.Nanosecond
+				}
+				return left
 			}
-			return left
 		}
 	}
 	return 0
