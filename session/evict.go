@@ -1,6 +1,7 @@
 package session
 
 import (
+	"math"
 	"time"
 
 	"github.com/handshake-viz/handshake-viz/capture"
@@ -315,15 +316,25 @@ func (t *Tracker) TakeFinishedStreams(fs *FinishedStreams) {
 // TakeFinished then returns the rest of the streams (and
 // TakeFinishedFlows the rest of the UDP flows).
 func (t *Tracker) FinishAll() {
+	for t.FinishSome(math.MaxInt) {
+	}
+}
+
+// FinishSome is FinishAll a slice at a time: it finishes at most n of the
+// oldest streams still held (all the UDP flows at the first call) and
+// reports whether any is left, so that a caller can hand each slice's
+// summaries on while the next is made.
+func (t *Tracker) FinishSome(n int) bool {
 	t.finishAllUDP()
 	f := &t.fin
-	for f.heldHead < len(f.held) {
+	for ; n > 0 && f.heldHead < len(f.held); n-- {
 		if c := f.held[f.heldHead]; c != nil {
 			t.release(c)
 			continue
 		}
 		t.emitFinished()
 	}
+	return f.heldHead < len(f.held)
 }
 
 // FinishCounts says what the FinishOptions did so far.

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/handshake-viz/handshake-viz/capture"
+	"github.com/handshake-viz/handshake-viz/capture/synth"
 )
 
 // port is a literal segment on a connection of its own client port.
@@ -185,5 +186,46 @@ func TestMaxConnsFinishesTheOldestOpenStreamFirst(t *testing.T) {
 	if c := tr.FinishCounts(); c.MaxConns != 2 || c.MaxHeld != 3 {
 		// the fourth stream pushes out port 1001 as well
 		t.Errorf("counts %+v, want 2 open connections finished by the limit", c)
+	}
+}
+
+// At the end of the input FinishSome finishes the oldest streams still
+// held a slice at a time, in index order, and says whether any is left;
+// the summaries are those FinishAll gives.
+func TestFinishSomeFinishesTheOldestHeldStreamsASliceAtATime(t *testing.T) {
+	segs := synthSegmentsOf(t, synth.Config{Connections: 50, Concurrent: 50, Seed: 5})
+	track := func() *Tracker {
+		tr := NewTrackerWith(TrackerOptions{Finish: FinishOptions{Stream: true}})
+		for i := range segs {
+			tr.Track(&segs[i])
+		}
+		return tr
+	}
+	all := track()
+	all.FinishAll()
+	want := all.TakeFinished(nil)
+	if len(want) != 50 {
+		t.Fatalf("FinishAll: %d streams, want 50", len(want))
+	}
+	tr := track()
+	var got []StreamSummary
+	for slice := 0; ; slice++ {
+		more := tr.FinishSome(16)
+		n := len(got)
+		got = tr.TakeFinished(got)
+		if k := len(got) - n; k > 16 || more && k != 16 {
+			t.Fatalf("slice %d: %d streams finished (more left: %v), want 16 while more are held", slice, k, more)
+		}
+		if !more {
+			break
+		}
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d streams in slices, %d at once", len(got), len(want))
+	}
+	for i := range want {
+		if got[i].Index != i || got[i].Packets != want[i].Packets || got[i].Close != want[i].Close {
+			t.Errorf("stream %d: %+v in slices, %+v at once", i, got[i], want[i])
+		}
 	}
 }

@@ -61,7 +61,11 @@ func RunParallel(ctx context.Context, src capture.Source, opts Options) (Result,
 			empty <- b
 		}
 		if w.finished != nil && !w.failed.Load() {
-			tr.FinishAll()
+			// The streams still held, a slice at a time: the writer
+			// formats each while the next is finished.
+			for tr.FinishSome(finishSlice) && !w.failed.Load() {
+				w.take(tr)
+			}
 			w.take(tr)
 		}
 		w.close()
@@ -120,6 +124,10 @@ func (r *runner) readBatches(ctx context.Context, src capture.Source, full, empt
 		}
 	}
 }
+
+// finishSlice is how many streams RunParallel finishes at a time once the
+// input has ended.
+const finishSlice = 1024
 
 // summaryBuffers is the number of summary slices circulating between the
 // tracking goroutine and the writing one.
