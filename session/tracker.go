@@ -192,6 +192,15 @@ func NewTrackerWith(opts TrackerOptions) *Tracker {
 		udp:   udpTable{index: make(map[flowKey]int)},
 	}
 	t.fin.init(opts.Finish)
+	if m := opts.Finish.MaxConns; m > 0 {
+		// Room for the most connections held at once from the start:
+		// growing to it rehashes the table at every doubling.
+		n := connTableMin
+		for n < 3*m {
+			n *= 2
+		}
+		t.tcp4.resize(n)
+	}
 	for _, ap := range opts.NoListener {
 		if t.closedP == nil {
 			t.closedP = make(map[netip.AddrPort]bool)
