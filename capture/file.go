@@ -77,6 +77,11 @@ type input struct {
 	closer  io.Closer
 	info    SourceInfo
 	linkSet []layers.LinkType
+	// A mapped file (FileOptions.Map): its bytes from mapFrom are read
+	// from mapped until its end; nil otherwise.
+	mapped  []byte
+	mapFrom int64
+	file    *os.File
 }
 
 func openReader(name string, r io.Reader, size int64, closer io.Closer) (Source, error) {
@@ -169,6 +174,10 @@ func (in *input) sourceInfo() SourceInfo {
 
 func (in *input) close() error {
 	var err error
+	if in.mapped != nil {
+		err = munmap(in.mapped)
+		in.mapped = nil
+	}
 	if in.gz != nil {
 		err = in.gz.Close()
 	}

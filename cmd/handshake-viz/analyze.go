@@ -181,7 +181,16 @@ func newWriter(format string, out, warn io.Writer) report.Writer {
 // analyzeOne analyzes one input, writing its report to out and its
 // warnings (table, zeek) to warn.
 func (a *analyzer) analyzeOne(path string, out, warn io.Writer) error {
-	src, err := openInput(a.ios, path)
+	open := openInput
+	if path != "-" {
+		// A file is read through a memory map: no copy of every byte
+		// through read(2). The feed reads it on one goroutine that
+		// turns a fault (the file truncated meanwhile) into an error.
+		open = func(_ streams, path string) (capture.Source, error) {
+			return capture.OpenFileWith(path, capture.FileOptions{Map: true})
+		}
+	}
+	src, err := open(a.ios, path)
 	if err != nil {
 		return err
 	}

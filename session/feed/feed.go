@@ -7,6 +7,7 @@ import (
 	"io"
 	"maps"
 	"math"
+	"runtime/debug"
 	"slices"
 	"time"
 
@@ -248,6 +249,20 @@ func (r *runner) boundStore() {
 	}
 }
 
+// recoverFault, deferred by the goroutine that reads src with faults
+// turned into panics, turns a fault in the map of a file read through one
+// (capture.FileOptions.Map: the file shrank meanwhile) into *err; any
+// other panic goes on.
+func recoverFault(src capture.Source, err *error) {
+	if r := recover(); r != nil {
+		ferr := capture.FaultError(src, r)
+		if ferr == nil {
+			panic(r)
+		}
+		*err = ferr
+	}
+}
+
 // idleCalls publishes the calls that are due while no packet comes and
 // says when to look again.
 func (r *runner) idleCalls() time.Duration {
@@ -256,7 +271,9 @@ func (r *runner) idleCalls() time.Duration {
 	return r.merge.due()
 }
 
-func (r *runner) loop(ctx context.Context, src capture.Source) error {
+func (r *runner) loop(ctx context.Context, src capture.Source) (err error) {
+	defer recoverFault(src, &err)
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	for {
 		if r.packets%r.opts.tickEvery == 0 {
 			if err := ctx.Err(); err != nil {

@@ -1,0 +1,89 @@
+package capture
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+)
+
+// FileOptions change how OpenFileWith reads a file.
+type FileOptions struct {
+	// Map reads a plain (not gzipped) pcap file through a read-only
+	// memory map of its size at opening instead of copying it through
+	// read(2): the records are handed out from the map; bytes appended
+	// later are read as usual once the map is used up. The reading
+	// goroutine must turn faults into panics (debug.SetPanicOnFault) and
+	// give what it recovers to FaultError: touching the map of a file
+	// truncated meanwhile faults (SIGBUS) instead of returning an error.
+	// Close must not run while a record is being read. analyze sets it.
+	Map bool
+}
+
+// OpenFileWith is OpenFile with opts.
+func OpenFileWith(path string, opts FileOptions) (Source, error) {
+	src, err := OpenFile(path)
+	if err != nil || !opts.Map {
+		return src, err
+	}
+	if ps, ok := src.(*pcapSource); ok {
+		ps.in.mapFile()
+	}
+	return src, nil
+}
+
+// mapFile maps the input's file when it is a plain regular one: records
+// are read from the map from the current offset (the file header is read
+// already). A file that cannot be mapped is read as usual.
+func (in *input) mapFile() {
+	f, ok := in.closer.(*os.File)
+	if !ok || in.gz != nil || in.info.Size <= 0 || int64(int(in.info.Size)) != in.info.Size {
+		return
+	}
+	m, err := mmapFile(f, int(in.info.Size))
+	if err != nil {
+		return
+	}
+	in.mapped, in.mapFrom, in.file = m, in.offset(), f
+	in.raw.n.Store(in.info.Size) // progress: the map is "read" at once
+}
+
+// unmap releases the map (at its end, or on Close): the reading goes on
+// from offset off with the file's own reads.
+func (in *input) unmap(off int64) error {
+	if in.mapped == nil {
+		return nil
+	}
+	err := munmap(in.mapped)
+	in.mapped = nil
+	if _, serr := in.file.Seek(off, 0); serr != nil {
+		return serr
+	}
+	in.raw.n.Store(off)
+	in.plain = in.raw
+	in.br.Reset(in.raw)
+	return err
+}
+
+// FaultError turns r, recovered from a panic of the goroutine reading src
+// (with debug.SetPanicOnFault), into an error when it is a fault in src's
+// map: the file shrank while it was read. It returns nil for anything
+// else, which the caller should panic with again.
+func FaultError(src Source, r any) error {
+	ps, ok := src.(*pcapSource)
+	if !ok || ps.in.mapped == nil {
+		return nil
+	}
+	if _, ok := r.(runtime.Error); !ok {
+		return nil
+	}
+	fa, ok := r.(interface{ Addr() uintptr })
+	if !ok {
+		return nil
+	}
+	base := mapAddr(ps.in.mapped)
+	if a := fa.Addr(); a < base || a-base >= uintptr(len(ps.in.mapped)) {
+		return nil
+	}
+	off := int64(fa.Addr() - base)
+	return fmt.Errorf("%s changed while it was read: its bytes from offset %d are gone (was it truncated?); read it again once it is complete", ps.in.info.Name, off)
+}
