@@ -81,6 +81,7 @@ type input struct {
 	// from mapped until its end; nil otherwise.
 	mapped  []byte
 	mapFrom int64
+	dropped int64 // bytes of mapped whose pages were let go (dropBehind)
 	file    *os.File
 }
 

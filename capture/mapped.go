@@ -6,6 +6,10 @@ import (
 	"runtime"
 )
 
+// pageSize is a multiple of the system's page size on every system this
+// builds for (4 KiB, 16 KiB on Apple silicon): dropBehind rounds to it.
+const pageSize = 64 << 10
+
 // FileOptions change how OpenFileWith reads a file.
 type FileOptions struct {
 	// Map reads a plain (not gzipped) pcap file through a read-only
@@ -45,6 +49,23 @@ func (in *input) mapFile() {
 	}
 	in.mapped, in.mapFrom, in.file = m, in.offset(), f
 	in.raw.n.Store(in.info.Size) // progress: the map is "read" at once
+}
+
+// mapWindow is how much of the map a pcap source parses between two
+// looks at it (fill): the pages before are let go then.
+const mapWindow = 8 << 20
+
+// dropBehind lets go of the mapped pages before input offset off (the
+// records there were handed out): they stay in the page cache, but not
+// in this process's resident memory. Reading them again would fault them
+// back in, so a record handed out stays readable.
+func (in *input) dropBehind(off int64) {
+	end := (off - in.mapFrom) &^ (pageSize - 1)
+	if end <= in.dropped {
+		return
+	}
+	_ = dropPages(in.mapped[in.dropped:end]) // a hint: RSS, not correctness
+	in.dropped = end
 }
 
 // unmap releases the map (at its end, or on Close): the reading goes on

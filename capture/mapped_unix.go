@@ -21,3 +21,5 @@ func mmapFile(f *os.File, size int) ([]byte, error) {
 func munmap(m []byte) error { return unix.Munmap(m) }
 
 func mapAddr(m []byte) uintptr { return uintptr(unsafe.Pointer(unsafe.SliceData(m))) }
+
+func dropPages(m []byte) error { return unix.Madvise(m, unix.MADV_DONTNEED) }

@@ -52,6 +52,12 @@ func (s *pcapSource) fill(need int) ([]byte, error) {
 	if m := s.in.mapped; m != nil {
 		off := s.winOff + int64(s.pos)
 		if rest := m[off-s.in.mapFrom:]; len(rest) >= need {
+			// A window of the map at a time: at each, the pages read
+			// are let go, so that resident memory stays small.
+			s.in.dropBehind(off)
+			if len(rest) > mapWindow && need <= mapWindow {
+				rest = rest[:mapWindow]
+			}
 			s.winOff, s.pos, s.win = off, 0, rest
 			return rest, nil
 		}
