@@ -1,7 +1,7 @@
 package capture
 
 import (
-	"fmt"
+	"errors"
 	"os"
 	"runtime"
 )
@@ -86,9 +86,10 @@ func (in *input) unmap(off int64) error {
 }
 
 // FaultError turns r, recovered from a panic of the goroutine reading src
-// (with debug.SetPanicOnFault), into an error when it is a fault in src's
-// map: the file shrank while it was read. It returns nil for anything
-// else, which the caller should panic with again.
+// (with debug.SetPanicOnFault), into the damage it is when it is a fault
+// in src's map: the file shrank while it was read, as if it had been cut
+// there (a *DamageError: what was read before stands). It returns nil for
+// anything else, which the caller should panic with again.
 func FaultError(src Source, r any) error {
 	ps, ok := src.(*pcapSource)
 	if !ok || ps.in.mapped == nil {
@@ -105,6 +106,6 @@ func FaultError(src Source, r any) error {
 	if a := fa.Addr(); a < base || a-base >= uintptr(len(ps.in.mapped)) {
 		return nil
 	}
-	off := int64(fa.Addr() - base)
-	return fmt.Errorf("%s changed while it was read: its bytes from offset %d are gone (was it truncated?); read it again once it is complete", ps.in.info.Name, off)
+	off := ps.in.mapFrom + int64(fa.Addr()-base)
+	return ps.damage(off, errors.New("the file shrank while it was read (truncated?); read it again once it is complete"))
 }

@@ -251,15 +251,15 @@ func (r *runner) boundStore() {
 
 // recoverFault, deferred by the goroutine that reads src with faults
 // turned into panics, turns a fault in the map of a file read through one
-// (capture.FileOptions.Map: the file shrank meanwhile) into *err; any
-// other panic goes on.
-func recoverFault(src capture.Source, err *error) {
-	if r := recover(); r != nil {
-		ferr := capture.FaultError(src, r)
+// (capture.FileOptions.Map: the file shrank meanwhile) into the damage it
+// is, a warning like a cut file's; any other panic goes on.
+func (r *runner) recoverFault(src capture.Source, err *error) {
+	if p := recover(); p != nil {
+		ferr := capture.FaultError(src, p)
 		if ferr == nil {
-			panic(r)
+			panic(p)
 		}
-		*err = ferr
+		*err = r.end(src, ferr)
 	}
 }
 
@@ -272,7 +272,7 @@ func (r *runner) idleCalls() time.Duration {
 }
 
 func (r *runner) loop(ctx context.Context, src capture.Source) (err error) {
-	defer recoverFault(src, &err)
+	defer r.recoverFault(src, &err)
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	for {
 		if r.packets%r.opts.tickEvery == 0 {

@@ -83,7 +83,7 @@ func RunParallel(ctx context.Context, src capture.Source, opts Options) (Result,
 // readBatches is the reader half of RunParallel: it reads and decodes
 // frames into batches from empty and sends them on full.
 func (r *runner) readBatches(ctx context.Context, src capture.Source, full, empty chan *batch) (err error) {
-	defer recoverFault(src, &err)
+	defer r.recoverFault(src, &err)
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	b := <-empty
 	defer func() {
