@@ -47,7 +47,7 @@ func (in *input) mapFile() {
 	if err != nil {
 		return
 	}
-	in.mapped, in.mapFrom, in.file = m, in.offset(), f
+	in.mapped, in.mapFrom, in.file = m, 0, f // the map starts at the file's first byte
 	in.raw.n.Store(in.info.Size) // progress: the map is "read" at once
 }
 
