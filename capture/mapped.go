@@ -48,7 +48,7 @@ func (in *input) mapFile() {
 		return
 	}
 	in.mapped, in.mapFrom, in.file = m, 0, f // the map starts at the file's first byte
-	in.raw.n.Store(in.info.Size) // progress: the map is "read" at once
+	in.raw.n.Store(in.info.Size)             // progress: the map is "read" at once
 }
 
 // mapWindow is how much of the map a pcap source parses between two
