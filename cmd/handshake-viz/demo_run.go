@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/gopacket/gopacket/layers"
@@ -49,54 +48,7 @@ type demoRun struct {
 	// connections that are over until their lines are printed; nil when
 	// the Tracker keeps every stream's record (screen, exports, recorded)
 	// or the output prints no summary (--no-tui).
-	finished *summaryQueue
-}
-
-// summaryQueue passes the summaries of finished connections from the
-// feed to the --json writer, each with the timeline length when it was
-// finished: it is printed once every event before that was, so a long
-// run keeps no record of a connection that is over.
-type summaryQueue struct {
-	mu   sync.Mutex
-	q    []queuedSummary
-	head int
-}
-
-type queuedSummary struct {
-	s  session.StreamSummary
-	at int
-}
-
-// add queues ss (finished when the timeline held at events).
-func (q *summaryQueue) add(ss []session.StreamSummary, at int) {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	for _, s := range ss {
-		q.q = append(q.q, queuedSummary{s, at})
-	}
-}
-
-// writeDue writes, in order, the queued summaries finished when the
-// timeline held at most n events (n < 0: all of them).
-func (q *summaryQueue) writeDue(n int, write func(session.StreamSummary) error) error {
-	for {
-		q.mu.Lock()
-		if q.head == len(q.q) || n >= 0 && q.q[q.head].at > n {
-			if q.head == len(q.q) {
-				clear(q.q)
-				q.q, q.head = q.q[:0], 0
-			}
-			q.mu.Unlock()
-			return nil
-		}
-		s := q.q[q.head].s
-		q.q[q.head] = queuedSummary{}
-		q.head++
-		q.mu.Unlock()
-		if err := write(s); err != nil {
-			return err
-		}
-	}
+	finished *feed.SummaryQueue
 }
 
 type feedResult struct {
@@ -172,7 +124,7 @@ func startLive(ctx context.Context, ios streams, o *demoOptions) (*demoRun, erro
 	if live != nil {
 		run.tl, run.store = live.Timeline, live.Store
 		if o.json {
-			run.finished = &summaryQueue{}
+			run.finished = &feed.SummaryQueue{}
 		}
 	}
 	opts := exchange.Options{
@@ -225,7 +177,7 @@ func startLive(ctx context.Context, ios streams, o *demoOptions) (*demoRun, erro
 			fo.Finished = func([]session.StreamSummary) error { return nil }
 			if q := run.finished; q != nil {
 				fo.Finished = func(ss []session.StreamSummary) error {
-					q.add(ss, run.tl.Len()) // every event of ss so far is below Len
+					q.Add(ss, run.tl.Len()) // every event of ss so far is below Len
 					return nil
 				}
 			}
@@ -345,7 +297,7 @@ func present(ctx context.Context, cancel context.CancelFunc, ios streams, o *dem
 				// Each connection's summary follows its last event.
 				n := 0
 				write = func(ev session.Event) error {
-					if err := q.writeDue(n, jw.WriteSummary); err != nil {
+					if err := q.WriteDue(n, jw.WriteSummary); err != nil {
 						return err
 					}
 					n++
@@ -379,7 +331,7 @@ func present(ctx context.Context, cancel context.CancelFunc, ios streams, o *dem
 			}
 		}
 		if jw != nil && run.finished != nil {
-			if err := run.finished.writeDue(-1, jw.WriteSummary); err != nil {
+			if err := run.finished.WriteDue(-1, jw.WriteSummary); err != nil {
 				return err
 			}
 		} else if jw != nil {

@@ -17,11 +17,7 @@ import (
 func playAbort(ctx context.Context, r *Run) error {
 	read := make(chan struct{}, 1)
 	msg := r.Messages()[0]
-	// The client is quiet until accept returned, so that accept's kernel
-	// view is of that moment of the ladder.
-	accepted := make(chan struct{}, 1)
-	return oneConn(ctx, r, func(ctx context.Context, sc *Conn) error {
-		accepted <- struct{}{}
+	return oneConnAccepted(ctx, r, func(ctx context.Context, sc *Conn) error {
 		buf := make([]byte, len(msg))
 		if err := sc.recvAndACK(buf); err != nil {
 			return err
@@ -34,9 +30,6 @@ func playAbort(ctx context.Context, r *Run) error {
 		}
 		return sc.Close()
 	}, func(ctx context.Context, cc *Conn) error {
-		if _, err := recv(ctx, accepted); err != nil {
-			return err
-		}
 		if err := cc.SendString(msg); err != nil {
 			return fmt.Errorf("client: %w", err)
 		}

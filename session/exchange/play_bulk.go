@@ -20,9 +20,7 @@ const bulkBytes = 2 << 20
 // once (delayed ACK: one ACK per two full segments, or more). The client
 // closes first.
 func playBulk(ctx context.Context, r *Run) error {
-	accepted := make(chan struct{}, 1)
-	return oneConn(ctx, r, func(ctx context.Context, sc *Conn) error {
-		accepted <- struct{}{}
+	return oneConnAccepted(ctx, r, func(ctx context.Context, sc *Conn) error {
 		buf := make([]byte, 256<<10)
 		for got := 0; ; {
 			n, err := sc.recvFast(buf)
@@ -42,9 +40,6 @@ func playBulk(ctx context.Context, r *Run) error {
 		}
 		return sc.closeLingering()
 	}, func(ctx context.Context, cc *Conn) error {
-		if _, err := recv(ctx, accepted); err != nil {
-			return err
-		}
 		if _, err := cc.Send(make([]byte, bulkBytes)); err != nil {
 			return fmt.Errorf("client: %w", err)
 		}

@@ -17,9 +17,7 @@ import (
 // server closes and the connection ends as a four-way close.
 func playCloseWait(ctx context.Context, r *Run) error {
 	msg := r.Messages()[0]
-	accepted := make(chan struct{}, 1)
-	return oneConn(ctx, r, func(ctx context.Context, sc *Conn) error {
-		accepted <- struct{}{}
+	return oneConnAccepted(ctx, r, func(ctx context.Context, sc *Conn) error {
 		buf := make([]byte, len(msg))
 		if err := sc.recvAndACK(buf); err != nil {
 			return err
@@ -41,9 +39,6 @@ func playCloseWait(ctx context.Context, r *Run) error {
 		// Clean up.
 		return sc.closeLingering()
 	}, func(ctx context.Context, cc *Conn) error {
-		if _, err := recv(ctx, accepted); err != nil {
-			return err
-		}
 		if err := cc.SendString(msg); err != nil {
 			return fmt.Errorf("client: %w", err)
 		}

@@ -17,11 +17,7 @@ import (
 func playFIN3(ctx context.Context, r *Run) error {
 	msg := r.Messages()[0]
 	ready := make(chan struct{}, 1)
-	// The client is quiet until accept returned, so that accept's kernel
-	// view is of that moment of the ladder.
-	accepted := make(chan struct{}, 1)
-	return oneConn(ctx, r, func(ctx context.Context, sc *Conn) error {
-		accepted <- struct{}{}
+	return oneConnAccepted(ctx, r, func(ctx context.Context, sc *Conn) error {
 		buf := make([]byte, len(msg))
 		if err := sc.RecvFull(buf); err != nil {
 			return fmt.Errorf("server: %w", err)
@@ -39,9 +35,6 @@ func playFIN3(ctx context.Context, r *Run) error {
 		}
 		return sc.recvEOFThenClose()
 	}, func(ctx context.Context, cc *Conn) error {
-		if _, err := recv(ctx, accepted); err != nil {
-			return err
-		}
 		if err := cc.SendString(msg); err != nil {
 			return fmt.Errorf("client: %w", err)
 		}

@@ -21,10 +21,8 @@ import (
 func playFraming(ctx context.Context, r *Run) error {
 	msgs := r.Messages()
 	want := strings.Join(msgs, "")
-	accepted := make(chan struct{}, 1)
 	readAll := make(chan struct{}, 1)
-	return oneConn(ctx, r, func(ctx context.Context, sc *Conn) error {
-		accepted <- struct{}{}
+	return oneConnAccepted(ctx, r, func(ctx context.Context, sc *Conn) error {
 		if err := r.WaitTrace(ctx, fmt.Sprintf("the client's %d data segments", len(msgs)), func(tr Trace) bool {
 			return tr.Count(func(ev *session.Event) bool { return ev.From == c && ev.Seg.PayloadLen > 0 }) >= len(msgs)
 		}); err != nil {
@@ -48,9 +46,6 @@ func playFraming(ctx context.Context, r *Run) error {
 		readAll <- struct{}{}
 		return sc.passiveClose()
 	}, func(ctx context.Context, cc *Conn) error {
-		if _, err := recv(ctx, accepted); err != nil {
-			return err
-		}
 		for _, m := range msgs {
 			if err := cc.SendString(m); err != nil {
 				return fmt.Errorf("client: %w", err)

@@ -17,11 +17,7 @@ import (
 func playHalfClose(ctx context.Context, r *Run) error {
 	msgs := r.Messages()
 	msgs = msgs[:len(msgs)-1] // no "##": the FIN ends the client's turn
-	// The client is quiet until accept returned, so that accept's kernel
-	// view is of that moment of the ladder.
-	accepted := make(chan struct{}, 1)
-	return oneConn(ctx, r, func(ctx context.Context, sc *Conn) error {
-		accepted <- struct{}{}
+	return oneConnAccepted(ctx, r, func(ctx context.Context, sc *Conn) error {
 		total := 0
 		for _, m := range msgs {
 			total += len(m)
@@ -45,9 +41,6 @@ func playHalfClose(ctx context.Context, r *Run) error {
 		}
 		return sc.closeLingering()
 	}, func(ctx context.Context, cc *Conn) error {
-		if _, err := recv(ctx, accepted); err != nil {
-			return err
-		}
 		for _, m := range msgs {
 			if err := cc.SendString(m); err != nil {
 				return fmt.Errorf("client: %w", err)

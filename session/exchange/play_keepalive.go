@@ -27,10 +27,8 @@ const (
 // and their ACKs the client closes first.
 func playKeepAlive(ctx context.Context, r *Run) error {
 	msg := r.Messages()[0]
-	accepted := make(chan struct{}, 1)
 	probed := make(chan struct{}, 1)
-	return oneConn(ctx, r, func(ctx context.Context, sc *Conn) error {
-		accepted <- struct{}{}
+	return oneConnAccepted(ctx, r, func(ctx context.Context, sc *Conn) error {
 		buf := make([]byte, len(msg))
 		if err := sc.recvAndACK(buf); err != nil {
 			return err
@@ -45,9 +43,6 @@ func playKeepAlive(ctx context.Context, r *Run) error {
 	}, func(ctx context.Context, cc *Conn) error {
 		if err := cc.TCP().SetKeepAliveConfig(net.KeepAliveConfig{Enable: true, Idle: keepAliveIdle, Interval: keepAliveInterval, Count: keepAliveCount}); err != nil {
 			return fmt.Errorf("client: keep-alive: %w", err)
-		}
-		if _, err := recv(ctx, accepted); err != nil {
-			return err
 		}
 		if err := cc.SendString(msg); err != nil {
 			return fmt.Errorf("client: %w", err)

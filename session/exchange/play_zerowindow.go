@@ -29,9 +29,7 @@ func playZeroWindow(ctx context.Context, r *Run) error {
 	if err := setRcvBuf(r.ex.ln, zeroWindowRcvBuf); err != nil {
 		return err
 	}
-	accepted := make(chan struct{}, 1)
-	return oneConn(ctx, r, func(ctx context.Context, sc *Conn) error {
-		accepted <- struct{}{}
+	return oneConnAccepted(ctx, r, func(ctx context.Context, sc *Conn) error {
 		if err := r.WaitTrace(ctx, fmt.Sprintf("%d persist probes into the zero window", zeroWindowProbes), func(tr Trace) bool {
 			return len(persistProbes(tr)) >= zeroWindowProbes
 		}); err != nil {
@@ -43,9 +41,6 @@ func playZeroWindow(ctx context.Context, r *Run) error {
 		}
 		return sc.passiveClose()
 	}, func(ctx context.Context, cc *Conn) error {
-		if _, err := recv(ctx, accepted); err != nil {
-			return err
-		}
 		if _, err := cc.Send(make([]byte, zeroWindowBytes)); err != nil {
 			return fmt.Errorf("client: %w", err)
 		}

@@ -148,16 +148,23 @@ func (c *connects) calls() ([]netip.AddrPort, []string) {
 	return append([]netip.AddrPort(nil), c.enter...), append([]string(nil), c.ret...)
 }
 
-// newNSRun opens an exchange whose server listens on port 5000 (outside
-// the port range) in n, and a Run of it that the test drives itself.
-func newNSRun(t *testing.T, n nsNetwork, sink *connects) *Run {
+// nsRun makes a network namespace (lo up, local ports lo-hi, TCP
+// timestamps on or off) and an exchange in it whose server listens on
+// port 5000 (outside the range), with a Run of it that the test drives
+// itself, recording its connect calls; ctx ends with the test or after
+// runWait.
+func nsRun(t *testing.T, lo, hi uint16, timestamps bool) (context.Context, *Run, *connects, nsNetwork) {
 	t.Helper()
+	n := newNetNS(t, lo, hi, timestamps)
+	sink := &connects{}
 	ex, err := New(Options{Network: n, Port: 5000, Calls: sink})
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
 	t.Cleanup(func() { ex.Close() })
-	return &Run{ex: ex}
+	ctx, cancel := context.WithTimeout(t.Context(), runWait)
+	t.Cleanup(cancel)
+	return ctx, &Run{ex: ex}, sink, n
 }
 
 // clientClosesFirst has the client close first and the server after the
@@ -201,11 +208,7 @@ func dialAccept(ctx context.Context, t *testing.T, r *Run) (cc, sc *Conn) {
 
 func TestDialTakesOverTimeWaitPortsOnceTheRangeIsFull(t *testing.T) {
 	const lo, hi = 40000, 40003
-	n := newNetNS(t, lo, hi, true)
-	sink := &connects{}
-	r := newNSRun(t, n, sink)
-	ctx, cancel := context.WithTimeout(context.Background(), runWait)
-	defer cancel()
+	ctx, r, sink, _ := nsRun(t, lo, hi, true)
 	const clients = 12 // three times the range
 	used := map[uint16]int{}
 	for i := range clients {
@@ -254,11 +257,7 @@ func TestDialTakesOverTimeWaitPortsOnceTheRangeIsFull(t *testing.T) {
 
 func TestDialWithEveryPortHeldByALiveConnectionSaysNoLocalPortIsFree(t *testing.T) {
 	const lo, hi = 40000, 40001
-	n := newNetNS(t, lo, hi, true)
-	sink := &connects{}
-	r := newNSRun(t, n, sink)
-	ctx, cancel := context.WithTimeout(context.Background(), runWait)
-	defer cancel()
+	ctx, r, sink, _ := nsRun(t, lo, hi, true)
 	for range hi - lo + 1 { // open, both ends: every port is a live connection
 		cc, sc := dialAccept(ctx, t, r)
 		defer cc.closeQuietly()
@@ -318,11 +317,7 @@ func activeOpens(t *testing.T, n nsNetwork) int {
 
 func TestDialWithoutTimestampsStopsAtTheTimeWaitWithOneLineAndNoSYN(t *testing.T) {
 	const lo, hi = 40000, 40001
-	n := newNetNS(t, lo, hi, false)
-	sink := &connects{}
-	r := newNSRun(t, n, sink)
-	ctx, cancel := context.WithTimeout(context.Background(), runWait)
-	defer cancel()
+	ctx, r, sink, n := nsRun(t, lo, hi, false)
 	for range hi - lo + 1 {
 		cc, sc := dialAccept(ctx, t, r)
 		clientClosesFirst(t, r, cc, sc)
@@ -400,12 +395,8 @@ func TestClientPortsRoundRobinSkipsBusyPorts(t *testing.T) {
 // wide the range, and every client still connects.
 func TestDialCyclesThroughItsPoolOfPortsOnceItHoldsThatMany(t *testing.T) {
 	const lo, hi, pool = 40000, 40999, 3
-	n := newNetNS(t, lo, hi, true)
-	sink := &connects{}
-	r := newNSRun(t, n, sink)
+	ctx, r, sink, _ := nsRun(t, lo, hi, true)
 	r.ports.poolMax = pool
-	ctx, cancel := context.WithTimeout(context.Background(), runWait)
-	defer cancel()
 	const clients = 10
 	used := map[uint16]int{}
 	var order []uint16

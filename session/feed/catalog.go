@@ -93,10 +93,7 @@ func OpenCatalogFiltered(ctx context.Context, path string, filter FilterFactory)
 	if err != nil {
 		return nil, err
 	}
-	if path == "-" {
-		return startEndless(ctx, path, src, filter), nil
-	}
-	return startCatalogFiltered(ctx, path, src, false, filter), nil
+	return startCatalogFiltered(ctx, path, src, path == "-", filter), nil
 }
 
 // EndlessListRows is how many final rows the list of an endless input
@@ -113,7 +110,7 @@ const EndlessListRows = 100_000
 // that streams can be opened while it grows. The catalog closes src when
 // reading ends.
 func StartEndless(ctx context.Context, src capture.Source) *Catalog {
-	return startEndless(ctx, src.Info().Name, src, nil)
+	return StartEndlessWith(ctx, src, EndlessOptions{})
 }
 
 // EndlessOptions change what StartEndlessWith does.
@@ -132,10 +129,6 @@ type EndlessOptions struct {
 // StartEndlessWith is StartEndless with opts.
 func StartEndlessWith(ctx context.Context, src capture.Source, opts EndlessOptions) *Catalog {
 	return startCatalogWith(ctx, src.Info().Name, src, catalogMode{live: true, finished: opts.Finished, keep: opts.Keep}, nil, fileFinish())
-}
-
-func startEndless(ctx context.Context, path string, src capture.Source, filter FilterFactory) *Catalog {
-	return startCatalogWith(ctx, path, src, catalogMode{live: true}, filter, fileFinish())
 }
 
 // catalogMode is what kind of input a catalog reads.

@@ -103,6 +103,7 @@ func TestWatchOfAnEndlessCaptureWritesEachSummaryAfterItsEventsAndFollowsOnlyThe
 	// The list keeps keep to keep+1024 final rows and the streams of the
 	// burst under way; the follower lets go a chunk of 1024 at a time
 	// behind it.
+	t.Logf("%d summaries; at most %d streams followed at once, %d at the end", len(order), maxFollowed, len(cs.Conns))
 	if limit := keep + 1024 + followChunk + per; maxFollowed > limit || len(cs.Conns) > limit {
 		t.Errorf("followed at most %d streams, %d at the end; want at most %d", maxFollowed, len(cs.Conns), limit)
 	}

@@ -47,18 +47,12 @@ type Watch struct {
 	table *procs.Table
 	done  chan struct{}
 
-	mu       sync.Mutex
-	conns    session.LiveConns
-	notify   chan struct{}
-	err      error
-	finished []finishedBatch // summaries handed over by the catalog, not yet written
-}
+	finished feed.SummaryQueue // summaries handed over by the catalog, not yet written
 
-// finishedBatch is summaries the catalog finished when its timeline had
-// mark events.
-type finishedBatch struct {
-	ss   []session.StreamSummary
-	mark int
+	mu     sync.Mutex
+	conns  session.LiveConns
+	notify chan struct{}
+	err    error
 }
 
 // Start starts reading src (which the Watch closes when reading ends) and
@@ -103,41 +97,9 @@ func (w *Watch) Conns() session.LiveConns {
 // queueFinished is the catalog's hand-over of finished streams (its
 // reading goroutine): kept for the follower when summaries are wanted.
 func (w *Watch) queueFinished(ss []session.StreamSummary, mark int) {
-	if w.opts.Summary == nil {
-		return
+	if w.opts.Summary != nil {
+		w.finished.Add(ss, mark)
 	}
-	w.mu.Lock()
-	w.finished = append(w.finished, finishedBatch{ss, mark})
-	w.mu.Unlock()
-}
-
-// takeFinished removes and returns the queued summaries whose events are
-// all below next (all of them when next < 0).
-func (w *Watch) takeFinished(next int) []session.StreamSummary {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	var out []session.StreamSummary
-	n := 0
-	for _, b := range w.finished {
-		if next >= 0 && b.mark > next {
-			break
-		}
-		out = append(out, b.ss...)
-		n++
-	}
-	w.finished = slices.Delete(w.finished, 0, n)
-	return out
-}
-
-// oldestUnwritten is the index of the oldest stream whose summary is
-// queued, or -1.
-func (w *Watch) oldestUnwritten() int {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if len(w.finished) == 0 || len(w.finished[0].ss) == 0 {
-		return -1
-	}
-	return w.finished[0].ss[0].Index
 }
 
 // Wait blocks until every event of the capture was handed to
@@ -174,7 +136,7 @@ func (w *Watch) follow(ctx context.Context) {
 	// finishes the streams still open last: write their summaries.
 	w.Catalog.Wait(context.Background())
 	if err == nil {
-		err = f.writeSummaries(w.takeFinished(-1))
+		err = w.finished.WriteDue(-1, f.writeSummary)
 	}
 	w.mu.Lock()
 	w.err = err
@@ -218,7 +180,7 @@ const followChunk = 1024
 func (f *follower) trim() {
 	list := f.w.Catalog.List()
 	upTo := list.First()
-	if u := f.w.oldestUnwritten(); u >= 0 {
+	if u := f.w.finished.Oldest(); u >= 0 {
 		upTo = min(upTo, u)
 	}
 	upTo = min(upTo, f.seen())
@@ -231,18 +193,14 @@ func (f *follower) trim() {
 	f.first = upTo
 }
 
-// writeSummaries hands ss to Options.Summary with what is known of each.
-func (f *follower) writeSummaries(ss []session.StreamSummary) error {
-	for _, s := range ss {
-		var c session.LiveConn
-		if lc := f.conn(s.Index); lc != nil {
-			c = *lc
-		}
-		if err := f.w.opts.Summary(s, c); err != nil {
-			return err
-		}
+// writeSummary hands s to Options.Summary with what is known of its
+// stream.
+func (f *follower) writeSummary(s session.StreamSummary) error {
+	var c session.LiveConn
+	if lc := f.conn(s.Index); lc != nil {
+		c = *lc
 	}
-	return nil
+	return f.w.opts.Summary(s, c)
 }
 
 func (f *follower) run(ctx context.Context) error {
@@ -257,10 +215,8 @@ func (f *follower) run(ctx context.Context) error {
 		if err := f.handle(rd.Read()); err != nil {
 			return err
 		}
-		if f.w.opts.Summary != nil {
-			if err := f.writeSummaries(f.w.takeFinished(rd.Next())); err != nil {
-				return err
-			}
+		if err := f.w.finished.WriteDue(rd.Next(), f.writeSummary); err != nil {
+			return err
 		}
 		f.trim()
 		if f.w.tl.Done() && rd.Next() >= f.w.tl.Len() {
