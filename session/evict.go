@@ -79,13 +79,13 @@ type finisher struct {
 	opts      FinishOptions
 	idleNS    int64
 	synIdleNS int64
-	idle      closedQueue // every live connection, by last activity (lazily)
-	syn       closedQueue // connections opened by a pure SYN
-	held      []*conn     // by stream index - emitted; nil once released
-	heldHead  int         // held[:heldHead] are emitted
-	emitted   int         // streams whose summary was taken out
-	done      []streamRec // the records of streams [doneFirst, emitted), not yet taken
-	doneFirst int
+	idle      closedQueue     // every live connection, by last activity (lazily)
+	syn       closedQueue     // connections opened by a pure SYN
+	held      []*conn         // by stream index - emitted; nil once released
+	heldHead  int             // held[:heldHead] are emitted
+	emitted   int             // streams finished and passed out of held
+	doneFirst int             // streams [doneFirst, emitted) are finished, not yet taken; their records are in recs
+	scratch   FinishedStreams // TakeFinished's
 	counts    FinishCounts
 }
 
@@ -175,14 +175,8 @@ func (t *Tracker) released(c *conn, index int) {
 func (t *Tracker) emitFinished() {
 	f := &t.fin
 	for f.heldHead < len(f.held) && f.held[f.heldHead] == nil {
-		if f.opts.Stream {
-			f.done = append(f.done, *t.recs.at(f.emitted))
-		}
 		f.emitted++
 		f.heldHead++
-	}
-	if f.opts.Stream {
-		t.recs.dropBefore(f.emitted)
 	}
 	if f.heldHead > 1024 && f.heldHead*2 > len(f.held) {
 		n := copy(f.held, f.held[f.heldHead:])
@@ -249,21 +243,25 @@ func (t *Tracker) expireQueue(q *closedQueue, limitNS int64, synOnly bool) {
 // the last call, in index order, and forgets them (FinishOptions.Stream;
 // otherwise it appends nothing: Summaries has every stream).
 func (t *Tracker) TakeFinished(dst []StreamSummary) []StreamSummary {
-	f := &t.fin
-	fs := FinishedStreams{first: f.doneFirst, recs: f.done}
+	fs := &t.fin.scratch
+	t.TakeFinishedStreams(fs)
 	dst = fs.AppendSummaries(dst)
-	clear(f.done)
-	f.done, f.doneFirst = f.done[:0], f.emitted
+	t.giveBack(fs)
 	return dst
 }
 
 // FinishedStreams are the records of streams taken out of a Tracker by
 // TakeFinishedStreams: their summaries can be made on another goroutine
-// than the Tracker's.
+// than the Tracker's. They are the Tracker's own record chunks, not
+// copies: the next TakeFinishedStreams into the same FinishedStreams
+// hands the chunks back for reuse, so its records must not be read
+// after that.
 type FinishedStreams struct {
-	first     int // the index of recs[0]
-	recs      []streamRec
-	histories histories // the History strings made so far, reused
+	first     int           // the index of the first stream
+	n         int           // how many
+	chunks    [][]streamRec // the chunks holding them; the first at position first%recChunk
+	retire    int           // chunks[:retire] hold no later stream: they go back to the Tracker
+	histories histories     // the History strings made so far, reused
 }
 
 // histories keeps the Zeek history strings already made, so that the
@@ -291,25 +289,50 @@ func (h *histories) of(z *zeekConn) string {
 }
 
 // Len is the number of streams.
-func (fs *FinishedStreams) Len() int { return len(fs.recs) }
+func (fs *FinishedStreams) Len() int { return fs.n }
 
 // AppendSummaries appends the streams' summaries to dst, in index order.
 func (fs *FinishedStreams) AppendSummaries(dst []StreamSummary) []StreamSummary {
-	for i := range fs.recs {
+	off := fs.first % recChunk
+	for i := range fs.n {
+		j := off + i
 		dst = append(dst, StreamSummary{})
-		fs.recs[i].summaryInto(&dst[len(dst)-1], fs.first+i, &fs.histories)
+		fs.chunks[j/recChunk][j%recChunk].summaryInto(&dst[len(dst)-1], fs.first+i, &fs.histories)
 	}
 	return dst
 }
 
-// TakeFinishedStreams is TakeFinished without the summaries: it moves
-// the records of the streams finished since the last call into fs
-// (whatever fs held is dropped; its buffer is reused by the Tracker).
+// TakeFinishedStreams is TakeFinished without the summaries: it puts
+// the records of the streams finished since the last call into fs. What
+// fs held goes back to the Tracker, which reuses its chunks.
 func (t *Tracker) TakeFinishedStreams(fs *FinishedStreams) {
 	f := &t.fin
-	clear(fs.recs)
-	fs.recs, f.done = f.done, fs.recs[:0]
-	fs.first, f.doneFirst = f.doneFirst, f.emitted
+	t.giveBack(fs)
+	if !f.opts.Stream {
+		return // Summaries has every stream
+	}
+	from, to := f.doneFirst, f.emitted
+	fs.first, fs.n = from, to-from
+	if to > from {
+		for k := from / recChunk; k <= (to-1)/recChunk; k++ {
+			fs.chunks = append(fs.chunks, t.recs.chunks[k])
+		}
+		// The chunks whose last record is taken now leave the store;
+		// they come back with fs, after every earlier FinishedStreams
+		// (those of a pipeline are handed back in the order taken).
+		fs.retire = to/recChunk - from/recChunk
+		t.recs.dropBefore(to)
+	}
+	f.doneFirst = to
+}
+
+// giveBack takes back the chunks fs retires and empties fs.
+func (t *Tracker) giveBack(fs *FinishedStreams) {
+	for _, c := range fs.chunks[:fs.retire] {
+		t.recs.recycle(c)
+	}
+	clear(fs.chunks)
+	fs.chunks, fs.retire, fs.n = fs.chunks[:0], 0, 0
 }
 
 // FinishAll finishes every stream still held, at the end of the input:
@@ -340,14 +363,10 @@ func (t *Tracker) FinishSome(n int) bool {
 // FinishCounts says what the FinishOptions did so far.
 func (t *Tracker) FinishCounts() FinishCounts { return t.fin.counts }
 
-// dropBefore frees the chunks whose records all lie below index n
-// (FinishOptions.Stream: they were taken); the newest chunk is kept, and
-// one freed chunk is kept for reuse.
+// dropBefore lets the chunks whose records all lie below index n leave
+// the store (FinishOptions.Stream: they were taken).
 func (s *recStore) dropBefore(n int) {
-	for k := s.dropped; k < n/recChunk && k < len(s.chunks)-1; k++ {
-		if s.spare == nil {
-			s.spare = s.chunks[k]
-		}
+	for k := s.dropped; k < n/recChunk && k < len(s.chunks); k++ {
 		s.chunks[k] = nil
 		s.dropped = k + 1
 	}

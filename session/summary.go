@@ -207,32 +207,45 @@ const recChunk = 1024
 
 // recStore holds the streamRecs in fixed chunks: adding one never moves
 // the others (no copying of a growing slice, and pointers stay valid).
+// With FinishOptions.Stream the chunks of taken streams leave the store
+// whole (dropBefore), go out in FinishedStreams, and come back to free
+// once those are handed back (recycle): a record is never copied.
 type recStore struct {
 	chunks  [][]streamRec
 	n       int
-	dropped int         // chunks[:dropped] are freed (dropBefore)
-	spare   []streamRec // a freed chunk, reused by add
+	dropped int           // chunks[:dropped] left the store (dropBefore)
+	free    [][]streamRec // chunks back from FinishedStreams, reused by add
 }
+
+// maxFreeChunks bounds recStore.free (each chunk is some 264 KiB).
+const maxFreeChunks = 8
 
 func (s *recStore) len() int { return s.n }
 
 // at returns record i (0 <= i < len).
 func (s *recStore) at(i int) *streamRec { return &s.chunks[i/recChunk][i%recChunk] }
 
-// add appends a zero record and returns it.
+// add appends a record and returns it: the caller sets it whole (a
+// recycled chunk still holds the records of earlier streams).
 func (s *recStore) add() *streamRec {
 	if s.n%recChunk == 0 {
-		c := s.spare
-		if c == nil {
-			c = make([]streamRec, recChunk)
+		var c []streamRec
+		if n := len(s.free); n > 0 {
+			c, s.free = s.free[n-1], s.free[:n-1]
 		} else {
-			clear(c)
-			s.spare = nil
+			c = make([]streamRec, recChunk)
 		}
 		s.chunks = append(s.chunks, c)
 	}
 	s.n++
 	return s.at(s.n - 1)
+}
+
+// recycle takes back a chunk that left the store, for add to reuse.
+func (s *recStore) recycle(c []streamRec) {
+	if len(s.free) < maxFreeChunks {
+		s.free = append(s.free, c)
+	}
 }
 
 // streamRec is what the tracker keeps for every stream for the whole run:

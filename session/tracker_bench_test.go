@@ -121,3 +121,34 @@ func TestClosedQueueIsFIFOAcrossChunks(t *testing.T) {
 		t.Fatalf("popped %d entries, pushed %d", want, next)
 	}
 }
+
+// BenchmarkTrackerAnalyzeTsharkCapture is the tracking goroutine of
+// `analyze --json` on the tshark comparison's capture A (synthcap's
+// defaults, 60,000 connections of 19 packets): Track, then the finished
+// streams taken every 4096 segments, with analyze's default limits. ns/pkt
+// is what the pipeline's bottleneck spends per packet.
+func BenchmarkTrackerAnalyzeTsharkCapture(b *testing.B) {
+	const conns = 60_000
+	segs := synthSegmentsOf(b, synth.Config{Connections: conns, Seed: 1})
+	opts := FinishOptions{Stream: true, Idle: DefaultIdle, SYNIdle: DefaultSYNIdle, MaxConns: DefaultMaxConns}
+	var fs FinishedStreams
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		tr := NewTrackerWith(TrackerOptions{Finish: opts})
+		n := 0
+		for i := range segs {
+			tr.Track(&segs[i])
+			if i%4096 == 4095 {
+				tr.TakeFinishedStreams(&fs)
+				n += fs.Len()
+			}
+		}
+		tr.FinishAll()
+		tr.TakeFinishedStreams(&fs)
+		if n += fs.Len(); n != conns {
+			b.Fatalf("%d streams finished, want %d", n, conns)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(segs)), "ns/pkt")
+}
