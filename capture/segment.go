@@ -88,6 +88,9 @@ type TCPOptions struct {
 
 // Segment is the compact record of one TCP segment or UDP datagram: what
 // the session tracker and the ladder need, copied out of the packet buffer.
+// Its fields are laid out to fill 128 bytes, two cache lines, without a
+// hole: analyze's reader writes segments that its tracker reads on the
+// other CPU, and each line crosses between them (a test pins the size).
 type Segment struct {
 	Frame      uint64 // 1-based frame number in the source
 	Offset     int64  // byte offset of the frame's record in the input; -1 when live
@@ -95,17 +98,17 @@ type Segment struct {
 	Src, Dst   netip.Addr
 	SrcPort    uint16
 	DstPort    uint16
-	Proto      Proto
-	Flags      TCPFlags
-	Seq, Ack   uint32 // raw sequence and acknowledgment numbers
 	Window     uint16 // raw window field (unscaled)
-	PayloadLen uint32 // transport payload length, from the IP length (snaplen-proof)
-	Options    TCPOptions
-	CapLen     uint32  // bytes captured
-	WireLen    uint32  // bytes on the wire
+	Flags      TCPFlags
+	Proto      Proto
 	Truncated  bool    // the capture holds fewer bytes than the IP header announces
 	Verdict    Verdict // what a lossy wire did with the packet (Passed for captures)
-	DelayNS    int64   // Verdict == Delayed: how long the wire held it
+	Seq, Ack   uint32  // raw sequence and acknowledgment numbers
+	PayloadLen uint32  // transport payload length, from the IP length (snaplen-proof)
+	CapLen     uint32  // bytes captured
+	WireLen    uint32  // bytes on the wire
+	Options    TCPOptions
+	DelayNS    int64 // Verdict == Delayed: how long the wire held it
 }
 
 // Verdict is what the program's lossy wire did with a packet. Packets of
