@@ -169,9 +169,9 @@ func (t *Tracker) released(c *conn, index int) {
 	}
 }
 
-// emitFinished passes the finished streams at the head of the held list;
-// with FinishOptions.Stream their summaries go to done and their records
-// are freed.
+// emitFinished passes the finished streams at the head of the held list:
+// with FinishOptions.Stream the next TakeFinishedStreams hands out their
+// records (emitted moves past them).
 func (t *Tracker) emitFinished() {
 	f := &t.fin
 	for f.heldHead < len(f.held) && f.held[f.heldHead] == nil {
