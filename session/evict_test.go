@@ -229,3 +229,61 @@ func TestFinishSomeFinishesTheOldestHeldStreamsASliceAtATime(t *testing.T) {
 		}
 	}
 }
+
+// The records handed out in a FinishedStreams are the tracker's own
+// chunks: they must hold still while the FinishedStreams is out, however
+// many streams the tracker opens meanwhile, and be reused once it is back.
+// Four FinishedStreams circulate as in analyze's pipeline, each read only
+// three takes after it was filled: some 2,000 streams later, past a whole
+// chunk, which an early reuse would have overwritten.
+func TestFinishedStreamsHoldTheirRecordsUntilHandedBackThenTheChunksAreReused(t *testing.T) {
+	const conns = 12 * recChunk
+	var pkts []portPkt
+	for i := range conns {
+		at := int64(i) * 10 * ms
+		pkts = append(pkts, concat(handshakeAt(uint16(1000+i), at), closeAt(uint16(1000+i), at+5*ms))...)
+	}
+	want := reference(pkts)
+	tr := NewTrackerWith(TrackerOptions{Finish: FinishOptions{Stream: true, MaxConns: 300}})
+	var ring [4]FinishedStreams
+	var got []StreamSummary
+	next := 0
+	seen := map[*streamRec]bool{} // the chunks handed out, by their first record
+	take := func() {
+		fs := &ring[next%len(ring)]
+		if next >= len(ring) {
+			got = fs.AppendSummaries(got) // filled len(ring) takes ago
+		}
+		for _, c := range fs.chunks {
+			seen[&c[0]] = true
+		}
+		tr.TakeFinishedStreams(fs)
+		next++
+	}
+	for i, p := range pkts {
+		seg := p.segment(uint64(i + 1))
+		tr.Track(&seg)
+		if i%4096 == 4095 {
+			take()
+		}
+	}
+	tr.FinishAll()
+	take()
+	for range len(ring) - 1 {
+		take()
+	}
+	got = ring[next%len(ring)].AppendSummaries(got)
+	if len(got) != len(want) {
+		t.Fatalf("%d streams handed out, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("stream %d: handed out %+v, kept %+v", i, got[i], want[i])
+		}
+	}
+	// 12 chunks' worth of streams, at most 300 held: a few chunks,
+	// reused, not one per 1,024 streams.
+	if len(seen) > 6 {
+		t.Errorf("%d distinct record chunks handed out for %d streams, want at most 6 (chunks reused)", len(seen), conns)
+	}
+}
