@@ -77,12 +77,6 @@ type input struct {
 	closer  io.Closer
 	info    SourceInfo
 	linkSet []layers.LinkType
-	// A mapped file (FileOptions.Map): its bytes from mapFrom are read
-	// from mapped until its end; nil otherwise.
-	mapped  []byte
-	mapFrom int64
-	dropped int64 // bytes of mapped whose pages were let go (dropBehind)
-	file    *os.File
 }
 
 func openReader(name string, r io.Reader, size int64, closer io.Closer) (Source, error) {
@@ -175,10 +169,6 @@ func (in *input) sourceInfo() SourceInfo {
 
 func (in *input) close() error {
 	var err error
-	if in.mapped != nil {
-		err = munmap(in.mapped)
-		in.mapped = nil
-	}
 	if in.gz != nil {
 		err = in.gz.Close()
 	}

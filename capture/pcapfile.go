@@ -49,25 +49,6 @@ type pcapSource struct {
 // was consumed and peeks at everything buffered. On a short input it
 // returns the bytes there are and the read error.
 func (s *pcapSource) fill(need int) ([]byte, error) {
-	if m := s.in.mapped; m != nil {
-		off := s.winOff + int64(s.pos)
-		if rest := m[off-s.in.mapFrom:]; len(rest) >= need {
-			// A window of the map at a time: at each, the pages read
-			// are let go, so that resident memory stays small.
-			s.in.dropBehind(off)
-			if len(rest) > mapWindow && need <= mapWindow {
-				rest = rest[:mapWindow]
-			}
-			s.winOff, s.pos, s.win = off, 0, rest
-			return rest, nil
-		}
-		// The map is used up: read the rest (bytes appended since the
-		// file was opened, or the end of the file) as usual.
-		s.win, s.winOff, s.pos = nil, off, 0
-		if err := s.in.unmap(off); err != nil {
-			return nil, err
-		}
-	}
 	br := s.in.br
 	if _, err := br.Discard(s.pos); err != nil {
 		return nil, err
@@ -187,17 +168,6 @@ func (s *pcapSource) ReadPacket(p *RawPacket) error {
 
 // readBig copies a record larger than the read-ahead buffer into bigRec.
 func (s *pcapSource) readBig(start int64, capLen int) ([]byte, error) {
-	if m := s.in.mapped; m != nil {
-		off := s.winOff + int64(s.pos)
-		if rest := m[off-s.in.mapFrom:]; len(rest) >= pcapRecordLen+capLen {
-			s.pos += pcapRecordLen + capLen
-			return rest[pcapRecordLen : pcapRecordLen+capLen : pcapRecordLen+capLen], nil
-		}
-		s.win, s.winOff, s.pos = nil, off, 0
-		if err := s.in.unmap(off); err != nil {
-			return nil, s.fail(err)
-		}
-	}
 	br := s.in.br
 	if _, err := s.fill(0); err != nil {
 		return nil, s.fail(err)

@@ -7,7 +7,6 @@ import (
 	"io"
 	"maps"
 	"math"
-	"runtime/debug"
 	"slices"
 	"time"
 
@@ -249,20 +248,6 @@ func (r *runner) boundStore() {
 	}
 }
 
-// recoverFault, deferred by the goroutine that reads src with faults
-// turned into panics, turns a fault in the map of a file read through one
-// (capture.FileOptions.Map: the file shrank meanwhile) into the damage it
-// is, a warning like a cut file's; any other panic goes on.
-func (r *runner) recoverFault(src capture.Source, err *error) {
-	if p := recover(); p != nil {
-		ferr := capture.FaultError(src, p)
-		if ferr == nil {
-			panic(p)
-		}
-		*err = r.end(src, ferr)
-	}
-}
-
 // idleCalls publishes the calls that are due while no packet comes and
 // says when to look again.
 func (r *runner) idleCalls() time.Duration {
@@ -271,9 +256,7 @@ func (r *runner) idleCalls() time.Duration {
 	return r.merge.due()
 }
 
-func (r *runner) loop(ctx context.Context, src capture.Source) (err error) {
-	defer r.recoverFault(src, &err)
-	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+func (r *runner) loop(ctx context.Context, src capture.Source) error {
 	for {
 		if r.packets%r.opts.tickEvery == 0 {
 			if err := ctx.Err(); err != nil {

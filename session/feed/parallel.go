@@ -3,7 +3,6 @@ package feed
 import (
 	"context"
 	"fmt"
-	"runtime/debug"
 	"sync/atomic"
 
 	"github.com/handshake-viz/handshake-viz/capture"
@@ -82,9 +81,7 @@ func RunParallel(ctx context.Context, src capture.Source, opts Options) (Result,
 
 // readBatches is the reader half of RunParallel: it reads and decodes
 // frames into batches from empty and sends them on full.
-func (r *runner) readBatches(ctx context.Context, src capture.Source, full, empty chan *batch) (err error) {
-	defer r.recoverFault(src, &err)
-	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+func (r *runner) readBatches(ctx context.Context, src capture.Source, full, empty chan *batch) error {
 	b := <-empty
 	defer func() {
 		if b.n > 0 {

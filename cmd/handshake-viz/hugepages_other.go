@@ -1,0 +1,6 @@
+//go:build !linux
+
+package main
+
+// preferHugePages does nothing outside Linux.
+func preferHugePages(int) {}
