@@ -1,9 +1,7 @@
 package capture
 
 import (
-	"bufio"
 	"io"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -17,18 +15,7 @@ import (
 // headers and the decoding, without the disk.
 func BenchmarkReadAndDecodeSynthFile(b *testing.B) {
 	path := filepath.Join(b.TempDir(), "A.pcap")
-	f, err := os.Create(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	w := bufio.NewWriter(f)
-	packets, err := synth.Write(w, synth.Config{Connections: 60_000, Seed: 1})
-	if err == nil {
-		err = w.Flush()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
+	packets, err := synth.WriteFile(path, synth.Config{Connections: 60_000, Seed: 1})
 	if err != nil {
 		b.Fatal(err)
 	}

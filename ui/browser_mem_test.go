@@ -27,14 +27,7 @@ import (
 //	go test ./ui -run XXX -bench BrowserListMemory -benchtime 1x
 func BenchmarkBrowserListMemoryOf60000Streams(b *testing.B) {
 	path := filepath.Join(b.TempDir(), "bench.pcap")
-	f, err := os.Create(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := synth.Write(f, synth.Config{}); err != nil {
-		b.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
+	if _, err := synth.WriteFile(path, synth.Config{}); err != nil {
 		b.Fatal(err)
 	}
 	sim := tcell.NewSimulationScreen("UTF-8")

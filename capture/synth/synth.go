@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"os"
 	"time"
 )
 
@@ -119,6 +120,20 @@ func Write(w io.Writer, cfg Config) (packets int, err error) {
 		return g.packets, fmt.Errorf("flushing synthetic capture: %w (check the output file's disk space and permissions)", err)
 	}
 	return g.packets, nil
+}
+
+// WriteFile writes the capture described by cfg (as Write does) to a new
+// file at path, truncating one that is there, and closes it.
+func WriteFile(path string, cfg Config) (packets int, err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return 0, fmt.Errorf("synthetic capture: %w", err)
+	}
+	packets, err = Write(f, cfg)
+	if cerr := f.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("closing synthetic capture: %w (check the output file's disk space)", cerr)
+	}
+	return packets, err
 }
 
 // generator interleaves the connections of one capture and writes them.

@@ -25,8 +25,8 @@ const analyzeGCPercent = 400
 const analyzeMemoryLimit = 40 << 20
 
 // analyzeHugeHeap is how much of analyze's heap preferHugePages puts in
-// transparent huge pages: more than the heap grows to on the benchmark
-// captures (about 30 MB written).
+// transparent huge pages: more than analyze allocates on capture A (24 MB
+// in all, analyze --memprofile) and than its 40 MiB limit.
 const analyzeHugeHeap = 48 << 20
 
 // analyzeOptions are the flags of `handshake-viz analyze`.
@@ -193,8 +193,8 @@ func newWriter(format string, out, warn io.Writer) report.Writer {
 // analyzeOne analyzes one input, writing its report to out and its
 // warnings (table, zeek) to warn.
 func (a *analyzer) analyzeOne(path string, out, warn io.Writer) error {
-	// A file is read through read(2) into one reused buffer: measured
-	// on capture A, that is 70 ms a pass against 190 ms through a
+	// A file is read through read(2) into one reused buffer: on
+	// capture A that is 52-65 ms a pass against 186-199 ms through a
 	// memory map (README, Performance).
 	src, err := openInput(a.ios, path)
 	if err != nil {

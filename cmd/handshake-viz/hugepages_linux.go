@@ -18,11 +18,11 @@ const hugePageSize = 2 << 20
 // common default), which the Go runtime no longer asks for: it allocates
 // an n-byte block, which the runtime maps but nobody touches, marks it
 // MADV_HUGEPAGE and frees it, so that the allocations that follow reuse
-// it. analyze writes some 30 MB of fresh heap; in 4 KiB pages that is
-// 7,000 page faults, and on a virtual machine a fault of fresh memory
+// it. analyze allocates some 24 MB of heap on capture A; in 4 KiB pages
+// that is some 6,000 page faults, and on a virtual machine a fault of fresh memory
 // costs some 10 us (40 MiB touched: 105-134 ms in 4 KiB pages, 3 ms in
 // 2 MiB ones on the 2-vCPU development VM). Measured on capture A:
-// median 0.29 -> 0.235 s, minor faults 9,900 -> 3,700, RSS +2 MiB
+// median 0.29 -> 0.235 s, the process's minor faults 9,900 -> 3,700, RSS +2 MiB
 // (README, Performance). Resident memory barely grows: a huge page is
 // only allocated where the heap writes. Under the kernel's defrag
 // "madvise" setting a fault may compact memory when no huge page is free;

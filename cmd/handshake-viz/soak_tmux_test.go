@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -15,15 +14,8 @@ import (
 // half a ladder.
 func TestTmuxOpenStdinPastItsBudgetSaysAnOldStreamWasDroppedFromMemory(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "long.pcap")
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
 	const conns = 8000 // 152,000 packets: over twice the 65,536 events kept
-	if _, err := synth.Write(f, synth.Config{Connections: conns}); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
+	if _, err := synth.WriteFile(path, synth.Config{Connections: conns}); err != nil {
 		t.Fatal(err)
 	}
 	s := startTmuxWith(t, fmt.Sprintf("cat %s |", path), "open", "-")

@@ -2,7 +2,6 @@ package feed
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -18,14 +17,7 @@ import (
 //	go test ./session/feed -run XXX -bench CatalogOnTheSynthetic -benchtime 3x
 func BenchmarkCatalogOnTheSyntheticCapture(b *testing.B) {
 	path := filepath.Join(b.TempDir(), "bench.pcap")
-	f, err := os.Create(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := synth.Write(f, synth.Config{}); err != nil {
-		b.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
+	if _, err := synth.WriteFile(path, synth.Config{}); err != nil {
 		b.Fatal(err)
 	}
 	var first, done time.Duration

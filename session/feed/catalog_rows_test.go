@@ -77,14 +77,7 @@ func TestCatalogListEqualsTheFullTrackersOnTheCorpus(t *testing.T) {
 // first; re-reading to open a stream must number the streams alike.
 func TestCatalogPastItsStreamLimitOpensEachStreamWhole(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "small.pcap")
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := synth.Write(f, synth.Config{Connections: 300, Concurrent: 40}); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
+	if _, err := synth.WriteFile(path, synth.Config{Connections: 300, Concurrent: 40}); err != nil {
 		t.Fatal(err)
 	}
 	src, err := capture.OpenFile(path)
@@ -117,15 +110,8 @@ func TestCatalogPastItsStreamLimitOpensEachStreamWhole(t *testing.T) {
 // that index.
 func TestEndlessCatalogKeepsTheNewestRowsEqualToTheFiles(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "many.pcap")
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
 	const conns = 6000
-	if _, err := synth.Write(f, synth.Config{Connections: conns, Concurrent: 8}); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
+	if _, err := synth.WriteFile(path, synth.Config{Connections: conns, Concurrent: 8}); err != nil {
 		t.Fatal(err)
 	}
 	fc, err := OpenCatalog(context.Background(), path)
