@@ -389,11 +389,12 @@ func (t *Tracker) observeTCP(seg *capture.Segment, ev *Event) {
 		// design (RFC 9293 figure 8): not a retransmission.
 		a &^= Retransmission | FastRetransmission | SpuriousRetransmission | OutOfOrder
 	}
-	st := c.transition(d, seg)
+	var st step
+	c.transition(d, seg, &st)
 	if dropped {
-		st = c.undoArrival(d, &lost, st)
+		c.undoArrival(d, &lost, &st)
 	}
-	t.account(c, rec, d, seg, newStream, a, st)
+	t.account(c, rec, d, seg, newStream, a, &st)
 	if ev == nil {
 		return
 	}
@@ -403,12 +404,12 @@ func (t *Tracker) observeTCP(seg *capture.Segment, ev *Event) {
 		N:        int(rec.packets),
 		From:     d,
 		RelSeq:   seg.Seq - X.base,
-		Phase:    c.phase(seg, st),
+		Phase:    c.phase(seg, &st),
 		Client:   c.state[FromClient],
 		Server:   c.state[FromServer],
 		Changed:  st.changed,
 		Analysis: a,
-		Note:     c.note(d, seg, st, a, rec.packets, ackedNew),
+		Note:     c.note(d, seg, &st, a, rec.packets, ackedNew),
 		Seg:      *seg,
 	}
 	if f&capture.ACK != 0 {
@@ -578,7 +579,7 @@ func (t *Tracker) expire() {
 }
 
 // account updates the stream's record (the summary numbers) for one segment.
-func (t *Tracker) account(c *conn, rec *streamRec, d Dir, seg *capture.Segment, newStream bool, a Analysis, st step) {
+func (t *Tracker) account(c *conn, rec *streamRec, d Dir, seg *capture.Segment, newStream bool, a Analysis, st *step) {
 	f := seg.Flags
 	now := seg.TimeNS
 	rec.packets++
@@ -691,7 +692,7 @@ func completenessBits(seg *capture.Segment, newStream bool) uint8 {
 }
 
 // phase places a segment in the ladder: reset, handshake, close or data.
-func (c *conn) phase(seg *capture.Segment, st step) Phase {
+func (c *conn) phase(seg *capture.Segment, st *step) Phase {
 	switch {
 	case seg.Flags&capture.RST != 0 || c.aborted:
 		return PhaseReset
@@ -706,7 +707,7 @@ func (c *conn) phase(seg *capture.Segment, st step) Phase {
 }
 
 // note picks the narration of a segment; the first match wins.
-func (c *conn) note(d Dir, seg *capture.Segment, st step, a Analysis, n uint64, ackedNew bool) NoteID {
+func (c *conn) note(d Dir, seg *capture.Segment, st *step, a Analysis, n uint64, ackedNew bool) NoteID {
 	f := seg.Flags
 	switch {
 	case seg.Verdict == capture.Dropped:
@@ -782,7 +783,7 @@ func (c *conn) note(d Dir, seg *capture.Segment, st step, a Analysis, n uint64, 
 	return NoteSegment
 }
 
-func finNote(st step) NoteID {
+func finNote(st *step) NoteID {
 	switch st.fin {
 	case finFirst:
 		return NoteFirstFIN
@@ -837,7 +838,7 @@ func (c *conn) beforeLost(d Dir) lostArrival {
 // acknowledged nothing (a later copy of what it covered is a
 // retransmission, not a spurious one). The step is recomputed for the
 // states that result.
-func (c *conn) undoArrival(d Dir, l *lostArrival, st step) step {
+func (c *conn) undoArrival(d Dir, l *lostArrival, st *step) {
 	y := 1 - d
 	c.state[y], c.ep[y] = l.state[y], l.receiver
 	fwd, rev := &c.ana[d], &c.ana[y]
@@ -856,5 +857,4 @@ func (c *conn) undoArrival(d Dir, l *lostArrival, st step) step {
 	if c.state[FromServer] != l.state[FromServer] {
 		st.changed |= ServerSide
 	}
-	return st
 }

@@ -92,6 +92,7 @@ file is not a capture or cannot be opened.`,
 					return err
 				}
 			}
+			prefaultScannedTables()          // before the first collection reads them
 			preferHugePages(analyzeHugeHeap) // before the limit: the block is larger
 			// analyze holds only open connections: collections find
 			// little to free until the limit, so make them rare.

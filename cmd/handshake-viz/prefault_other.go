@@ -1,0 +1,6 @@
+//go:build !linux
+
+package main
+
+// prefaultScannedTables does nothing outside Linux.
+func prefaultScannedTables() {}
