@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # compare.sh: time `handshake-viz analyze` against `tshark -q -z conv,tcp`
 # and `tcptrace -n` on synthetic captures (cmd/synthcap), alternating the
-# tools run by run, and print medians of wall and CPU time with the peak
+# tools run by run (each round starts one tool later, so that no tool
+# always runs right after the slowest; every run starts with the capture
+# in the page cache), and print medians of wall and CPU time with the peak
 # RSS; then handshake-viz's peak RSS as the capture grows (1x, 4x, 16x,
 # piped from synthcap so nothing large touches the disk), on a SYN scan and
 # on 1,000,000 DNS-like UDP flows.
@@ -36,7 +38,7 @@ while (($#)); do
 	-s) scale=${2:?-s needs a count}; shift 2 ;;
 	-r) runs=${2:?-r needs a count}; shift 2 ;;
 	-only) only=${2:?-only needs A, B or scale}; shift 2 ;;
-	-h | --help) sed -n '2,22s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
+	-h | --help) sed -n '2,24s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
 	*) echo "compare.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
 	esac
 done
@@ -85,15 +87,24 @@ install_tools() {
 	fi
 }
 
-# measure NAME CMD...: one run; appends "wall cpu rss_kib" to $tmp/NAME.
+# measure NAME FILE CMD...: one run of CMD, which reads FILE; appends
+# "wall cpu rss_kib" to $tmp/NAME. FILE is read through first, untimed, so
+# that every run of every tool starts with it in the page cache (a kernel
+# that reclaims cold page cache, as DAMON does on the development VM, would
+# otherwise make some runs read the disk). The wall time is taken from
+# $EPOCHREALTIME (microseconds), /usr/bin/time's only to 10 ms.
 measure() {
-	local name=$1
-	shift
-	/usr/bin/time -f '%e %U %S %M' -o "$tmp/time.txt" "$@" >/dev/null 2>"$tmp/stderr" || {
+	local name=$1 file=$2 t0 t1
+	shift 2
+	cat "$file" >/dev/null
+	t0=$EPOCHREALTIME
+	/usr/bin/time -f '%U %S %M' -o "$tmp/time.txt" "$@" >/dev/null 2>"$tmp/stderr" || {
 		cat "$tmp/stderr" >&2
 		die "failed: $*"
 	}
-	awk '{ printf "%.3f %.3f %d\n", $1, $2 + $3, $4 }' "$tmp/time.txt" >>"$tmp/$name"
+	t1=$EPOCHREALTIME
+	awk -v w="$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" \
+		'{ printf "%.3f %.3f %d\n", w, $1 + $2, $3 }' "$tmp/time.txt" >>"$tmp/$name"
 }
 
 # median COLUMN FILE
@@ -125,8 +136,8 @@ if [[ -n ${HANDSHAKE_VIZ:-} ]]; then
 	hv=$HANDSHAKE_VIZ
 	[[ -x $hv ]] || die "HANDSHAKE_VIZ=$hv is not an executable file"
 else
-	echo "building handshake-viz..."
-	(cd "$root" && go build -o "$hv" ./cmd/handshake-viz) || die "building cmd/handshake-viz failed"
+	echo "building handshake-viz (CGO_ENABLED=0, as .ci/run builds it)..."
+	(cd "$root" && CGO_ENABLED=0 go build -o "$hv" ./cmd/handshake-viz) || die "building cmd/handshake-viz failed"
 fi
 small=(-exchanges 1 -request-len 10 -response-len 10)
 
@@ -135,7 +146,7 @@ echo "machine: $(nproc) CPUs, $(awk -F': ' '/^model name/ { print $2; exit }' /p
 echo "go:      $(go version)"
 echo "tshark:  $(tshark --version 2>/dev/null | head -1)"
 echo "tcptrace: $(tcptrace -v 2>&1 | head -1)"
-echo "runs:    $runs per tool, alternated (tool A, B, C, A, B, C, ...)"
+echo "runs:    $runs per tool, alternated, each round starting one tool later (A B C, B C A, C A B, ...)"
 
 # 1. tshark, on the default synthetic capture.
 if part A; then
@@ -146,10 +157,15 @@ found=$(tshark -r "$a" -q -z conv,tcp 2>/dev/null | grep -c '<->' || true)
 [[ $found == "$conns" ]] || die "tshark found $found TCP conversations, want $conns"
 echo
 echo "capture A: synthcap -connections $conns ($(stat -c %s "$a") bytes)"
+run_a() {
+	case $1 in
+	0) measure "analyze --json" "$a" "$hv" analyze --json "$a" ;;
+	1) measure "analyze (table)" "$a" "$hv" analyze "$a" ;;
+	2) measure "tshark -q -z conv,tcp" "$a" tshark -r "$a" -q -z conv,tcp ;;
+	esac
+}
 for ((i = 0; i < runs; i++)); do
-	measure "analyze --json" "$hv" analyze --json "$a"
-	measure "analyze (table)" "$hv" analyze "$a"
-	measure "tshark -q -z conv,tcp" tshark -r "$a" -q -z conv,tcp
+	for ((j = 0; j < 3; j++)); do run_a $(((i + j) % 3)); done
 done
 header
 row "analyze --json"
@@ -167,11 +183,16 @@ b=$tmp/b.pcap
 sync
 echo
 echo "capture B: synthcap -connections $tconns ${small[*]} ($(stat -c %s "$b") bytes)"
+run_b() {
+	case $1 in
+	0) measure "analyze --json " "$b" "$hv" analyze --json "$b" ;;
+	1) measure "analyze --ndjson" "$b" "$hv" analyze --ndjson "$b" ;;
+	2) measure "analyze (table) " "$b" "$hv" analyze "$b" ;;
+	3) measure "tcptrace -n" "$b" tcptrace -n "$b" ;;
+	esac
+}
 for ((i = 0; i < runs; i++)); do
-	measure "analyze --json " "$hv" analyze --json "$b"
-	measure "analyze --ndjson" "$hv" analyze --ndjson "$b"
-	measure "analyze (table) " "$hv" analyze "$b"
-	measure "tcptrace -n" tcptrace -n "$b"
+	for ((j = 0; j < 4; j++)); do run_b $(((i + j) % 4)); done
 done
 header
 row "analyze --json "
