@@ -45,7 +45,7 @@ func resetPeakRSS() { _ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) 
 // spool and freed), where keeping them grew by some 300 bytes a flow.
 func BenchmarkStreamedJSONOfManyUDPFlows(b *testing.B) {
 	// The collector's settings of analyze (cmd/handshake-viz/analyze.go).
-	defer debug.SetGCPercent(debug.SetGCPercent(400))
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(40 << 20))
 	for _, k := range []int{1, 4, 16} {
 		n := 125_000 * k
